@@ -1,0 +1,41 @@
+"""Caja's framework: the domain, its rules, storage and the plugin contract.
+
+The public API a plugin may use is what this module exports (plus
+:mod:`caja_core.display` and :mod:`caja_core.testing`).
+"""
+
+from caja_core.activity import (
+    ActionContext,
+    ActionOutcome,
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    AnswerContext,
+    EmptyBody,
+    Role,
+    StoredAnswer,
+    StrictModel,
+    ViewContext,
+)
+from caja_core.errors import ActionRejected, AnswerRejected, ConfigInvalid
+from caja_core.hookspecs import hookimpl
+
+__all__ = [
+    "ActionContext",
+    "ActionOutcome",
+    "ActionRejected",
+    "ActivityType",
+    "ActivityView",
+    "AggregateContext",
+    "AnswerContext",
+    "AnswerRejected",
+    "ConfigInvalid",
+    "EmptyBody",
+    "Role",
+    "StoredAnswer",
+    "StrictModel",
+    "ViewContext",
+    "hookimpl",
+]
+
+__version__ = "0.1.0"

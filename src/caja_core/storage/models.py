@@ -1,0 +1,218 @@
+"""SQLAlchemy 2 typed tables. Alembic migrations (``caja_core/migrations``) are the only
+way this schema reaches a database; ``alembic check`` in the tests keeps the two in step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(DateTime):
+    """A timestamp stored as UTC; always read back timezone-aware (SQLite forgets zones)."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        parent = super().result_processor(dialect, coltype)
+
+        def process(value: Any) -> Any:
+            if parent is not None:
+                value = parent(value)
+            if isinstance(value, dt.datetime) and value.tzinfo is None:
+                value = value.replace(tzinfo=dt.UTC)
+            return value
+
+        return process
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSONType}
+
+
+class Timestamped:
+    """``created_at`` and ``updated_at`` columns."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Admin(Timestamped, Base):
+    """A presenter account."""
+
+    __tablename__ = "admins"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+
+
+class AdminToken(Base):
+    """A login token (stored hashed). Lives in the database so every replica accepts it."""
+
+    __tablename__ = "admin_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("admins.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
+class LoginAttempt(Base):
+    """A failed login, kept briefly for rate limiting across replicas."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(128), index=True)
+    attempted_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Session(Timestamped, Base):
+    """A presenter's session: ordered activities run on a big screen."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        # A join code is unique among sessions that are not completed; completed sessions
+        # free their code for reuse.
+        Index(
+            "uq_sessions_join_code_open",
+            "join_code",
+            unique=True,
+            sqlite_where=text("status != 'completed'"),
+            postgresql_where=text("status != 'completed'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    admin_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("admins.id", ondelete="CASCADE"), index=True
+    )
+    join_code: Mapped[str] = mapped_column(String(16), index=True)
+    current_activity_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid,
+        ForeignKey("activities.id", ondelete="SET NULL", use_alter=True),
+        nullable=True,
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="session",
+        order_by="Activity.position",
+        foreign_keys="Activity.session_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class Activity(Timestamped, Base):
+    """One activity of a session: a poll, a poker table, a quiz, ..."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_session_position", "session_id", "position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("sessions.id", ondelete="CASCADE")
+    )
+    type: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    config: Mapped[dict[str, Any]]
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    timeout_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    activated_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+    session: Mapped[Session] = relationship(
+        back_populates="activities", foreign_keys=[session_id]
+    )
+
+
+class Participant(Base):
+    """Someone who joined a session from a phone. Scoped to that one session."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("session_id", "nickname_key", name="uq_participants_session_nickname"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    nickname: Mapped[str] = mapped_column(String(32))
+    nickname_key: Mapped[str] = mapped_column(String(64))
+    """Case-folded nickname, for uniqueness ignoring case."""
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Response(Base):
+    """A participant's answer to an activity (one per slot, see ActivityType.answer_slot)."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint(
+            "activity_id", "participant_id", "slot", name="uq_responses_activity_participant_slot"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    activity_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    slot: Mapped[str] = mapped_column(String(64), default="")
+    data: Mapped[dict[str, Any]]
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

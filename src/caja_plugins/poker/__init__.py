@@ -1,0 +1,1 @@
+"""The poker activity type (to be written)."""

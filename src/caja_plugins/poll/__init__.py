@@ -1,0 +1,1 @@
+"""The poll activity type (to be written)."""

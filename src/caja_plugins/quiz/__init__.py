@@ -1,0 +1,1 @@
+"""The quiz activity type (to be written)."""

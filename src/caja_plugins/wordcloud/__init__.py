@@ -1,0 +1,1 @@
+"""The wordcloud activity type (to be written)."""
