@@ -247,9 +247,15 @@ class ActivityType(Generic[ConfigT, AnswerT]):
                 errors=_pydantic_errors(exc),
             ) from None
 
-    def answer_slot(self, config: ConfigT, state: JSON, ctx: AnswerContext) -> str:
-        """Which slot a new answer goes into. One answer per participant per slot is
-        guaranteed by the database. Default ``""``: one answer per activity."""
+    def answer_slot(self, config: ConfigT, state: JSON, answer: AnswerT, ctx: AnswerContext) -> str:
+        """Which slot this answer goes into. One answer per participant per slot is
+        guaranteed by the database. Default ``""``: one answer per activity.
+
+        The host treats an answer whose data equals the stored answer in the same slot as a
+        retry (it returns the stored answer), so return the slot of an earlier equal answer
+        when a type allows several (e.g. a word cloud entry sent twice). Raise
+        :class:`~caja_core.errors.AnswerRejected` when no slot is left (e.g. all entries used).
+        """
         return ""
 
     def validate_answer(
