@@ -1,0 +1,133 @@
+"""The database handle: engine set-up for SQLite and PostgreSQL, transactions, migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import zlib
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import structlog
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
+
+log = structlog.get_logger(__name__)
+
+# Any constant works; it only has to be the same in every replica.
+_MIGRATION_LOCK_ID = zlib.crc32(b"caja-migrations")
+
+
+class Database:
+    """One database: an engine plus helpers. Create one per app (or per test).
+
+    ``sqlite:///path`` gets WAL, foreign keys and write transactions that take the write lock
+    up front (``BEGIN IMMEDIATE``), so concurrent writers queue instead of failing.
+    ``postgresql+psycopg://...`` is used as is.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.dialect == "sqlite":
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.dialect == "sqlite":
+            _configure_sqlite(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readonly = sessionmaker(
+            self.engine.execution_options(caja_readonly=True), expire_on_commit=False
+        )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[OrmSession]:
+        """A unit of work: commits when the block ends, rolls back on an exception."""
+        with self._sessions() as db, db.begin():
+            yield db
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[OrmSession]:
+        """A read-only unit of work (on SQLite it does not take the write lock)."""
+        with self._readonly() as db, db.begin():
+            yield db
+
+    def ping(self) -> None:
+        """Raise if the database is unreachable."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    # -- migrations ---------------------------------------------------------------------
+
+    def alembic_config(self) -> Config:
+        """An Alembic config pointing at Caja's migrations and this database."""
+        cfg = Config()
+        cfg.set_main_option(
+            "script_location", str(resources.files("caja_core").joinpath("migrations"))
+        )
+        cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        return cfg
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Upgrade the schema. Safe when several replicas start at once: on PostgreSQL an
+        advisory lock lets one replica migrate while the others wait, then find nothing to do."""
+        cfg = self.alembic_config()
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+                conn.commit()
+            try:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                conn.commit()
+            finally:
+                if self.dialect == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID}
+                    )
+                    conn.commit()
+        log.info("database_migrated", revision=self.current_revision())
+
+    def current_revision(self) -> str | None:
+        """The revision the database is at, or None for an empty database."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        """The newest revision among Caja's migrations."""
+        return ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+
+    def schema_is_current(self) -> bool:
+        """True when the database is at the newest migration."""
+        return self.current_revision() == self.head_revision()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        readonly = conn.get_execution_options().get("caja_readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
