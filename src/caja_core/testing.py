@@ -1,0 +1,425 @@
+"""The plugin author's test kit.
+
+Two tools and a few pytest fixtures:
+
+* :class:`ActivityHarness` drives one activity type in memory the way the host does
+  (parse the config, activate, take answers slot by slot, run admin actions, aggregate, cut
+  views, export) so a type's behaviour can be tested without a database or a server.
+* :class:`ActivityTypeContract` is a base class of contract tests. Subclass it in a test
+  module whose name pytest collects, set a few class attributes, and every activity type gets
+  the same checks: schemas generate, unknown config keys are rejected, good answers pass and
+  bad ones are refused with a message, aggregation of nothing works and does not depend on the
+  order of answers, results and views round-trip through JSON, export rows match their columns::
+
+      from caja_core.testing import ActivityTypeContract
+      import caja_rating
+
+      class TestRatingContract(ActivityTypeContract):
+          activity_type = caja_rating.RatingType()
+          plugin = caja_rating
+          config = {"question": "How was it?", "scale": 5}
+          invalid_configs = [{"question": "How was it?", "scale": 1}]
+          good_answers = [{"value": 1}, {"value": 5}]
+          bad_answers = [{"value": 0}, {"value": "five"}, {}]
+
+* Fixtures (enable them with ``pytest_plugins = ["caja_core.testing"]`` in ``conftest.py``):
+  ``caja_plugin`` (override it to return your plugin module), ``caja_host`` (a strict
+  :class:`~caja_core.plugins.PluginHost` with the installed plugins and yours registered),
+  ``caja_app`` and ``caja_client`` (the real web app on a fresh SQLite database with that host,
+  and an HTTP test client for it; they need the ``caja`` server package and ``httpx``).
+
+This module imports only ``caja_core`` and ``pytest`` (the server is imported lazily).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import itertools
+import json
+import random
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from pydantic import BaseModel
+
+from caja_core.activity import (
+    ActionContext,
+    ActionOutcome,
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    AnswerContext,
+    Role,
+    StoredAnswer,
+    ViewContext,
+)
+from caja_core.errors import AnswerRejected, ConfigInvalid
+from caja_core.plugins import PluginHost
+
+__all__ = [
+    "T0",
+    "ActivityHarness",
+    "ActivityTypeContract",
+    "caja_app",
+    "caja_client",
+    "caja_host",
+    "caja_plugin",
+]
+
+T0 = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+"""The harness's default clock start: a fixed instant, so tests are exact."""
+
+_NAMESPACE = uuid.UUID("6f1c0a52-8d1e-4c8a-9a57-3c2f7f0d9b10")
+
+
+class ActivityHarness:
+    """One activity driven in memory the way the host drives it.
+
+    Args:
+        activity_type: the type under test (an instance).
+        config: the raw config (validated with :meth:`ActivityType.parse_config`).
+        now: the clock's start; advance it with :meth:`advance`.
+
+    Participants are made with :meth:`join` (ids derived from the nickname, so they are
+    stable between runs). The harness keeps one answer per participant per slot, as the
+    database does, and refuses answers when the activity is not active or past its deadline.
+    """
+
+    def __init__(
+        self,
+        activity_type: ActivityType[Any, Any],
+        config: Mapping[str, Any],
+        *,
+        now: dt.datetime = T0,
+    ) -> None:
+        self.type = activity_type
+        self.config = activity_type.parse_config(config)
+        self.state: dict[str, Any] = activity_type.initial_state(self.config)
+        self.now = now
+        self.status = "draft"
+        self.participants: dict[uuid.UUID, str] = {}
+        self.connected: set[uuid.UUID] = set()
+        self.answers: dict[tuple[uuid.UUID, str], StoredAnswer] = {}
+
+    # -- clock and people -----------------------------------------------------------------
+
+    def advance(self, seconds: float) -> dt.datetime:
+        """Move the clock forward; returns the new time."""
+        self.now += dt.timedelta(seconds=seconds)
+        return self.now
+
+    def join(self, nickname: str, *, connected: bool = True) -> uuid.UUID:
+        """Add a participant (connected unless told otherwise); returns their id."""
+        pid = uuid.uuid5(_NAMESPACE, nickname)
+        self.participants[pid] = nickname
+        if connected:
+            self.connected.add(pid)
+        return pid
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """Activate the activity (``on_activate``)."""
+        self.status = "active"
+        self.state = self.type.on_activate(self.config, self.state, self.now)
+
+    def close(self) -> None:
+        """Close (expire) the activity (``on_close``)."""
+        self.status = "expired"
+        self.state = self.type.on_close(self.config, self.state, self.now)
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def answer(self, participant: uuid.UUID | str, raw: Any) -> StoredAnswer:
+        """Send one answer as ``participant`` (an id or a nickname; joins if new).
+
+        Returns the stored answer. Raises :class:`~caja_core.errors.AnswerRejected` when the
+        type, the lifecycle, the deadline or the one-answer-per-slot rule refuses it.
+        """
+        pid = self._pid(participant)
+        if self.status != "active":
+            raise AnswerRejected("This activity is not open for answers")
+        deadline = self.type.deadline(self.config, self.state)
+        if deadline is not None and self.now > deadline:
+            raise AnswerRejected("Time is up for this question")
+        answer = self.type.parse_answer(raw)
+        previous = tuple(a for (p, _), a in sorted(self.answers.items()) if p == pid)
+        ctx = AnswerContext(now=self.now, participant_id=pid, previous=previous)
+        slot = self.type.answer_slot(self.config, self.state, answer, ctx)
+        data, meta = self.type.validate_answer(self.config, self.state, answer, ctx)
+        existing = self.answers.get((pid, slot))
+        if existing is not None:
+            if existing.data == data:
+                return existing  # an identical retry
+            if not self.type.allows_change(self.config, self.state):
+                raise AnswerRejected("You have already answered")
+        stored = StoredAnswer(pid, self.participants[pid], slot, data, meta, self.now)
+        self.answers[(pid, slot)] = stored
+        new_state = self.type.after_answer(
+            self.config, self.state, self.stored(), self._aggregate_context()
+        )
+        if new_state is not None:
+            self.state = new_state
+        return stored
+
+    def stored(self) -> list[StoredAnswer]:
+        """Every stored answer, in submission order."""
+        return sorted(self.answers.values(), key=lambda a: (a.submitted_at, str(a.slot)))
+
+    # -- actions, results, views, export ----------------------------------------------------
+
+    def act(self, action: str, body: Any = None) -> ActionOutcome:
+        """Run an admin action and apply its outcome (state, cleared slots, close)."""
+        parsed = self.type.parse_action(action, body)
+        ctx = ActionContext(
+            now=self.now,
+            answers=self.stored(),
+            participants=dict(self.participants),
+            connected=frozenset(self.connected),
+        )
+        outcome = self.type.apply_action(action, parsed, self.config, self.state, ctx)
+        if outcome.state is not None:
+            self.state = outcome.state
+        if "*" in outcome.clear_slots:
+            self.answers.clear()
+        else:
+            cleared = set(outcome.clear_slots)
+            self.answers = {k: v for k, v in self.answers.items() if k[1] not in cleared}
+        if outcome.close:
+            self.close()
+        return outcome
+
+    def results(self, answers: Sequence[StoredAnswer] | None = None) -> dict[str, Any]:
+        """``aggregate`` over the stored answers (or the given ones)."""
+        chosen = self.stored() if answers is None else list(answers)
+        return self.type.aggregate(self.config, self.state, chosen, self._aggregate_context())
+
+    def view(
+        self, role: Role = "presenter", participant: uuid.UUID | str | None = None
+    ) -> ActivityView:
+        """What ``role`` (and, for a participant, who) sees now."""
+        pid = self._pid(participant) if participant is not None else None
+        own = tuple(a for a in self.stored() if a.participant_id == pid)
+        ctx = ViewContext(
+            role=role,
+            now=self.now,
+            activity_status=self.status,
+            participant_id=pid,
+            own_answers=own,
+        )
+        return self.type.view(self.config, self.state, self.results(), ctx)
+
+    def export(self) -> list[dict[str, str]]:
+        """The type's export cells for every stored answer."""
+        return [self.type.export_row(self.config, self.state, a) for a in self.stored()]
+
+    def _aggregate_context(self) -> AggregateContext:
+        return AggregateContext(
+            now=self.now,
+            participants=dict(self.participants),
+            connected=frozenset(self.connected),
+        )
+
+    def _pid(self, participant: uuid.UUID | str) -> uuid.UUID:
+        if isinstance(participant, uuid.UUID):
+            return participant
+        pid = uuid.uuid5(_NAMESPACE, participant)
+        return pid if pid in self.participants else self.join(participant)
+
+
+class ActivityTypeContract:
+    """Contract tests every activity type should pass. Subclass as ``Test...``.
+
+    Class attributes:
+        activity_type: an instance of the type under test.
+        config: a valid raw config.
+        plugin: the plugin module (with the ``caja_register_activity_types`` hook), to check
+            it registers the type; None skips that check.
+        invalid_configs: raw configs that must be refused with ``ConfigInvalid``.
+        good_answers: raw answers that must be accepted (each sent by a new participant
+            once :meth:`open_for_answers` has run).
+        bad_answers: raw answers that must be refused with a readable message.
+
+    Override :meth:`open_for_answers` when the type needs more than activation before it
+    accepts answers (a quiz opens its first question with an action).
+    """
+
+    activity_type: ClassVar[ActivityType[Any, Any]]
+    config: ClassVar[dict[str, Any]]
+    plugin: ClassVar[object | None] = None
+    invalid_configs: ClassVar[Sequence[Mapping[str, Any]]] = ()
+    good_answers: ClassVar[Sequence[Any]] = ()
+    bad_answers: ClassVar[Sequence[Any]] = ()
+
+    def open_for_answers(self, harness: ActivityHarness) -> None:
+        """Bring a fresh harness to a moment that accepts answers. Default: activate it."""
+        harness.activate()
+
+    def make_harness(self) -> ActivityHarness:
+        """A harness with :attr:`config`, opened for answers."""
+        harness = ActivityHarness(self.activity_type, self.config)
+        self.open_for_answers(harness)
+        return harness
+
+    def answered_harness(self, copies: int = 2) -> ActivityHarness:
+        """A harness where each good answer was sent by ``copies`` different participants."""
+        harness = self.make_harness()
+        for n, (raw, copy) in enumerate(itertools.product(self.good_answers, range(copies))):
+            harness.answer(f"contract-{n}-{copy}", raw)
+        return harness
+
+    # -- identity and schemas -----------------------------------------------------------------
+
+    def test_names(self) -> None:
+        t = self.activity_type
+        assert isinstance(t, ActivityType)
+        assert t.name
+        assert t.name == t.name.lower()
+        assert " " not in t.name
+        assert t.title.strip(), "an activity type needs a human title"
+
+    def test_registers_through_the_hook(self) -> None:
+        if self.plugin is None:
+            pytest.skip("no plugin module given")
+        host = PluginHost(strict=True)
+        host.register(self.plugin, name=f"contract-{self.activity_type.name}")
+        assert type(host.get(self.activity_type.name)) is type(self.activity_type)
+
+    def test_schemas_generate(self) -> None:
+        t = self.activity_type
+        for schema in (t.config_schema(), t.answer_schema()):
+            assert schema.get("type") == "object" or "$ref" in schema or "oneOf" in schema
+            json.dumps(schema)
+        for model in t.actions.values():
+            json.dumps(model.model_json_schema())
+
+    # -- config -------------------------------------------------------------------------------
+
+    def test_valid_config_parses(self) -> None:
+        parsed = self.activity_type.parse_config(self.config)
+        again = self.activity_type.parse_config(parsed.model_dump(mode="json"))
+        assert again == parsed, "a parsed config must survive a JSON round trip"
+
+    def test_unknown_config_keys_rejected(self) -> None:
+        with pytest.raises(ConfigInvalid) as info:
+            self.activity_type.parse_config({**self.config, "no_such_setting": True})
+        assert info.value.errors, "ConfigInvalid must list field errors"
+
+    def test_invalid_configs_rejected(self) -> None:
+        for raw in self.invalid_configs:
+            with pytest.raises(ConfigInvalid) as info:
+                self.activity_type.parse_config(raw)
+            assert info.value.detail, f"no message for {raw!r}"
+            assert info.value.errors, f"no field errors for {raw!r}"
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def test_good_answers_accepted(self) -> None:
+        harness = self.make_harness()
+        for n, raw in enumerate(self.good_answers):
+            stored = harness.answer(f"good-{n}", raw)
+            json.dumps(stored.data)
+            json.dumps(stored.meta)
+
+    def test_bad_answers_refused_with_a_message(self) -> None:
+        harness = self.make_harness()
+        for n, raw in enumerate(self.bad_answers):
+            with pytest.raises(AnswerRejected) as info:
+                harness.answer(f"bad-{n}", raw)
+            assert info.value.detail.strip(), f"no message for {raw!r}"
+        assert harness.stored() == []
+
+    # -- results ------------------------------------------------------------------------------
+
+    def test_aggregate_of_nothing(self) -> None:
+        harness = self.make_harness()
+        results = harness.results()
+        assert json.loads(json.dumps(results)) == results
+        harness.join("nobody-yet")
+        for role, who in (("presenter", None), ("participant", "nobody-yet")):
+            view = harness.view(role, who)  # type: ignore[arg-type]
+            assert ActivityView.model_validate_json(view.model_dump_json()) == view
+
+    def test_aggregate_does_not_depend_on_order(self) -> None:
+        harness = self.answered_harness()
+        answers = harness.stored()
+        expected = harness.results(answers)
+        rng = random.Random(1234)
+        for _ in range(5):
+            shuffled = list(answers)
+            rng.shuffle(shuffled)
+            assert harness.results(shuffled) == expected
+        assert harness.results(list(reversed(answers))) == expected
+
+    def test_results_and_views_round_trip_through_json(self) -> None:
+        harness = self.answered_harness()
+        results = harness.results()
+        assert json.loads(json.dumps(results)) == results
+        who = next(iter(harness.participants))
+        for role, pid in (("presenter", None), ("participant", who)):
+            view = harness.view(role, pid)  # type: ignore[arg-type]
+            assert ActivityView.model_validate_json(view.model_dump_json()) == view
+
+    def test_export_rows_match_columns(self) -> None:
+        harness = self.answered_harness(copies=1)
+        columns = self.activity_type.export_columns(harness.config)
+        assert columns
+        assert len(set(columns)) == len(columns)
+        for row in harness.export():
+            assert set(row) == set(columns)
+            assert all(isinstance(v, str) for v in row.values())
+
+    def test_actions_have_body_models(self) -> None:
+        for name, model in self.activity_type.actions.items():
+            assert isinstance(name, str)
+            assert name
+            assert issubclass(model, BaseModel)
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def caja_plugin() -> object:
+    """The plugin under test. Override this fixture to return your plugin module."""
+    pytest.skip("override the caja_plugin fixture to return your plugin module")
+
+
+@pytest.fixture
+def caja_host(caja_plugin: object) -> PluginHost:
+    """A strict plugin host with every installed plugin and ``caja_plugin`` registered.
+
+    When the plugin is already installed (an entry point of the ``caja`` group), it is
+    loaded from there, not registered twice.
+    """
+    host = PluginHost(strict=True)
+    host.load_entry_points()
+    probe = PluginHost(strict=True)
+    probe.register(caja_plugin, name="probe")
+    provided = [t.name for t, _ in probe.activity_types()]
+    if not all(name in host for name in provided):
+        host.register(caja_plugin)
+    return host
+
+
+@pytest.fixture
+def caja_app(caja_host: PluginHost, tmp_path: Path) -> Any:
+    """The real Caja web app on a fresh SQLite database, with ``caja_host``'s plugins."""
+    # Imported by name at run time: caja_core must not depend on the web layer.
+    server = importlib.import_module("caja_server.app")
+    settings_module = importlib.import_module("caja_server.settings")
+    settings = settings_module.Settings(database_url=f"sqlite:///{tmp_path / 'caja.db'}")
+    return server.create_app(settings, plugin_host=caja_host)
+
+
+@pytest.fixture
+def caja_client(caja_app: Any) -> Iterator[Any]:
+    """A ``fastapi.testclient.TestClient`` for :func:`caja_app` (runs its start-up)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(caja_app) as client:
+        yield client

@@ -1,0 +1,277 @@
+"""Poll: a question with 2-30 options, like Mentimeter's or Slido's multiple choice.
+
+Runtime state: ``{"shown": None | True | False}``: None follows ``results_visibility``;
+the ``reveal`` action sets True (everyone sees the results), ``hide`` sets False (nobody,
+the big screen included). ``reset`` deletes every answer and keeps the config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Sequence
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from caja_core import (
+    ActionContext,
+    ActionOutcome,
+    ActionRejected,
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    AnswerContext,
+    AnswerRejected,
+    EmptyBody,
+    StoredAnswer,
+    StrictModel,
+    ViewContext,
+)
+from caja_core.display import Bar, BarsBlock, DisplayBlock
+
+Visibility = Literal["always", "after_answer", "after_close", "on_reveal"]
+
+
+class PollOption(StrictModel):
+    """One option of a poll."""
+
+    text: str = Field(min_length=1, max_length=200, description="The option's label")
+    image_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=r"^(https?://|/)\S+$",
+        description="An optional picture shown with the option (http(s) URL or site path)",
+    )
+
+
+class PollConfig(StrictModel):
+    """What the presenter sets up for a poll."""
+
+    question: str = Field(min_length=1, max_length=300)
+    options: list[PollOption] = Field(min_length=2, max_length=30)
+    multiple: bool = Field(default=False, description="Allow choosing several options")
+    min_selections: int = Field(default=1, ge=1, le=30, description="Multiple choice only")
+    max_selections: int | None = Field(
+        default=None, ge=1, le=30, description="Multiple choice only; empty means all options"
+    )
+    allow_change: bool = Field(
+        default=False, description="Participants may change their answer until the poll closes"
+    )
+    results_visibility: Visibility = Field(
+        default="always",
+        description=(
+            "When results are shown: always; to each participant after they answer; after the"
+            " poll closes; or only when the presenter reveals them"
+        ),
+    )
+    show: Literal["counts", "percentages", "both"] = "percentages"
+    shuffle_options: bool = Field(
+        default=False, description="Show the options in a different order to each participant"
+    )
+
+    @model_validator(mode="after")
+    def _check_selections(self) -> Self:
+        texts = [o.text.strip().casefold() for o in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("Options must be different from each other")
+        if not self.multiple:
+            if self.min_selections != 1 or self.max_selections not in (None, 1):
+                raise ValueError("A single-choice poll takes exactly one selection")
+            return self
+        most = self.max_selections if self.max_selections is not None else len(self.options)
+        if most > len(self.options):
+            raise ValueError(
+                f"max_selections ({most}) is more than the {len(self.options)} options"
+            )
+        if self.min_selections > most:
+            raise ValueError(
+                f"min_selections ({self.min_selections}) is more than max_selections ({most})"
+            )
+        return self
+
+    @property
+    def most_selections(self) -> int:
+        """How many options one participant may choose at most."""
+        if not self.multiple:
+            return 1
+        return self.max_selections if self.max_selections is not None else len(self.options)
+
+
+class PollAnswer(StrictModel):
+    """A participant's choice: the indexes (in the config's order) of the chosen options."""
+
+    choices: list[int] = Field(min_length=1, max_length=30)
+
+
+class PollType(ActivityType[PollConfig, PollAnswer]):
+    """Single or multiple choice poll with live results."""
+
+    name = "poll"
+    title = "Poll"
+    description = "Ask a question with 2 to 30 options; results update live."
+    config_model = PollConfig
+    answer_model = PollAnswer
+    actions = {"reveal": EmptyBody, "hide": EmptyBody, "reset": EmptyBody}
+
+    def initial_state(self, config: PollConfig) -> dict[str, Any]:
+        return {"shown": None}
+
+    def validate_answer(
+        self, config: PollConfig, state: dict[str, Any], answer: PollAnswer, ctx: AnswerContext
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        choices = sorted(set(answer.choices))
+        if len(choices) != len(answer.choices):
+            raise AnswerRejected("Each option can be chosen only once")
+        unknown = [c for c in choices if not 0 <= c < len(config.options)]
+        if unknown:
+            raise AnswerRejected(f"There is no option {unknown[0]} in this poll")
+        least, most = (config.min_selections, config.most_selections)
+        if not config.multiple and len(choices) != 1:
+            raise AnswerRejected("Choose exactly one option")
+        if not least <= len(choices) <= most:
+            if least == most:
+                raise AnswerRejected(f"Choose exactly {least} options")
+            raise AnswerRejected(f"Choose between {least} and {most} options")
+        return {"choices": choices}, {}
+
+    def allows_change(self, config: PollConfig, state: dict[str, Any]) -> bool:
+        return config.allow_change
+
+    def aggregate(
+        self,
+        config: PollConfig,
+        state: dict[str, Any],
+        answers: Sequence[StoredAnswer],
+        ctx: AggregateContext,
+    ) -> dict[str, Any]:
+        counts = [0] * len(config.options)
+        voters = set()
+        for answer in answers:
+            voters.add(answer.participant_id)
+            for choice in answer.data["choices"]:
+                counts[choice] += 1
+        total = len(voters)
+        return {
+            "voters": total,
+            "options": [
+                {
+                    "index": i,
+                    "text": option.text,
+                    "count": counts[i],
+                    "percent": _percent(counts[i], total),
+                }
+                for i, option in enumerate(config.options)
+            ],
+        }
+
+    def view(
+        self, config: PollConfig, state: dict[str, Any], results: dict[str, Any], ctx: ViewContext
+    ) -> ActivityView:
+        own = next((a.data["choices"] for a in ctx.own_answers), None)
+        options = [
+            {"index": i, "text": o.text, "image_url": o.image_url}
+            for i, o in enumerate(config.options)
+        ]
+        if ctx.role == "participant" and config.shuffle_options and ctx.participant_id is not None:
+            options = _shuffled(options, f"{ctx.participant_id}:{config.question}")
+        visible = _results_visible(config, state, ctx, answered=own is not None)
+        if ctx.role == "participant":
+            accepting = ctx.activity_status == "active" and (own is None or config.allow_change)
+        else:
+            accepting = ctx.activity_status == "active"
+        display: list[DisplayBlock] = []
+        if visible:
+            chosen = set(own or ())
+            bars = [
+                Bar(
+                    label=o["text"],
+                    count=o["count"],
+                    percent=o["percent"],
+                    image_url=config.options[o["index"]].image_url,
+                    highlight=o["index"] in chosen,
+                )
+                for o in results["options"]
+            ]
+            voters = results["voters"]
+            display.append(
+                BarsBlock(
+                    title=config.question,
+                    bars=bars,
+                    show=config.show,
+                    total_label=f"{voters} {'voter' if voters == 1 else 'voters'}",
+                )
+            )
+        extra: dict[str, Any] = {"results_hidden": not visible}
+        if ctx.role == "presenter":
+            extra["voters"] = results["voters"]  # the presenter always sees how many voted
+        return ActivityView(
+            config={**config.model_dump(mode="json"), "options": options},
+            phase=_phase(ctx.activity_status),
+            results=results if visible else None,
+            display=display,
+            accepting_answers=accepting,
+            extra=extra,
+        )
+
+    def apply_action(
+        self,
+        action: str,
+        body: BaseModel,
+        config: PollConfig,
+        state: dict[str, Any],
+        ctx: ActionContext,
+    ) -> ActionOutcome:
+        if action == "reveal":
+            return ActionOutcome(state={**state, "shown": True}, message="Results shown")
+        if action == "hide":
+            return ActionOutcome(state={**state, "shown": False}, message="Results hidden")
+        if action == "reset":
+            voters = len({a.participant_id for a in ctx.answers})
+            return ActionOutcome(
+                state=self.initial_state(config),
+                clear_slots=["*"],
+                message=f"Cleared {voters} {'answer' if voters == 1 else 'answers'}",
+            )
+        raise ActionRejected(f"The poll has no action '{action}'")
+
+    def export_columns(self, config: PollConfig) -> list[str]:
+        return ["choices"]
+
+    def export_row(
+        self, config: PollConfig, state: dict[str, Any], answer: StoredAnswer
+    ) -> dict[str, str]:
+        texts = [config.options[i].text for i in answer.data["choices"] if i < len(config.options)]
+        return {"choices": "; ".join(texts)}
+
+
+def _percent(count: int, total: int) -> float:
+    return round(100.0 * count / total, 1) if total else 0.0
+
+
+def _phase(status: str) -> str:
+    return {"active": "voting", "expired": "closed"}.get(status, "draft")
+
+
+def _results_visible(
+    config: PollConfig, state: dict[str, Any], ctx: ViewContext, *, answered: bool
+) -> bool:
+    shown = state.get("shown")
+    if shown is not None:
+        return bool(shown)
+    rule = config.results_visibility
+    if rule == "always":
+        return True
+    if rule == "after_answer":
+        return ctx.role == "presenter" or answered or ctx.activity_status == "expired"
+    if rule == "after_close":
+        return ctx.activity_status == "expired"
+    return False  # on_reveal
+
+
+def _shuffled(items: list[dict[str, Any]], seed: str) -> list[dict[str, Any]]:
+    """The same participant always gets the same order (a seed derived from their id)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    out = list(items)
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(out)
+    return out
