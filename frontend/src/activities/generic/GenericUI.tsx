@@ -1,0 +1,62 @@
+/** The UI of an activity type with no JavaScript of its own: forms from its JSON Schemas. */
+import Form from "@rjsf/core";
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import { useState } from "react";
+import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
+import type { ConfigureProps, RespondProps, ResultsProps } from "../types";
+import { cspSafeValidator } from "./validator";
+
+const HIDE_SUBMIT: UiSchema = { "ui:submitButtonOptions": { norender: true } };
+
+export function GenericConfigure({ value, onChange, typeInfo }: ConfigureProps) {
+  return (
+    <Form
+      className="rjsf"
+      schema={typeInfo.config_schema as RJSFSchema}
+      uiSchema={HIDE_SUBMIT}
+      formData={value}
+      validator={cspSafeValidator}
+      liveValidate={false}
+      showErrorList={false}
+      onChange={(e) => onChange((e.formData ?? {}) as Record<string, unknown>)}
+    />
+  );
+}
+
+export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
+  const [data, setData] = useState<Record<string, unknown>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!typeInfo) return <p className="muted">Loading…</p>;
+  return (
+    <Form
+      className="rjsf"
+      schema={typeInfo.answer_schema as RJSFSchema}
+      uiSchema={{ "ui:submitButtonOptions": { submitText: "Submit", props: { disabled: busy } } }}
+      formData={data}
+      idPrefix={`answer-${activity.id}`}
+      validator={cspSafeValidator}
+      showErrorList={false}
+      onChange={(e) => setData((e.formData ?? {}) as Record<string, unknown>)}
+      onSubmit={async (e) => {
+        setBusy(true);
+        const outcome = await submit((e.formData ?? {}) as Record<string, unknown>);
+        setBusy(false);
+        setError(outcome.ok ? null : outcome.message);
+      }}
+    >
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        Submit
+      </button>
+    </Form>
+  );
+}
+
+export function GenericResults({ activity }: ResultsProps) {
+  return <DisplayBlocks blocks={activity.display} />;
+}

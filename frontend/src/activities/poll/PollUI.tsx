@@ -1,0 +1,184 @@
+import { useState } from "react";
+import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
+import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "../types";
+
+interface ParticipantOption {
+  index: number;
+  text: string;
+  image_url?: string | null;
+}
+
+function PollRespond({ activity, submit }: RespondProps) {
+  const config = activity.config as {
+    question?: string;
+    options?: ParticipantOption[];
+    multiple?: boolean;
+    min_selections?: number;
+    max_selections?: number | null;
+  };
+  const options = config.options ?? [];
+  const multiple = !!config.multiple;
+  const most = multiple ? (config.max_selections ?? options.length) : 1;
+  const least = multiple ? (config.min_selections ?? 1) : 1;
+  const previous = (activity.your_answers?.[0]?.data.choices as number[] | undefined) ?? [];
+  const [chosen, setChosen] = useState<number[]>(previous);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const toggle = (index: number) => {
+    if (!multiple) return setChosen([index]);
+    setChosen((c) => (c.includes(index) ? c.filter((x) => x !== index) : c.length < most ? [...c, index] : c));
+  };
+
+  return (
+    <form
+      className="respond poll-respond"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (chosen.length < least) return setError(least === 1 ? "Choose an option" : `Choose at least ${least} options`);
+        setBusy(true);
+        const outcome = await submit({ choices: [...chosen].sort((a, b) => a - b) });
+        setBusy(false);
+        setError(outcome.ok ? null : outcome.message);
+      }}
+    >
+      <fieldset>
+        <legend className="question">{config.question ?? activity.title}</legend>
+        {multiple && (
+          <p className="hint">
+            {least === most ? `Choose ${most}` : `Choose ${least === 1 ? "up to" : `${least} to`} ${most}`}
+          </p>
+        )}
+        <div className="choices">
+          {options.map((option) => (
+            <label key={option.index} className={chosen.includes(option.index) ? "choice selected" : "choice"}>
+              <input
+                type={multiple ? "checkbox" : "radio"}
+                name={`poll-${activity.id}`}
+                value={option.index}
+                checked={chosen.includes(option.index)}
+                onChange={() => toggle(option.index)}
+              />
+              {option.image_url && <img src={option.image_url} alt="" className="choice-image" />}
+              <span>{option.text}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy || chosen.length === 0}>
+        Submit
+      </button>
+    </form>
+  );
+}
+
+interface OptionDraft {
+  text: string;
+  image_url?: string | null;
+}
+
+function PollConfigure({ value, onChange }: ConfigureProps) {
+  const options = (value.options as OptionDraft[] | undefined) ?? [];
+  const set = (patch: Record<string, unknown>) => onChange({ ...value, ...patch });
+  const setOption = (i: number, text: string) =>
+    set({ options: options.map((o, j) => (j === i ? { ...o, text } : o)) });
+  const multiple = !!value.multiple;
+  return (
+    <div className="config-form">
+      <label className="field">
+        <span>Question</span>
+        <input value={(value.question as string) ?? ""} onChange={(e) => set({ question: e.target.value })} required />
+      </label>
+      <fieldset className="field">
+        <legend>Options</legend>
+        <ol className="option-list">
+          {options.map((o, i) => (
+            <li key={i}>
+              <input
+                aria-label={`Option ${i + 1}`}
+                value={o.text}
+                onChange={(e) => setOption(i, e.target.value)}
+              />
+              <button
+                type="button"
+                className="icon"
+                aria-label={`Remove option ${i + 1}`}
+                disabled={options.length <= 2}
+                onClick={() => set({ options: options.filter((_, j) => j !== i) })}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ol>
+        <button
+          type="button"
+          disabled={options.length >= 30}
+          onClick={() => set({ options: [...options, { text: "" }] })}
+        >
+          Add option
+        </button>
+      </fieldset>
+      <label className="check">
+        <input type="checkbox" checked={multiple} onChange={(e) => set(e.target.checked ? { multiple: true } : { multiple: false, min_selections: 1, max_selections: null })} />
+        Multiple choice
+      </label>
+      {multiple && (
+        <div className="row">
+          <label className="field">
+            <span>At least</span>
+            <input type="number" min={1} max={30} value={(value.min_selections as number) ?? 1} onChange={(e) => set({ min_selections: Number(e.target.value) })} />
+          </label>
+          <label className="field">
+            <span>At most (empty: all)</span>
+            <input type="number" min={1} max={30} value={(value.max_selections as number | null) ?? ""} onChange={(e) => set({ max_selections: e.target.value ? Number(e.target.value) : null })} />
+          </label>
+        </div>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={!!value.allow_change} onChange={(e) => set({ allow_change: e.target.checked })} />
+        Participants may change their answer
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={!!value.shuffle_options} onChange={(e) => set({ shuffle_options: e.target.checked })} />
+        Shuffle options for each participant
+      </label>
+      <label className="field">
+        <span>Show results</span>
+        <select value={(value.results_visibility as string) ?? "always"} onChange={(e) => set({ results_visibility: e.target.value })}>
+          <option value="always">Always (live)</option>
+          <option value="after_answer">To each participant after they answer</option>
+          <option value="after_close">After the poll closes</option>
+          <option value="on_reveal">Only when I reveal them</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Figures</span>
+        <select value={(value.show as string) ?? "percentages"} onChange={(e) => set({ show: e.target.value })}>
+          <option value="percentages">Percentages</option>
+          <option value="counts">Counts</option>
+          <option value="both">Both</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function PollResults({ activity }: ResultsProps) {
+  if (!activity.display.length) {
+    return <p className="muted results-hidden">Results are hidden</p>;
+  }
+  return <DisplayBlocks blocks={activity.display} />;
+}
+
+export const pollUI: ActivityUI = {
+  Configure: PollConfigure,
+  Respond: PollRespond,
+  Results: PollResults,
+  initialConfig: () => ({ question: "", options: [{ text: "" }, { text: "" }], multiple: false }),
+};

@@ -1,0 +1,4 @@
+import type { ActivityUI } from "../types";
+
+/** Placeholder until the hand-made UI lands: the generic, schema-driven UI is used. */
+export const quizUI: ActivityUI = {};

@@ -1,0 +1,54 @@
+/**
+ * The activity registry: a type name -> its UI pieces (configure, respond, results).
+ *
+ * The four built-ins have hand-made UIs. A type that names a web component gets it loaded. Any
+ * other type works with no JavaScript: forms generated from its JSON Schemas and its results
+ * drawn from its display blocks.
+ */
+import type { ActivityState, ActivityTypeInfo, OwnAnswer } from "../api/types";
+import { GenericConfigure, GenericRespond, GenericResults } from "./generic/GenericUI";
+import { pokerUI } from "./poker/PokerUI";
+import { pollUI } from "./poll/PollUI";
+import { quizUI } from "./quiz/QuizUI";
+import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "./types";
+import { webComponentUI } from "./webComponent";
+import { wordcloudUI } from "./wordcloud/WordcloudUI";
+import type { ComponentType } from "react";
+
+const builtins = new Map<string, ActivityUI>([
+  ["poll", pollUI],
+  ["poker", pokerUI],
+  ["quiz", quizUI],
+  ["wordcloud", wordcloudUI],
+]);
+
+/** Registers (or replaces) the UI of an activity type. */
+export function registerActivityUI(type: string, ui: ActivityUI): void {
+  builtins.set(type, ui);
+}
+
+export interface ResolvedUI {
+  Configure: ComponentType<ConfigureProps>;
+  Respond: ComponentType<RespondProps>;
+  Results: ComponentType<ResultsProps>;
+  initialConfig: () => Record<string, unknown>;
+  answeredNow: (activity: ActivityState) => OwnAnswer[];
+  roundKey: (activity: ActivityState) => string;
+  custom: boolean;
+}
+
+const allAnswers = (activity: ActivityState): OwnAnswer[] => activity.your_answers ?? [];
+
+/** The UI for `type`: hand-made, the type's web component, or generated from its schemas. */
+export function activityUI(type: string, info?: ActivityTypeInfo): ResolvedUI {
+  const own = builtins.get(type) ?? (info?.web_component ? webComponentUI(type, info.web_component) : undefined);
+  return {
+    Configure: own?.Configure ?? GenericConfigure,
+    Respond: own?.Respond ?? GenericRespond,
+    Results: own?.Results ?? GenericResults,
+    initialConfig: own?.initialConfig ?? (() => ({})),
+    answeredNow: own?.answeredNow ?? allAnswers,
+    roundKey: own?.roundKey ?? ((a) => a.id),
+    custom: !!own,
+  };
+}

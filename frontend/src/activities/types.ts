@@ -1,0 +1,39 @@
+import type { ComponentType } from "react";
+import type { ActivityState, ActivityTypeInfo, OwnAnswer } from "../api/types";
+import type { SendOutcome } from "../lib/outbox";
+
+/** The participant's answer form for one activity. */
+export interface RespondProps {
+  activity: ActivityState;
+  typeInfo?: ActivityTypeInfo;
+  /** Sends an answer; resolves once the server has it (retrying while offline). */
+  submit: (data: Record<string, unknown>) => Promise<SendOutcome>;
+  /** Seconds left before the deadline, or null. */
+  secondsLeft: number | null;
+}
+
+/** The admin's config form for a new or edited activity. */
+export interface ConfigureProps {
+  value: Record<string, unknown>;
+  onChange: (value: Record<string, unknown>) => void;
+  typeInfo: ActivityTypeInfo;
+}
+
+/** The results of one activity, on the big screen, the admin console or a phone. */
+export interface ResultsProps {
+  activity: ActivityState;
+  role: "presenter" | "participant";
+}
+
+/** The UI pieces of one activity type. Missing pieces fall back to the generic ones. */
+export interface ActivityUI {
+  Configure?: ComponentType<ConfigureProps>;
+  Respond?: ComponentType<RespondProps>;
+  Results?: ComponentType<ResultsProps>;
+  /** The config a new activity of this type starts with. */
+  initialConfig?: () => Record<string, unknown>;
+  /** The answers that count as "already answered" now (e.g. the quiz's current question). */
+  answeredNow?: (activity: ActivityState) => OwnAnswer[];
+  /** Identifies one answering round (a quiz question, a poker round); default: the activity. */
+  roundKey?: (activity: ActivityState) => string;
+}

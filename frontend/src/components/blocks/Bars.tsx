@@ -1,0 +1,45 @@
+import type { DisplayBlock } from "../../api/types";
+
+type BarsBlock = Extract<DisplayBlock, { kind: "bars" }>;
+
+function formatPercent(p: number): string {
+  return `${Math.round(p)}%`;
+}
+
+/** Horizontal bars that grow with a CSS transition as answers come in. */
+export function Bars({ block }: { block: BarsBlock }) {
+  const show = block.show ?? "both";
+  return (
+    <figure className="block bars">
+      {block.title && <figcaption className="block-title">{block.title}</figcaption>}
+      <ul className="bars-list">
+        {block.bars.map((bar, i) => {
+          const figure =
+            show === "counts"
+              ? String(bar.count)
+              : show === "percentages"
+                ? formatPercent(bar.percent)
+                : `${bar.count} · ${formatPercent(bar.percent)}`;
+          return (
+            <li key={`${i}-${bar.label}`} className={bar.highlight ? "bar highlight" : "bar"}>
+              <div className="bar-head">
+                <span className="bar-label">
+                  {bar.highlight && <span aria-label="correct">✓ </span>}
+                  {bar.label}
+                </span>
+                <span className="bar-figure">{figure}</span>
+              </div>
+              <div className="bar-track" aria-hidden="true">
+                <div
+                  className="bar-fill"
+                  style={{ transform: `scaleX(${Math.max(0, Math.min(100, bar.percent)) / 100})` }}
+                />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {block.total_label && <p className="block-caption">{block.total_label}</p>}
+    </figure>
+  );
+}

@@ -1,0 +1,34 @@
+import type { DisplayBlock } from "../../api/types";
+import { Bars } from "./Bars";
+import { Cards } from "./Cards";
+import { Leaderboard, Podium } from "./Ranking";
+import { Stats, Table } from "./Simple";
+import { WordCloud } from "./WordCloud";
+
+/** Draws an activity's display blocks; this is all an activity type needs for its results. */
+export function DisplayBlocks({ blocks }: { blocks: DisplayBlock[] }) {
+  return (
+    <div className="blocks">
+      {blocks.map((block, i) => {
+        switch (block.kind) {
+          case "bars":
+            return <Bars key={i} block={block} />;
+          case "cloud":
+            return <WordCloud key={i} block={block} />;
+          case "cards":
+            return <Cards key={i} block={block} />;
+          case "leaderboard":
+            return <Leaderboard key={i} block={block} />;
+          case "podium":
+            return <Podium key={i} block={block} />;
+          case "stats":
+            return <Stats key={i} block={block} />;
+          case "table":
+            return <Table key={i} block={block} />;
+          default:
+            return null;
+        }
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export function PresentPage() {
+  return <main>Big screen</main>;
+}
