@@ -1,0 +1,95 @@
+"""How planning-poker results are drawn: cards, distribution, figures, and the item table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caja_core.display import (
+    Bar,
+    BarsBlock,
+    Card,
+    CardsBlock,
+    DisplayBlock,
+    Stat,
+    StatsBlock,
+    TableBlock,
+)
+
+
+def poker_display(results: dict[str, Any], phase: str) -> list[DisplayBlock]:
+    """Display blocks for the (already cut) results in ``phase``."""
+    blocks: list[DisplayBlock] = []
+    current = results["current"]
+    items = results["items"]
+    if phase != "done" and current["item"] < len(items):
+        item = items[current["item"]]
+        this_round = item["rounds"][current["round"] - 1]
+        title = f"{item['title']} — round {this_round['round']}"
+        if this_round["revealed"]:
+            blocks.extend(_revealed_blocks(this_round, title))
+        else:
+            cards = [Card(label=v["nickname"], face_up=False) for v in this_round["voters"]]
+            blocks.append(CardsBlock(title=title, cards=cards))
+            voted = len(this_round["voters"])
+            waiting = f"{voted} of {results['connected']}" if results["connected"] else str(voted)
+            blocks.append(StatsBlock(stats=[Stat(label="Voted", value=waiting)]))
+    rows = [
+        [item["title"], _final(item), str(len(item["rounds"]))]
+        for item in items
+        if item["estimate"] is not None or item["skipped"] or phase == "done"
+    ]
+    if rows:
+        blocks.append(
+            TableBlock(title="Estimates", columns=["Item", "Estimate", "Rounds"], rows=rows)
+        )
+    return blocks
+
+
+def _revealed_blocks(this_round: dict[str, Any], title: str) -> list[DisplayBlock]:
+    cards = [
+        Card(
+            label=v["nickname"],
+            value=v["card"],
+            face_up=True,
+            highlight=v["outlier"],
+            note="outlier" if v["outlier"] else None,
+        )
+        for v in this_round["votes"]
+    ]
+    bars = [
+        Bar(label=d["card"], count=d["count"], percent=d["percent"])
+        for d in this_round["distribution"]
+    ]
+    stats = this_round["stats"]
+    consensus = this_round["consensus"]
+    figures = []
+    if stats["average"] is not None:
+        figures.append(Stat(label="Average", value=_number(stats["average"])))
+        figures.append(Stat(label="Median", value=_number(stats["median"])))
+    if stats["min"] is not None:
+        figures.append(Stat(label="Min", value=stats["min"]))
+        figures.append(Stat(label="Max", value=stats["max"]))
+    if consensus["all_equal"]:
+        figures.append(
+            Stat(label="Consensus", value=f"Yes: {consensus['top_card']}", highlight=True)
+        )
+    elif consensus["top_card"] is not None:
+        share = _number(consensus["top_share"])
+        figures.append(Stat(label="Consensus", value=f"{share}% on {consensus['top_card']}"))
+    blocks: list[DisplayBlock] = [CardsBlock(title=title, cards=cards)]
+    if bars:
+        votes = stats["votes"]
+        blocks.append(BarsBlock(bars=bars, show="counts", total_label=f"{votes} votes"))
+    if figures:
+        blocks.append(StatsBlock(stats=figures))
+    return blocks
+
+
+def _final(item: dict[str, Any]) -> str:
+    if item["estimate"] is not None:
+        return str(item["estimate"])
+    return "skipped" if item["skipped"] else "—"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
