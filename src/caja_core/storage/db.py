@@ -91,9 +91,7 @@ class Database:
                 conn.commit()
             finally:
                 if self.dialect == "postgresql":
-                    conn.execute(
-                        text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID}
-                    )
+                    conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID})
                     conn.commit()
         log.info("database_migrated", revision=self.current_revision())
 

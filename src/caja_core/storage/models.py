@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     Uuid,
     text,
@@ -39,25 +40,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class UTCDateTime(DateTime):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timestamp stored as UTC; always read back timezone-aware (SQLite forgets zones)."""
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
 
-    def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value: Any) -> Any:
-            if parent is not None:
-                value = parent(value)
-            if isinstance(value, dt.datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=dt.UTC)
-            return value
-
-        return process
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -169,9 +168,7 @@ class Activity(Timestamped, Base):
     activated_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
-    session: Mapped[Session] = relationship(
-        back_populates="activities", foreign_keys=[session_id]
-    )
+    session: Mapped[Session] = relationship(back_populates="activities", foreign_keys=[session_id])
 
 
 class Participant(Base):

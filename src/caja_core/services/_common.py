@@ -1,0 +1,114 @@
+"""Helpers shared by the service modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DB
+
+from caja_core.activity import StoredAnswer
+from caja_core.errors import NotFound
+from caja_core.storage.models import Activity, Admin, Participant, Response, Session, utcnow
+
+
+def now_or(now: dt.datetime | None) -> dt.datetime:
+    """``now`` if given (tests pin the clock), else the current UTC time."""
+    return now if now is not None else utcnow()
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a bearer token: tokens are stored hashed, never as they are."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def bump_version(db: DB, session: Session) -> None:
+    """Advance the session's version in the current transaction (``version = version + 1``
+    in SQL, so concurrent bumps never get lost)."""
+    session.version = Session.version + 1
+    db.flush()
+
+
+def as_uuid(value: Any, what: str) -> uuid.UUID:
+    """Parse an id; an unparsable one is simply not found."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"{what} not found") from None
+
+
+def session_for_admin(db: DB, admin: Admin, session_id: Any, *, lock: bool = False) -> Session:
+    """The admin's own session; another admin's is reported as not found."""
+    sid = as_uuid(session_id, "Session")
+    stmt = select(Session).where(Session.id == sid, Session.admin_id == admin.id)
+    if lock:
+        stmt = stmt.with_for_update()
+    session = db.scalars(stmt).first()
+    if session is None:
+        raise NotFound("Session not found")
+    return session
+
+
+def activity_in_session(db: DB, session: Session, activity_id: Any) -> Activity:
+    """An activity of this session."""
+    aid = as_uuid(activity_id, "Activity")
+    activity = db.scalars(
+        select(Activity).where(Activity.id == aid, Activity.session_id == session.id)
+    ).first()
+    if activity is None:
+        raise NotFound("Activity not found")
+    return activity
+
+
+def stored_answers(
+    db: DB, activity_id: uuid.UUID, participant_id: uuid.UUID | None = None
+) -> list[StoredAnswer]:
+    """The stored answers of an activity (optionally one participant's), oldest first."""
+    stmt = (
+        select(Response, Participant.nickname)
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Response.activity_id == activity_id)
+        .order_by(Response.submitted_at, Response.id)
+    )
+    if participant_id is not None:
+        stmt = stmt.where(Response.participant_id == participant_id)
+    return [to_stored(r, nickname) for r, nickname in db.execute(stmt)]
+
+
+def to_stored(response: Response, nickname: str) -> StoredAnswer:
+    """The plugin-facing view of a stored response."""
+    return StoredAnswer(
+        participant_id=response.participant_id,
+        nickname=nickname,
+        slot=response.slot,
+        data=dict(response.data),
+        meta=dict(response.meta or {}),
+        submitted_at=response.submitted_at,
+    )
+
+
+CONNECTED_WINDOW = dt.timedelta(seconds=30)
+"""A participant seen within this window counts as connected."""
+
+
+def participants_of(
+    db: DB, session_id: uuid.UUID, now: dt.datetime
+) -> tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]:
+    """Every participant (id -> nickname) and the ids of those connected now."""
+    rows = db.execute(
+        select(Participant.id, Participant.nickname, Participant.last_seen_at).where(
+            Participant.session_id == session_id
+        )
+    )
+    names: dict[uuid.UUID, str] = {}
+    connected: set[uuid.UUID] = set()
+    for pid, nickname, last_seen in rows:
+        names[pid] = nickname
+        if last_seen >= now - CONNECTED_WINDOW:
+            connected.add(pid)
+    return names, frozenset(connected)

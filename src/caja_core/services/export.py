@@ -1,0 +1,64 @@
+"""Export: every answer of a session with nickname, activity and time, in readable columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DB
+
+from caja_core.plugins import PluginHost
+from caja_core.services._common import session_for_admin, stored_answers
+from caja_core.storage.models import Activity, Admin
+
+BASE_COLUMNS = [
+    "session",
+    "activity_position",
+    "activity_title",
+    "activity_type",
+    "participant_id",
+    "nickname",
+    "slot",
+    "submitted_at",
+]
+
+
+def export_session(
+    db: DB, host: PluginHost, admin: Admin, session_id: Any
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Columns and rows of every answer in the session, activity by activity.
+
+    Each activity type adds its own readable columns (``export_columns``/``export_row``);
+    the column list is the host's columns followed by every type's, in order of first use.
+    """
+    session = session_for_admin(db, admin, session_id)
+    columns = list(BASE_COLUMNS)
+    rows: list[dict[str, str]] = []
+    activities = db.scalars(
+        select(Activity).where(Activity.session_id == session.id).order_by(Activity.position)
+    )
+    for activity in activities:
+        activity_type = host.get(activity.type) if activity.type in host else None
+        config = activity_type.parse_config(activity.config) if activity_type else None
+        type_columns = activity_type.export_columns(config) if activity_type else ["answer"]
+        for column in type_columns:
+            if column not in columns:
+                columns.append(column)
+        for answer in stored_answers(db, activity.id):
+            row = {
+                "session": session.name,
+                "activity_position": str(activity.position + 1),
+                "activity_title": activity.title,
+                "activity_type": activity.type,
+                "participant_id": str(answer.participant_id),
+                "nickname": answer.nickname,
+                "slot": answer.slot,
+                "submitted_at": answer.submitted_at.isoformat(),
+            }
+            if activity_type is not None:
+                extra = activity_type.export_row(config, activity.state, answer)
+            else:
+                extra = {"answer": str(answer.data)}
+            row.update({k: str(v) for k, v in extra.items()})
+            rows.append(row)
+    return columns, [{c: row.get(c, "") for c in columns} for row in rows]

@@ -1,0 +1,195 @@
+"""Participants: joining with a nickname, tokens, connection status, kicking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import unicodedata
+import uuid
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DB
+
+from caja_core.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidState,
+    NotFound,
+    ValidationFailed,
+)
+from caja_core.services._common import (
+    CONNECTED_WINDOW,
+    as_uuid,
+    bump_version,
+    hash_token,
+    now_or,
+    session_for_admin,
+)
+from caja_core.services.sessions import normalize_join_code
+from caja_core.storage.models import Admin, Participant, Session
+
+log = structlog.get_logger(__name__)
+
+TOKEN_PREFIX = "caja_p_"  # noqa: S105 (a prefix, not a secret)
+MAX_NICKNAME_LENGTH = 32
+TOUCH_INTERVAL = dt.timedelta(seconds=10)
+
+
+def clean_nickname(raw: Any) -> str:
+    """Trim and check a nickname: 1-32 characters, no control or invisible format
+    characters. Inner runs of spaces collapse to one. Raises ValidationFailed."""
+    if not isinstance(raw, str):
+        raise _nickname_error("must be text")
+    nickname = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not nickname:
+        raise _nickname_error("must not be empty")
+    if len(nickname) > MAX_NICKNAME_LENGTH:
+        raise _nickname_error(f"at most {MAX_NICKNAME_LENGTH} characters")
+    bad = [ch for ch in nickname if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn")]
+    if bad:
+        raise _nickname_error("must not contain control or invisible characters")
+    return nickname
+
+
+def nickname_key(nickname: str) -> str:
+    """The form nicknames are compared in: case and compatibility forms folded."""
+    return unicodedata.normalize("NFKC", nickname).casefold()
+
+
+def _nickname_error(msg: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"Invalid nickname: {msg}", [{"loc": ["nickname"], "msg": msg, "type": "value_error"}]
+    )
+
+
+def _taken_keys(db: DB, session_id: uuid.UUID) -> set[str]:
+    return set(
+        db.scalars(select(Participant.nickname_key).where(Participant.session_id == session_id))
+    )
+
+
+def suggest_nickname(nickname: str, taken: set[str]) -> str:
+    """A free variant of a taken nickname: "Ana" -> "Ana 2" (shortened to fit)."""
+    for n in range(2, 10_000):
+        suffix = f" {n}"
+        candidate = nickname[: MAX_NICKNAME_LENGTH - len(suffix)].rstrip() + suffix
+        if nickname_key(candidate) not in taken:
+            return candidate
+    return secrets.token_hex(4)  # pragma: no cover - 10,000 people with one name
+
+
+def join_session(
+    db: DB, join_code: str, nickname: str, now: dt.datetime | None = None
+) -> tuple[Participant, str, Session]:
+    """Join the open session with this code under a nickname unique in the session
+    (ignoring case). Returns the participant, their bearer token (shown once, stored
+    hashed) and the session. A taken nickname raises Conflict with a free ``suggestion``."""
+    now = now_or(now)
+    code = normalize_join_code(join_code) if isinstance(join_code, str) else ""
+    session = db.scalars(
+        select(Session).where(Session.join_code == code, Session.status != "completed")
+    ).first()
+    if session is None:
+        raise NotFound(f"No running session has the code '{code or join_code}'")
+    nickname = clean_nickname(nickname)
+    key = nickname_key(nickname)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(24)  # 192 random bits
+    participant = Participant(
+        session_id=session.id,
+        nickname=nickname,
+        nickname_key=key,
+        token_hash=hash_token(token),
+        joined_at=now,
+        last_seen_at=now,
+    )
+    try:
+        with db.begin_nested():
+            db.add(participant)
+            db.flush()
+    except IntegrityError:
+        suggestion = suggest_nickname(nickname, _taken_keys(db, session.id))
+        raise Conflict(
+            f"The nickname '{nickname}' is taken in this session; try '{suggestion}'",
+            suggestion=suggestion,
+        ) from None
+    bump_version(db, session)
+    log.info("participant_joined", session_id=str(session.id), participant_id=str(participant.id))
+    return participant, token, session
+
+
+def participant_for_token(db: DB, token: str, session_id: Any = None) -> Participant:
+    """The participant a token belongs to; with ``session_id``, only in that session."""
+    if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
+        raise AuthenticationFailed("Not a participant token")
+    participant = db.scalars(
+        select(Participant).where(Participant.token_hash == hash_token(token))
+    ).first()
+    if participant is None:
+        raise AuthenticationFailed("Unknown participant: join the session again")
+    if session_id is not None and participant.session_id != as_uuid(session_id, "Session"):
+        raise AuthenticationFailed("This participant token belongs to another session")
+    return participant
+
+
+def touch_participant(db: DB, participant: Participant, now: dt.datetime | None = None) -> bool:
+    """Record that the participant was seen; writes at most every 10 seconds.
+    Returns True when it wrote."""
+    now = now_or(now)
+    if participant.last_seen_at >= now - TOUCH_INTERVAL:
+        return False
+    participant.last_seen_at = now
+    db.flush()
+    return True
+
+
+def connection_status(participant: Participant, now: dt.datetime | None = None) -> str:
+    """``connected`` when seen within the last 30 seconds, else ``disconnected``."""
+    return (
+        "connected"
+        if participant.last_seen_at >= now_or(now) - CONNECTED_WINDOW
+        else "disconnected"
+    )
+
+
+def list_participants(db: DB, admin: Admin, session_id: Any) -> list[Participant]:
+    """Everyone in the admin's session, in joining order."""
+    session = session_for_admin(db, admin, session_id)
+    return list(
+        db.scalars(
+            select(Participant)
+            .where(Participant.session_id == session.id)
+            .order_by(Participant.joined_at, Participant.nickname_key)
+        )
+    )
+
+
+def count_participants(db: DB, session_id: uuid.UUID) -> int:
+    """How many people are in the session."""
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.session_id == session_id)
+        )
+        or 0
+    )
+
+
+def kick_participant(db: DB, admin: Admin, session_id: Any, participant_id: Any) -> None:
+    """Remove someone from the session with their answers; their token stops working."""
+    session = session_for_admin(db, admin, session_id, lock=True)
+    pid = as_uuid(participant_id, "Participant")
+    participant = db.scalars(
+        select(Participant).where(Participant.id == pid, Participant.session_id == session.id)
+    ).first()
+    if participant is None:
+        raise NotFound("Participant not found")
+    if session.status == "completed":
+        raise InvalidState("This session is completed; its participants can't change")
+    db.delete(participant)
+    db.flush()
+    bump_version(db, session)
+    log.info("participant_kicked", session_id=str(session.id), participant_id=str(pid))

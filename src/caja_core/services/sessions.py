@@ -1,0 +1,145 @@
+"""Sessions: creation, join codes and the lifecycle draft -> active -> completed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DB
+
+from caja_core.errors import Conflict, InvalidState, ValidationFailed
+from caja_core.plugins import PluginHost
+from caja_core.services._common import bump_version, now_or, session_for_admin
+from caja_core.storage.models import Activity, Admin, Session
+
+log = structlog.get_logger(__name__)
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""Letters and digits that can't be mistaken for one another: no 0/O and no 1/I."""
+JOIN_CODE_LENGTH = 6
+MAX_NAME_LENGTH = 200
+
+STATUSES = ("draft", "active", "completed")
+
+
+def new_join_code() -> str:
+    """A random join code, e.g. ``K7PX3M``."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(code: str) -> str:
+    """What people type -> the stored form: upper case, without spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch not in " -\t")
+
+
+def _clean_name(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationFailed(
+            "A session needs a name",
+            [{"loc": ["name"], "msg": "must not be empty", "type": "value_error"}],
+        )
+    name = " ".join(raw.split())
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed(
+            "Session name too long",
+            [
+                {
+                    "loc": ["name"],
+                    "msg": f"at most {MAX_NAME_LENGTH} characters",
+                    "type": "value_error",
+                }
+            ],
+        )
+    return name
+
+
+def create_session(db: DB, admin: Admin, name: str) -> Session:
+    """A new draft session with a fresh join code (unique among open sessions)."""
+    name = _clean_name(name)
+    for _ in range(20):
+        session = Session(name=name, admin_id=admin.id, join_code=new_join_code(), status="draft")
+        try:
+            with db.begin_nested():
+                db.add(session)
+                db.flush()
+        except IntegrityError:
+            continue  # join code taken by an open session: draw again
+        log.info("session_created", session_id=str(session.id), join_code=session.join_code)
+        return session
+    raise Conflict("Could not find a free join code; try again")
+
+
+def list_sessions(db: DB, admin: Admin) -> list[Session]:
+    """The admin's sessions, newest first."""
+    return list(
+        db.scalars(
+            select(Session)
+            .where(Session.admin_id == admin.id)
+            .order_by(Session.created_at.desc(), Session.id)
+        )
+    )
+
+
+def get_session(db: DB, admin: Admin, session_id: Any) -> Session:
+    """One of the admin's sessions (NotFound for another admin's)."""
+    return session_for_admin(db, admin, session_id)
+
+
+def rename_session(db: DB, admin: Admin, session_id: Any, name: str) -> Session:
+    """Rename a session (any status)."""
+    session = session_for_admin(db, admin, session_id, lock=True)
+    session.name = _clean_name(name)
+    bump_version(db, session)
+    return session
+
+
+def delete_session(db: DB, admin: Admin, session_id: Any) -> None:
+    """Delete a session with its activities, participants and answers."""
+    session = session_for_admin(db, admin, session_id, lock=True)
+    db.delete(session)
+    db.flush()
+    log.info("session_deleted", session_id=str(session.id))
+
+
+def start_session(db: DB, admin: Admin, session_id: Any, now: dt.datetime | None = None) -> Session:
+    """draft -> active. Starting an active session changes nothing; a completed one can't
+    be started again."""
+    session = session_for_admin(db, admin, session_id, lock=True)
+    if session.status == "completed":
+        raise InvalidState("This session is completed; it can't be started again")
+    if session.status == "draft":
+        session.status = "active"
+        session.started_at = now_or(now)
+        bump_version(db, session)
+        log.info("session_started", session_id=str(session.id))
+    return session
+
+
+def complete_session(
+    db: DB,
+    admin: Admin,
+    session_id: Any,
+    host: PluginHost | None = None,
+    now: dt.datetime | None = None,
+) -> Session:
+    """-> completed: closes the running activity; participants can no longer answer.
+    Completing a completed session changes nothing."""
+    from caja_core.services.activities import close_running
+
+    session = session_for_admin(db, admin, session_id, lock=True)
+    if session.status == "completed":
+        return session
+    now = now_or(now)
+    for activity in db.scalars(
+        select(Activity).where(Activity.session_id == session.id, Activity.status == "active")
+    ):
+        close_running(activity, host, now)
+    session.status = "completed"
+    session.completed_at = now
+    bump_version(db, session)
+    log.info("session_completed", session_id=str(session.id))
+    return session

@@ -1,0 +1,98 @@
+"""Shared fixtures: a real, migrated database (SQLite or PostgreSQL) and a plugin host.
+
+``CAJA_TEST_DATABASE_URL`` picks the database: unset or ``sqlite`` gives a fresh SQLite file
+per test; a ``postgresql+psycopg://...`` URL names a server on which each test run creates
+its own database (so parallel runs never collide), migrated once and emptied between tests.
+With ``CAJA_TEST_DB_ONLY=1`` only the tests that use a database run (the PostgreSQL pass of
+``make test``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from caja_core.plugins import PluginHost
+from caja_core.storage.db import Database
+from caja_core.storage.models import Base
+
+DB_FIXTURES = {"database", "database_url", "db_url_for_process"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("CAJA_TEST_DB_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _configured_url() -> str:
+    return os.environ.get("CAJA_TEST_DATABASE_URL", "sqlite") or "sqlite"
+
+
+@pytest.fixture(scope="session")
+def _postgres_database() -> Iterator[str | None]:
+    """A private PostgreSQL database for this test run (None when testing on SQLite)."""
+    configured = _configured_url()
+    if not configured.startswith("postgresql"):
+        yield None
+        return
+    url = make_url(configured)
+    name = f"caja_t_{os.getpid()}_{secrets.token_hex(3)}"
+    admin_engine = create_engine(
+        url.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    test_url = url.set(database=name).render_as_string(hide_password=False)
+    Database(test_url).upgrade()
+    yield test_url
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin_engine.dispose()
+
+
+@pytest.fixture
+def database_url(_postgres_database: str | None, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty, migrated database for this test."""
+    if _postgres_database is None:
+        url = f"sqlite:///{tmp_path / 'caja.db'}"
+        db = Database(url)
+        db.upgrade()
+        db.dispose()
+        yield url
+        return
+    yield _postgres_database
+    engine = create_engine(_postgres_database)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A :class:`Database` on the test's empty, migrated database."""
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def plugin_host() -> PluginHost:
+    """A strict plugin host with every installed ``caja`` entry point loaded."""
+    host = PluginHost(strict=True)
+    host.load_entry_points()
+    return host
