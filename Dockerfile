@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1
+# Caja's container image: build the web UI, build the wheel, then a slim runtime that runs as a
+# non-root user. Built and pushed by the steps in docs/deploy.md; checked by hadolint in
+# `make test` (scripts/check-infra.sh).
+
+# ---- 1. the web UI: `npm run build` writes it into src/caja_server/static ----
+FROM node:22.12-bookworm-slim AS ui
+WORKDIR /build/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY frontend/ ./
+RUN npm run build
+
+# ---- 2. the wheel, with the built UI inside it ----
+FROM python:3.11.11-slim-bookworm AS wheel
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /build
+COPY pyproject.toml README.md ./
+COPY src/ src/
+COPY --from=ui /build/src/caja_server/static/ src/caja_server/static/
+# hatchling (pinned in pyproject.toml's build-system) builds it; no dependencies are fetched here,
+# they come from requirements/prod.lock in the runtime stage.
+RUN pip wheel --no-deps --wheel-dir /dist .
+
+# ---- 3. the runtime ----
+FROM python:3.11.11-slim-bookworm AS runtime
+# FORWARDED_ALLOW_IPS: trust X-Forwarded-For/-Proto only from these addresses. The ECS task
+# definition sets it to the load balancer's (public) subnets; by default only the container itself.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    CAJA_ENV=production \
+    FORWARDED_ALLOW_IPS=127.0.0.1
+RUN groupadd --system --gid 10001 caja \
+    && useradd --system --uid 10001 --gid caja --home-dir /app --shell /usr/sbin/nologin caja
+WORKDIR /app
+COPY requirements/prod.lock /tmp/prod.lock
+RUN pip install --no-cache-dir --requirement /tmp/prod.lock && rm /tmp/prod.lock
+COPY --from=wheel /dist/ /tmp/dist/
+RUN pip install --no-cache-dir --no-deps /tmp/dist/*.whl && rm -rf /tmp/dist
+USER 10001:10001
+EXPOSE 8000
+# /healthz is liveness (the process answers); the load balancer checks /readyz (database too).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+# Migrations first (several replicas starting at once are safe: one runs them, the others wait),
+# then the server. The keep-alive (75 s) outlives the ALB's idle timeout (60 s) so the load
+# balancer, not the app, closes idle connections and never sends on a socket the app just closed.
+CMD ["sh", "-c", "caja-server migrate && exec caja-server --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$FORWARDED_ALLOW_IPS\" --timeout-keep-alive 75"]

@@ -1,0 +1,149 @@
+# Caja on ECS Fargate: stateless tasks in private subnets behind the load balancer, checked on
+# /readyz by the load balancer and on /healthz by the container health check, rolled back
+# automatically when a deployment does not become healthy.
+
+data "aws_region" "current" {}
+
+locals {
+  container_name = "caja"
+
+  environment = merge(var.extra_environment, var.static_url == "" ? {} : { CAJA_STATIC_URL = var.static_url }, {
+    CAJA_ENV        = "production"
+    CAJA_PUBLIC_URL = var.public_url
+    # No password in the URL: libpq (under psycopg) reads PGPASSWORD, injected from the secret
+    # that RDS manages and rotates, so a rotation needs no Terraform run.
+    CAJA_DATABASE_URL   = "postgresql+psycopg://${var.database.username}@${var.database.host}:${var.database.port}/${var.database.name}?sslmode=require"
+    FORWARDED_ALLOW_IPS = join(",", var.trusted_proxy_cidrs)
+  })
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/caja/${var.name}/app"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = ["FARGATE"]
+
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  # The root filesystem is read-only; /tmp is a scratch volume.
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([{
+    name                   = local.container_name
+    image                  = var.image
+    essential              = true
+    readonlyRootFilesystem = true
+    user                   = "10001:10001"
+    stopTimeout            = 30
+    portMappings = [{
+      containerPort = var.app_port
+      protocol      = "tcp"
+    }]
+    environment = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
+    secrets = [
+      { name = "CAJA_SECRET_KEY", valueFrom = aws_secretsmanager_secret.secret_key.arn },
+      { name = "PGPASSWORD", valueFrom = "${var.database_password_secret_arn}:password::" },
+    ]
+    mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    healthCheck = {
+      command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.app_port}/healthz', timeout=4)"]
+      interval    = 15
+      timeout     = 5
+      retries     = 3
+      startPeriod = 60
+    }
+    linuxParameters = { initProcessEnabled = true }
+    ulimits         = [{ name = "nofile", softLimit = 65536, hardLimit = 65536 }]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = "caja"
+      }
+    }
+  }])
+}
+
+resource "aws_ecs_service" "app" {
+  name                               = var.name
+  cluster                            = aws_ecs_cluster.this.id
+  task_definition                    = aws_ecs_task_definition.app.arn
+  desired_count                      = var.desired_count
+  launch_type                        = "FARGATE"
+  platform_version                   = "LATEST"
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+  health_check_grace_period_seconds  = 60
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+  enable_execute_command             = false
+
+  deployment_controller {
+    type = "ECS"
+  }
+
+  # A deployment whose tasks keep failing their health checks is stopped and the service goes
+  # back to the last task definition that was healthy.
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [var.security_group_id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = local.container_name
+    container_port   = var.app_port
+  }
+
+  lifecycle {
+    # Autoscaling (and the pre-scaling steps in docs/deploy.md) own the running count.
+    ignore_changes = [desired_count]
+  }
+
+  depends_on = [aws_iam_role_policy.execution_secrets]
+
+  # The target group must be attached to a listener before a service can register in it.
+  triggers = {
+    listener = var.listener_arn
+  }
+}

@@ -1,0 +1,109 @@
+# One Caja environment: network, KMS key, security groups, log bucket, load balancer, database,
+# ECS service and static assets. environments/staging and environments/production call this with
+# their own sizes; everything that must hold in both is fixed here or in the modules.
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  name = "${var.name_prefix}-${var.environment}"
+  # Bucket names are global: the account id keeps them unique.
+  account_id = data.aws_caller_identity.current.account_id
+  public_url = "https://${var.public_hostname}"
+}
+
+module "kms" {
+  source = "../kms"
+  name   = local.name
+}
+
+module "network" {
+  source             = "../network"
+  name               = local.name
+  cidr_block         = var.vpc_cidr
+  az_count           = var.az_count
+  single_nat_gateway = var.single_nat_gateway
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
+}
+
+module "security_groups" {
+  source = "../security_groups"
+  name   = local.name
+  vpc_id = module.network.vpc_id
+}
+
+module "access_logs" {
+  source         = "../log_bucket"
+  bucket_name    = "${local.name}-access-logs-${local.account_id}"
+  retention_days = var.access_log_retention_days
+  force_destroy  = var.force_destroy_buckets
+}
+
+module "load_balancer" {
+  source              = "../load_balancer"
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  public_subnet_ids   = module.network.public_subnet_ids
+  security_group_id   = module.security_groups.alb_security_group_id
+  certificate_arn     = var.certificate_arn
+  health_check_path   = "/readyz"
+  deletion_protection = var.load_balancer_deletion_protection
+  access_log_bucket   = module.access_logs.bucket_name
+  kms_key_arn         = module.kms.key_arn
+  log_retention_days  = var.log_retention_days
+}
+
+module "database" {
+  source                = "../database"
+  name                  = local.name
+  subnet_ids            = module.network.database_subnet_ids
+  security_group_id     = module.security_groups.database_security_group_id
+  kms_key_arn           = module.kms.key_arn
+  instance_class        = var.database_instance_class
+  allocated_storage_gb  = var.database_allocated_storage_gb
+  max_connections       = var.database_max_connections
+  backup_retention_days = var.database_backup_retention_days
+  # Production is always protected, whatever the variable says.
+  deletion_protection = var.environment == "production" ? true : var.database_deletion_protection
+  log_retention_days  = var.log_retention_days
+}
+
+module "static_assets" {
+  source                        = "../static_assets"
+  name                          = local.name
+  bucket_name                   = "${local.name}-assets-${local.account_id}"
+  domain_name                   = var.static_hostname
+  certificate_arn               = var.static_certificate_arn
+  app_origin                    = local.public_url
+  access_log_bucket             = module.access_logs.bucket_name
+  access_log_bucket_domain_name = module.access_logs.bucket_domain_name
+  force_destroy                 = var.force_destroy_buckets
+}
+
+module "service" {
+  source              = "../service"
+  name                = local.name
+  image               = var.image
+  cpu                 = var.task_cpu
+  memory              = var.task_memory
+  desired_count       = var.min_tasks
+  min_capacity        = var.min_tasks
+  max_capacity        = var.max_tasks
+  subnet_ids          = module.network.private_subnet_ids
+  security_group_id   = module.security_groups.tasks_security_group_id
+  target_group_arn    = module.load_balancer.target_group_arn
+  listener_arn        = module.load_balancer.https_listener_arn
+  public_url          = local.public_url
+  trusted_proxy_cidrs = module.network.public_subnet_cidrs
+  database = {
+    host     = module.database.address
+    port     = module.database.port
+    name     = module.database.database_name
+    username = module.database.master_username
+  }
+  database_password_secret_arn = module.database.master_user_secret_arn
+  kms_key_arn                  = module.kms.key_arn
+  static_url                   = module.static_assets.base_url
+  extra_environment            = var.extra_environment
+  log_retention_days           = var.log_retention_days
+}

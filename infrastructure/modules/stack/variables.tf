@@ -1,0 +1,155 @@
+variable "environment" {
+  description = "Which environment this is: staging or production."
+  type        = string
+
+  validation {
+    condition     = contains(["staging", "production"], var.environment)
+    error_message = "environment must be staging or production."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name; the environment is appended (caja-staging, caja-production)."
+  type        = string
+  default     = "caja"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,10}$", var.name_prefix))
+    error_message = "name_prefix must be 2-11 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the environment's VPC."
+  type        = string
+}
+
+variable "az_count" {
+  description = "Availability zones to use (at least 2)."
+  type        = number
+  default     = 2
+}
+
+variable "single_nat_gateway" {
+  description = "One NAT gateway instead of one per availability zone (cheaper; staging)."
+  type        = bool
+  default     = false
+}
+
+variable "public_hostname" {
+  description = "Host name audiences and admins open, e.g. caja.example.org (DNS points it at the load balancer)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.public_hostname))
+    error_message = "public_hostname must be a lowercase DNS name without scheme or path."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for public_hostname, in the environment's region (for the load balancer)."
+  type        = string
+}
+
+variable "static_hostname" {
+  description = "Host name of the static assets distribution, e.g. static.caja.example.org."
+  type        = string
+}
+
+variable "static_certificate_arn" {
+  description = "ACM certificate for static_hostname in us-east-1 (for CloudFront)."
+  type        = string
+}
+
+variable "image" {
+  description = "Caja container image with an immutable tag or digest, from the ECR repository created in infrastructure/shared."
+  type        = string
+}
+
+variable "task_cpu" {
+  description = "CPU units per task (1024 = 1 vCPU)."
+  type        = number
+  default     = 1024
+}
+
+variable "task_memory" {
+  description = "Memory per task in MiB."
+  type        = number
+  default     = 2048
+}
+
+variable "min_tasks" {
+  description = "Fewest tasks; raise before a large event (docs/deploy.md)."
+  type        = number
+  default     = 2
+}
+
+variable "max_tasks" {
+  description = "Most tasks autoscaling may start."
+  type        = number
+  default     = 10
+}
+
+variable "database_instance_class" {
+  description = "RDS instance class; raise before a large event (docs/deploy.md)."
+  type        = string
+}
+
+variable "database_allocated_storage_gb" {
+  description = "Initial database storage in GiB."
+  type        = number
+  default     = 50
+}
+
+variable "database_max_connections" {
+  description = "PostgreSQL max_connections."
+  type        = number
+  default     = 400
+}
+
+variable "database_backup_retention_days" {
+  description = "Automated backup retention = point-in-time recovery window, in days."
+  type        = number
+  default     = 14
+}
+
+variable "database_deletion_protection" {
+  description = "Protect the database from deletion. Always on in production whatever this says."
+  type        = bool
+  default     = true
+}
+
+variable "load_balancer_deletion_protection" {
+  description = "Protect the load balancer from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention of application, database, WAF and flow logs in CloudWatch Logs."
+  type        = number
+  default     = 365
+}
+
+variable "access_log_retention_days" {
+  description = "Retention of the ALB, CloudFront and S3 access logs in S3."
+  type        = number
+  default     = 365
+}
+
+variable "force_destroy_buckets" {
+  description = "Let `terraform destroy` empty the log and assets buckets (staging only)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = var.force_destroy_buckets == false || var.environment != "production"
+    error_message = "force_destroy_buckets must stay false in production."
+  }
+}
+
+variable "extra_environment" {
+  description = "More CAJA_* settings for the app container."
+  type        = map(string)
+  default     = {}
+}
