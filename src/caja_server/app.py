@@ -1,0 +1,111 @@
+"""The FastAPI application factory. Nothing happens at import time: ``create_app`` builds
+one app with its own database handle and plugin host (tests build one per test module)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from caja_core import __version__
+from caja_core.plugins import PluginHost
+from caja_core.services.state import ResultsCache
+from caja_core.storage.db import Database
+from caja_server.docs_page import add_docs_route
+from caja_server.errors import install_error_handlers
+from caja_server.middleware import (
+    SECURITY_HEADERS,
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from caja_server.routers import ALL_ROUTERS
+from caja_server.routers.state import DatabaseVersions, RecentAuth
+from caja_server.settings import Settings
+from caja_server.static import mount_web_ui
+
+OPENAPI_URL = "/api/openapi.json"
+
+TAGS = [
+    {"name": "auth", "description": "Presenter login."},
+    {"name": "catalog", "description": "Installed activity types and plugins."},
+    {"name": "sessions", "description": "A presenter's sessions and their lifecycle."},
+    {"name": "activities", "description": "The activities of a session."},
+    {"name": "participants", "description": "Joining, answering, and who is there."},
+    {"name": "state", "description": "The live state the big screen and phones poll."},
+    {"name": "health", "description": "Liveness and readiness probes."},
+]
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable OpenAPI operation ids: the route function's name (``create_session``), so a
+    generated TypeScript client gets readable method names."""
+    return route.name
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    host: PluginHost | None = None,
+) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: the configuration; read from ``CAJA_*`` variables when omitted.
+        database: an existing handle (tests share one); else one for ``settings.database_url``.
+            No connection is made until the first request.
+        host: an existing plugin host; else a new one that loads the ``caja`` entry points
+            (strict when ``settings.strict_plugins``).
+    """
+    settings = settings or Settings()
+    database = database or Database(settings.database_url)
+    if host is None:
+        host = PluginHost(strict=settings.strict_plugins)
+        host.load_entry_points()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Caja",
+        version=__version__,
+        summary="Live audience interaction: polls, planning poker, quizzes, word clouds.",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.host = host
+    app.state.versions = DatabaseVersions(database)
+    app.state.recent_auth = RecentAuth()
+    app.state.results_cache = ResultsCache()
+
+    install_error_handlers(app)
+    for router in ALL_ROUTERS:
+        app.include_router(router)
+    add_docs_route(app, "/api/docs", OPENAPI_URL)
+    mount_web_ui(app, settings.static_dir)
+
+    # Added innermost first: the request id wraps everything, so even a 413 carries it.
+    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, headers=SECURITY_HEADERS)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """``uvicorn --factory caja_server.app:app_from_environment``: settings from ``CAJA_*``."""
+    from caja_server.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings)
+    return create_app(settings)

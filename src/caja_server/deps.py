@@ -1,0 +1,99 @@
+"""Request dependencies: the unit of work, the plugin host, and who is calling.
+
+The database dependency owns the transaction: it opens one per request (read-only for
+GET/HEAD), the route calls one service inside it, and it commits when the route returns,
+before the answer is sent (``scope="function"``), so a client never sees a 2xx for a
+change that did not commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session as OrmSession
+
+from caja_core.errors import AuthenticationFailed, Forbidden
+from caja_core.plugins import PluginHost
+from caja_core.services import admins, participants
+from caja_core.storage.db import Database
+from caja_core.storage.models import Admin, Participant
+from caja_server.settings import Settings
+
+ADMIN_COOKIE = "caja_admin"
+ADMIN_TOKEN_PREFIX = "caja_a_"  # noqa: S105 (a prefix, not a secret)
+PARTICIPANT_TOKEN_PREFIX = "caja_p_"  # noqa: S105
+
+# Declared for the OpenAPI document (and the docs' "Authorize" button); checked below.
+_bearer = HTTPBearer(auto_error=False, description="An admin or participant token")
+_cookie = APIKeyCookie(name=ADMIN_COOKIE, auto_error=False, description="Set by login")
+
+
+def _database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_db(request: Request) -> Iterator[OrmSession]:
+    """One unit of work per request: read-only for GET/HEAD, a transaction otherwise."""
+    database = _database(request)
+    unit = database.read() if request.method in ("GET", "HEAD") else database.transaction()
+    with unit as db:
+        yield db
+
+
+Db = Annotated[OrmSession, Depends(get_db, scope="function")]
+
+
+def get_host(request: Request) -> PluginHost:
+    """The app's plugin host."""
+    host: PluginHost = request.app.state.host
+    return host
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+Host = Annotated[PluginHost, Depends(get_host)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def request_token(
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> str | None:
+    """The caller's token: the ``Authorization: Bearer`` header, else the admin cookie."""
+    if bearer is not None and bearer.credentials:
+        return bearer.credentials
+    return cookie or None
+
+
+Token = Annotated[str | None, Depends(request_token)]
+
+
+def current_admin(db: Db, token: Token) -> Admin:
+    """The logged-in presenter. 401 without a valid admin token, 403 for a participant."""
+    if token is None:
+        raise AuthenticationFailed("Log in first: this needs an admin token")
+    if token.startswith(PARTICIPANT_TOKEN_PREFIX):
+        raise Forbidden("Participants can't use admin routes")
+    return admins.admin_for_token(db, token)
+
+
+def current_participant(request: Request, db: Db, token: Token) -> Participant:
+    """The participant of a bearer token, checked against the session in the path.
+    401 without one, 403 for an admin token."""
+    if token is None:
+        raise AuthenticationFailed("Join the session first: this needs a participant token")
+    if token.startswith(ADMIN_TOKEN_PREFIX):
+        raise Forbidden("This route is for participants; admins use the admin routes")
+    return participants.participant_for_token(db, token, request.path_params.get("sid"))
+
+
+CurrentAdmin = Annotated[Admin, Depends(current_admin)]
+CurrentParticipant = Annotated[Participant, Depends(current_participant)]

@@ -1,0 +1,192 @@
+"""One table from domain errors to HTTP, and one JSON error body for everything.
+
+Every error answer is ``{"error": <code>, "detail": <message>, ...extra}``: domain errors,
+FastAPI's own request validation (422 with ``errors``), malformed JSON (400), unknown routes
+(404), wrong methods (405), too-large bodies (413) and an unreachable database (503).
+"""
+
+from __future__ import annotations
+
+import math
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from caja_core import errors as domain
+
+log = structlog.get_logger(__name__)
+
+
+class FieldError(BaseModel):
+    """One field-level problem, like pydantic's: where, what, and a machine type."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    """A stable machine code: ``not_found``, ``validation_failed``, ``conflict``, ..."""
+    detail: str
+    """A human message saying what was wrong."""
+    errors: list[FieldError] | None = None
+    """Field-level problems, for validation errors."""
+
+
+# Domain error class -> HTTP status. The most specific class wins (looked up along the MRO).
+STATUS_BY_ERROR: dict[type[domain.CajaError], int] = {
+    domain.NotFound: 404,
+    domain.Conflict: 409,
+    domain.InvalidState: 409,
+    domain.ValidationFailed: 422,
+    domain.ConfigInvalid: 422,
+    domain.AnswerRejected: 422,
+    domain.ActionRejected: 409,  # 422 when it carries field errors (a bad body)
+    domain.AuthenticationFailed: 401,
+    domain.Forbidden: 403,
+    domain.RateLimited: 429,
+    domain.PluginError: 500,
+}
+
+
+def status_for(exc: domain.CajaError) -> int:
+    """The HTTP status of a domain error."""
+    if isinstance(exc, domain.ActionRejected) and exc.extra.get("errors"):
+        return 422
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def error_response(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    """A JSON error answer with the common body."""
+    body: dict[str, Any] = {"error": code, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _clean_errors(raw: Any) -> list[dict[str, Any]]:
+    out = []
+    for err in raw or []:
+        loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", [])]
+        out.append({"loc": loc, "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))})
+    return out
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, domain.CajaError)
+    status = status_for(exc)
+    headers: dict[str, str] = {}
+    extra = dict(exc.extra)
+    if isinstance(exc, domain.RateLimited):
+        retry = extra.get("retry_after")
+        seconds = max(1, math.ceil(float(retry))) if isinstance(retry, int | float) else 60
+        headers["Retry-After"] = str(seconds)
+        extra["retry_after"] = seconds
+    if isinstance(exc, domain.AuthenticationFailed):
+        headers["WWW-Authenticate"] = "Bearer"
+    if "errors" in extra:
+        extra["errors"] = _clean_errors(extra["errors"])
+    if status >= 500:
+        log.error("domain_error", error=exc.code, detail=exc.detail)
+    return error_response(status, exc.code, exc.detail, headers=headers, **extra)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    raw = list(exc.errors())
+    if any(err.get("type") == "json_invalid" for err in raw):
+        err = next(e for e in raw if e.get("type") == "json_invalid")
+        reason = (err.get("ctx") or {}).get("error", "malformed JSON")
+        return error_response(400, "invalid_json", f"The request body is not valid JSON: {reason}")
+    errors = _clean_errors(raw)
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5]]
+    detail = "Invalid request: " + "; ".join(parts) if parts else "Invalid request"
+    return error_response(422, "validation_failed", detail, errors=errors)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No such resource: {request.url.path}"
+    elif exc.status_code == 405:
+        detail = f"Method {request.method} is not allowed on {request.url.path}"
+    return error_response(exc.status_code, code, detail, headers=dict(exc.headers or {}))
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # A race the services could not see coming (two requests inserting the same row).
+    log.warning("integrity_conflict", error=str(exc.__class__.__name__))
+    return error_response(409, "conflict", "The request conflicts with a concurrent change")
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database_unavailable", error=str(exc).splitlines()[0] if str(exc) else "")
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database is unavailable; try again shortly",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated:
+        return await _database_unavailable(request, exc)
+    return await _internal_error(request, exc)
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", exc_info=exc)
+    return error_response(500, "internal_error", "Internal server error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the one mapping on ``app``."""
+    app.add_exception_handler(domain.CajaError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _dbapi_error)
+    app.add_exception_handler(Exception, _internal_error)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries declaring the error body for these statuses (and the
+    503 every database-backed route can answer)."""
+    return {
+        status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
+        for status in (*statuses, 503)
+    }

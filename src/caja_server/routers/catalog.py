@@ -1,0 +1,56 @@
+"""What is installed: activity types and plugins."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from caja_server.deps import Host
+from caja_server.schemas import ActionOut, ActivityTypeOut, PluginOut, PluginRef
+
+router = APIRouter(prefix="/api", tags=["catalog"])
+
+
+@router.get(
+    "/activity-types",
+    summary="Installed activity types",
+    response_model=list[ActivityTypeOut],
+)
+def list_activity_types(host: Host) -> list[ActivityTypeOut]:
+    """Every activity type with its plugin, config and answer JSON Schemas (the admin form
+    and the generic participant form) and its admin actions with their body schemas."""
+    out = []
+    for activity_type, plugin in host.activity_types():
+        out.append(
+            ActivityTypeOut(
+                name=activity_type.name,
+                title=activity_type.title,
+                description=activity_type.description,
+                plugin=PluginRef(
+                    name=plugin.name, distribution=plugin.distribution, version=plugin.version
+                ),
+                config_schema=activity_type.config_schema(),
+                answer_schema=activity_type.answer_schema(),
+                actions=[
+                    ActionOut(name=name, body_schema=model.model_json_schema())
+                    for name, model in sorted(activity_type.actions.items())
+                ],
+                web_component=activity_type.web_component,
+            )
+        )
+    return out
+
+
+@router.get("/plugins", summary="Plugins, loaded and failed", response_model=list[PluginOut])
+def list_plugins(host: Host) -> list[PluginOut]:
+    """Every plugin the server tried to load; ``error`` says why one failed."""
+    return [
+        PluginOut(
+            name=p.name,
+            distribution=p.distribution,
+            version=p.version,
+            loaded=p.error is None,
+            activity_types=list(p.activity_types),
+            error=p.error,
+        )
+        for p in host.plugins
+    ]

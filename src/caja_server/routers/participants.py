@@ -1,0 +1,97 @@
+"""Joining a session, answering, and the presenter's view of who is there."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from caja_core.services import participants as participant_service
+from caja_core.services import responses as response_service
+from caja_core.storage.models import utcnow
+from caja_server.deps import CurrentAdmin, CurrentParticipant, Db, Host
+from caja_server.errors import error_responses
+from caja_server.schemas import (
+    AnswerSubmit,
+    JoinOut,
+    JoinRequest,
+    Me,
+    ParticipantOut,
+    ResponseOut,
+)
+from caja_server.shaping import participant_out, response_out
+
+router = APIRouter(prefix="/api", tags=["participants"])
+
+
+@router.post(
+    "/join",
+    summary="Join a session",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JoinOut,
+    responses=error_responses(400, 404, 409, 413, 422),
+)
+def join_session(body: JoinRequest, db: Db) -> JoinOut:
+    """Join the running session with this code under a nickname. Keep the token: it is
+    the participant's identity across page reloads. A taken nickname is a 409 whose
+    ``suggestion`` is a free one."""
+    participant, token, session = participant_service.join_session(
+        db, body.join_code, body.nickname
+    )
+    return JoinOut(
+        session_id=session.id,
+        participant=Me(id=participant.id, nickname=participant.nickname),
+        token=token,
+    )
+
+
+@router.get(
+    "/sessions/{sid}/participants",
+    summary="List participants",
+    response_model=list[ParticipantOut],
+    responses=error_responses(401, 403, 404, 422),
+)
+def list_participants(sid: uuid.UUID, admin: CurrentAdmin, db: Db) -> list[ParticipantOut]:
+    """Everyone in the session with their connection status."""
+    now = utcnow()
+    return [participant_out(p, now) for p in participant_service.list_participants(db, admin, sid)]
+
+
+@router.delete(
+    "/sessions/{sid}/participants/{pid}",
+    summary="Remove a participant",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def kick_participant(sid: uuid.UUID, pid: uuid.UUID, admin: CurrentAdmin, db: Db) -> None:
+    """Remove someone with their answers; their token stops working."""
+    participant_service.kick_participant(db, admin, sid, pid)
+
+
+@router.post(
+    "/sessions/{sid}/activities/{aid}/responses",
+    summary="Answer an activity",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ResponseOut,
+    responses={
+        200: {"model": ResponseOut, "description": "An identical retry: the stored answer"},
+        **error_responses(400, 401, 403, 404, 409, 413, 422),
+    },
+)
+def submit_answer(
+    sid: uuid.UUID,
+    aid: uuid.UUID,
+    body: AnswerSubmit,
+    participant: CurrentParticipant,
+    response: Response,
+    db: Db,
+    host: Host,
+) -> ResponseOut:
+    """Store the participant's answer (201). Sending the very same answer again answers
+    200 with the stored one; a different second answer is a 409 unless the type allows
+    changes. A closed activity or a passed deadline is a 422 with a readable reason."""
+    stored, changed = response_service.submit_answer(db, host, participant, sid, aid, body.data)
+    if not changed:
+        response.status_code = status.HTTP_200_OK
+    return response_out(stored)

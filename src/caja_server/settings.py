@@ -1,0 +1,81 @@
+"""Server settings, read from ``CAJA_*`` environment variables (pydantic-settings).
+
+Guard rails: production (``CAJA_ENV=production``) refuses the default secret key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-caja-development-secret"  # noqa: S105 - a known placeholder
+DEFAULT_STATIC_DIR = Path(__file__).parent / "static"
+
+Environment = Literal["development", "production", "test"]
+LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+
+
+class Settings(BaseSettings):
+    """Everything the server can be configured with. Each field is ``CAJA_<FIELD>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CAJA_", env_file=None, extra="ignore", validate_default=True
+    )
+
+    env: Environment = "development"
+    """``development`` (console logs), ``production`` (JSON logs, strict secrets) or ``test``."""
+    database_url: str = "sqlite:///./caja.db"
+    """SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql+psycopg://user@host/db``."""
+    secret_key: str = DEFAULT_SECRET_KEY
+    """Server secret. Production refuses the default."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Where participants reach the server; join links and QR codes point here."""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    strict_plugins: bool = False
+    """Refuse to start when a plugin fails to load (tests use it)."""
+    cookie_secure: bool | None = None
+    """Mark the login cookie ``Secure``; defaults to True in production."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose ``X-Forwarded-*`` headers are trusted (comma-separated, or ``*``)."""
+    log_level: LogLevel = "info"
+    static_dir: Path = DEFAULT_STATIC_DIR
+    """The built web UI (``index.html`` and ``assets/``); served when it exists."""
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _production_guard(self) -> Settings:
+        if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError(
+                "CAJA_SECRET_KEY must be set to a secret value in production "
+                "(CAJA_ENV=production refuses the default)"
+            )
+        if self.env == "production" and len(self.secret_key) < 16:
+            raise ValueError("CAJA_SECRET_KEY must be at least 16 characters in production")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether the login cookie carries ``Secure``."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.env == "production"
+
+    def join_url(self, join_code: str) -> str:
+        """The URL a participant opens to join (what the QR code encodes)."""
+        return f"{self.public_url}/join/{join_code}"
