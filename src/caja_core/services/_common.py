@@ -7,8 +7,9 @@ import hashlib
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DB
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caja_core.activity import StoredAnswer
 from caja_core.errors import NotFound
@@ -25,11 +26,24 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def bump_version(db: DB, session: Session) -> None:
-    """Advance the session's version in the current transaction (``version = version + 1``
-    in SQL, so concurrent bumps never get lost)."""
-    session.version = Session.version + 1
+def bump_version(db: DB, session: Session) -> int:
+    """Advance the session's version in the current transaction and return the new one.
+
+    ``version = version + 1`` runs in SQL, so concurrent bumps never get lost. The new
+    version is noted in ``db.info["caja_bumped"]``; after the commit, the
+    :class:`~caja_core.storage.db.Database` hands it to its commit listeners (the live
+    version board), so pollers learn about it without asking the database.
+    """
     db.flush()
+    version = db.execute(
+        update(Session)
+        .where(Session.id == session.id)
+        .values(version=Session.version + 1, updated_at=utcnow())
+        .returning(Session.version)
+    ).scalar_one()
+    set_committed_value(session, "version", version)
+    db.info.setdefault("caja_bumped", {})[session.id] = version
+    return int(version)
 
 
 def as_uuid(value: Any, what: str) -> uuid.UUID:

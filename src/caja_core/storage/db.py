@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -44,6 +45,7 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
+        self._commit_listeners: list[Callable[[dict[uuid.UUID, int]], None]] = []
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readonly = sessionmaker(
             self.engine.execution_options(caja_readonly=True), expire_on_commit=False
@@ -51,9 +53,23 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[OrmSession]:
-        """A unit of work: commits when the block ends, rolls back on an exception."""
-        with self._sessions() as db, db.begin():
-            yield db
+        """A unit of work: commits when the block ends, rolls back on an exception.
+
+        After a successful commit, the session versions bumped inside it are handed to
+        every commit listener (see :meth:`add_commit_listener`).
+        """
+        with self._sessions() as db:
+            with db.begin():
+                yield db
+            bumped = db.info.pop("caja_bumped", None)
+        if bumped:
+            for listener in self._commit_listeners:
+                listener(bumped)
+
+    def add_commit_listener(self, listener: Callable[[dict[uuid.UUID, int]], None]) -> None:
+        """Call ``listener({session_id: new_version, ...})`` after each commit that bumped
+        session versions."""
+        self._commit_listeners.append(listener)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[OrmSession]:
