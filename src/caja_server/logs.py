@@ -55,6 +55,8 @@ def configure_logging(settings: Settings) -> None:
     handler._caja = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic narrates every step at INFO; its facts are in our own database_migrated line.
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
     # uvicorn installs its own handlers; route its lines through ours instead.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         uv = logging.getLogger(name)

@@ -1,0 +1,298 @@
+"""``caja-server``: run the server, migrate the database, create admins, dump the OpenAPI.
+
+    caja-server [--host H] [--port P] [--database-url URL] [--reload] ...   run the server
+    caja-server migrate                                                    upgrade the schema
+    caja-server create-admin USERNAME          password from CAJA_ADMIN_PASSWORD or a prompt
+    caja-server openapi [--output FILE]        the OpenAPI document (no database needed)
+
+The server refuses to start on a database whose schema is not at the newest migration (run
+``caja-server migrate`` first; ``make serve`` does). When there is no admin at all it creates
+``admin`` with a random password and prints it once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from caja_core import __version__
+from caja_core.errors import CajaError
+from caja_core.errors import ValidationFailed as DomainValidationFailed
+from caja_core.services import admins
+from caja_core.storage.db import Database
+from caja_server.logs import configure_logging
+from caja_server.settings import Settings
+
+PROG = "caja-server"
+
+
+class CliError(Exception):
+    """A failure to report as one clear line (exit code 1), never a traceback."""
+
+
+def _database_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=default,
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $CAJA_DATABASE_URL or sqlite:///./caja.db)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Caja: live audience interaction. Without a command, runs the server.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--host", help="interface to listen on (default: $CAJA_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: $CAJA_PORT or 8000)")
+    _database_option(parser, None)
+    parser.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
+    parser.add_argument(
+        "--proxy-headers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="trust X-Forwarded-For/-Proto from --forwarded-allow-ips (default: on)",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated proxy addresses to trust, or '*' (default: "
+        "$CAJA_FORWARDED_ALLOW_IPS or 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        default=75,
+        metavar="SECONDS",
+        help="keep idle connections this long; above the load balancer's idle timeout "
+        "(default: 75)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    migrate = commands.add_parser("migrate", help="upgrade the database schema to the newest")
+    _database_option(migrate, argparse.SUPPRESS)
+
+    create = commands.add_parser(
+        "create-admin",
+        help="create a presenter account",
+        description="Create a presenter account. The password comes from "
+        "$CAJA_ADMIN_PASSWORD, or is asked for.",
+    )
+    create.add_argument("username")
+    _database_option(create, argparse.SUPPRESS)
+
+    openapi = commands.add_parser(
+        "openapi", help="print the OpenAPI document (JSON) without a database"
+    )
+    openapi.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    for field in ("database_url", "host", "port", "forwarded_allow_ips"):
+        value = getattr(args, field, None)
+        if value is not None:
+            overrides[field] = value
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors(include_url=False)
+        )
+        raise CliError(f"invalid settings: {problems}") from None
+    if "public_url" not in settings.model_fields_set:
+        # Join links and QR codes should point where this server actually listens.
+        shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104
+        settings = settings.model_copy(update={"public_url": f"http://{shown}:{settings.port}"})
+    return settings
+
+
+def _open_database(settings: Settings) -> Database:
+    try:
+        return Database(settings.database_url)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise CliError(f"can't use database URL {settings.database_url!r}: {exc}") from None
+
+
+def _require_current_schema(database: Database, settings: Settings) -> None:
+    try:
+        current = database.schema_is_current()
+    except SQLAlchemyError as exc:
+        raise CliError(f"can't reach the database: {_first_line(exc)}") from None
+    if not current:
+        raise CliError(
+            "the database schema is not up to date (or the database is empty).\n"
+            f"  Run: {PROG} migrate --database-url '{settings.database_url}'"
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade the schema to the newest migration."""
+    settings = _settings(args)
+    configure_logging(settings)
+    database = _open_database(settings)
+    try:
+        database.upgrade()
+    except SQLAlchemyError as exc:
+        raise CliError(f"migration failed: {_first_line(exc)}") from None
+    finally:
+        database.dispose()
+    print(f"Database schema is up to date ({settings.database_url}).")
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """Create a presenter account."""
+    settings = _settings(args)
+    configure_logging(settings)
+    password = os.environ.get("CAJA_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise CliError("set CAJA_ADMIN_PASSWORD, or run in a terminal to be asked")
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            raise CliError("the passwords differ")
+    database = _open_database(settings)
+    try:
+        _require_current_schema(database, settings)
+        with database.transaction() as db:
+            admin = admins.create_admin(db, args.username, password)
+            username = admin.username
+    except DomainValidationFailed as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors)
+        raise CliError(f"{exc.detail}: {problems}") from None
+    except CajaError as exc:
+        raise CliError(exc.detail) from None
+    finally:
+        database.dispose()
+    print(f"Created admin '{username}'.")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Print the OpenAPI document. Builds the app without touching any database."""
+    from caja_server.app import create_app
+
+    settings = Settings(database_url="sqlite://", env="test", log_level="warning")
+    configure_logging(settings)
+    document = json.dumps(create_app(settings).openapi(), indent=2, sort_keys=False) + "\n"
+    if args.output:
+        args.output.write_text(document, encoding="utf-8")
+    else:
+        sys.stdout.write(document)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Check the schema, make sure there is an admin, and run uvicorn."""
+    import uvicorn
+
+    settings = _settings(args)
+    configure_logging(settings)
+    database = _open_database(settings)
+    try:
+        _require_current_schema(database, settings)
+        with database.transaction() as db:
+            password = admins.ensure_initial_admin(db)
+    except SQLAlchemyError as exc:
+        raise CliError(f"can't reach the database: {_first_line(exc)}") from None
+    finally:
+        database.dispose()
+    login_url = f"{settings.public_url}/admin"
+    if password is not None:
+        _banner(
+            "No admin existed, so one was created. This password is shown only once:",
+            f"    username: admin\n    password: {password}",
+            f"Log in at {login_url} (and change it by creating your own admin).",
+        )
+    print(f"Caja is starting on http://{settings.host}:{settings.port} - log in at {login_url}")
+    sys.stdout.flush()
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "proxy_headers": args.proxy_headers,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "timeout_keep_alive": args.timeout_keep_alive,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+    }
+    if args.reload:
+        # The reloader imports the app in a child process: hand the settings over by env.
+        os.environ.update(
+            {
+                "CAJA_DATABASE_URL": settings.database_url,
+                "CAJA_PUBLIC_URL": settings.public_url,
+                "CAJA_HOST": settings.host,
+                "CAJA_PORT": str(settings.port),
+            }
+        )
+        src = Path(__file__).resolve().parent.parent
+        uvicorn.run(
+            "caja_server.app:app_from_environment",
+            factory=True,
+            reload=True,
+            reload_dirs=[str(src)],
+            **options,
+        )
+    else:
+        from caja_server.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+    return 0
+
+
+def _banner(*lines: str) -> None:
+    rule = "=" * 72
+    print(rule)
+    for line in lines:
+        print(line)
+    print(rule, flush=True)
+
+
+COMMANDS = {
+    None: cmd_serve,
+    "migrate": cmd_migrate,
+    "create-admin": cmd_create_admin,
+    "openapi": cmd_openapi,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``caja-server`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
