@@ -100,9 +100,10 @@ class PluginHost:
 
         try:
             self._pm.register(plugin, name=name)
-            hook = self._pm.subset_hook_caller("caja_register_activity_types", remove_plugins=[
-                p for p in self._pm.get_plugins() if p is not plugin
-            ])
+            hook = self._pm.subset_hook_caller(
+                "caja_register_activity_types",
+                remove_plugins=[p for p in self._pm.get_plugins() if p is not plugin],
+            )
             hook(register=register_type)
         except Exception as exc:
             for type_name in added:
