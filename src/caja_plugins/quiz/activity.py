@@ -1,0 +1,382 @@
+"""Quiz: timed questions driven by the presenter, Kahoot-style scoring and a final podium.
+
+Runtime state::
+
+    {"phase": "lobby" | "question" | "revealed" | "leaderboard" | "finished",
+     "question": -1,             # index of the current question
+     "opened_at": iso | None,    # when it opened: the server's clock, for speed points
+     "revealed": [0, 1]}         # questions whose answers were shown (they count for scores)
+
+Actions: ``next`` opens the next question, ``reveal`` closes it and shows the correct answer,
+``leaderboard`` shows the standings, ``finish`` closes the quiz and shows the podium. Each
+answer goes into the slot ``q<index>``: one answer per question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from caja_core import (
+    ActionContext,
+    ActionOutcome,
+    ActionRejected,
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    AnswerContext,
+    AnswerRejected,
+    EmptyBody,
+    StoredAnswer,
+    StrictModel,
+    ViewContext,
+)
+from caja_plugins.quiz.display import quiz_display
+from caja_plugins.quiz.questions import (
+    MultipleChoiceQuestion,
+    QuizConfig,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+    TypeAnswerQuestion,
+    mark,
+    normalise_text,
+    public_question,
+)
+from caja_plugins.quiz.scoring import base_points, leaderboard
+
+JSON = dict[str, Any]
+
+
+class QuizAnswer(StrictModel):
+    """An answer to the open question: ``choice`` (single), ``choices`` (multiple),
+    ``value`` (true/false) or ``text`` (type the answer). ``question`` optionally names the
+    question meant, so an answer that arrives after the presenter moved on is refused."""
+
+    question: int | None = Field(default=None, ge=0)
+    choice: int | None = Field(default=None, ge=0)
+    choices: list[int] | None = Field(default=None, max_length=10)
+    value: bool | None = None
+    text: str | None = Field(default=None, max_length=200)
+
+
+class QuizType(ActivityType[QuizConfig, QuizAnswer]):
+    """A live quiz with speed scoring, streaks, a leaderboard and a podium."""
+
+    name = "quiz"
+    title = "Quiz"
+    description = "Timed questions; fast correct answers score more; a podium at the end."
+    config_model = QuizConfig
+    answer_model = QuizAnswer
+    actions = {
+        "next": EmptyBody,
+        "reveal": EmptyBody,
+        "leaderboard": EmptyBody,
+        "finish": EmptyBody,
+    }
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def initial_state(self, config: QuizConfig) -> JSON:
+        return {"phase": "lobby", "question": -1, "opened_at": None, "revealed": []}
+
+    def on_close(self, config: QuizConfig, state: JSON, now: dt.datetime) -> JSON:
+        return _finished(state)
+
+    def deadline(self, config: QuizConfig, state: JSON) -> dt.datetime | None:
+        if state.get("phase") != "question" or state.get("opened_at") is None:
+            return None
+        limit = config.questions[state["question"]].time_limit_seconds
+        return dt.datetime.fromisoformat(state["opened_at"]) + dt.timedelta(seconds=limit)
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def answer_slot(
+        self, config: QuizConfig, state: JSON, answer: QuizAnswer, ctx: AnswerContext
+    ) -> str:
+        if state.get("phase") != "question":
+            raise AnswerRejected("No question is open right now")
+        return f"q{state['question']}"
+
+    def validate_answer(
+        self, config: QuizConfig, state: JSON, answer: QuizAnswer, ctx: AnswerContext
+    ) -> tuple[JSON, JSON]:
+        if state.get("phase") != "question":
+            raise AnswerRejected("No question is open right now")
+        index = state["question"]
+        if answer.question is not None and answer.question != index:
+            raise AnswerRejected(f"Question {answer.question + 1} is closed")
+        question = config.questions[index]
+        opened = dt.datetime.fromisoformat(state["opened_at"])
+        elapsed_ms = int((ctx.now - opened) / dt.timedelta(milliseconds=1))
+        if elapsed_ms > question.time_limit_seconds * 1000:
+            raise AnswerRejected("Time is up for this question")
+        data = {"question": index, **_answer_data(question, answer)}
+        return data, {"elapsed_ms": max(elapsed_ms, 0)}
+
+    # -- results ------------------------------------------------------------------------------
+
+    def aggregate(
+        self,
+        config: QuizConfig,
+        state: JSON,
+        answers: Sequence[StoredAnswer],
+        ctx: AggregateContext,
+    ) -> JSON:
+        revealed = sorted(set(state.get("revealed", [])))
+        by_question: dict[int, list[StoredAnswer]] = {}
+        for a in answers:
+            if a.slot.startswith("q") and a.slot[1:].isdigit():
+                by_question.setdefault(int(a.slot[1:]), []).append(a)
+        questions = [
+            _question_results(config, i, by_question.get(i, []))
+            for i in range(min(state["question"], len(config.questions) - 1) + 1)
+        ]
+        board = leaderboard(config, revealed, answers, ctx.participants)
+        return {
+            "phase": state["phase"],
+            "current": state["question"],
+            "question_count": len(config.questions),
+            "players": len(board),
+            "questions": questions,
+            "leaderboard": board,
+            "podium": [row for row in board if row["rank"] <= 3 and row["score"] > 0],
+        }
+
+    def view(
+        self, config: QuizConfig, state: JSON, results: JSON, ctx: ViewContext
+    ) -> ActivityView:
+        phase = state["phase"]
+        index = state["question"]
+        revealed = set(state.get("revealed", []))
+        current = None
+        if 0 <= index < len(config.questions):
+            current = public_question(config.questions[index], index, reveal=index in revealed)
+        view_config = {
+            "question_count": len(config.questions),
+            "scoring": config.scoring,
+            "streak_bonus": config.streak_bonus,
+            "partial_credit": config.partial_credit,
+            "current": current,
+        }
+        cut = {
+            **results,
+            "questions": [
+                q if q["index"] in revealed else _hidden(q) for q in results["questions"]
+            ],
+        }
+        if phase not in ("leaderboard", "finished") and ctx.role == "participant":
+            cut["leaderboard"] = []  # the standings are shown when the presenter shows them
+            cut["podium"] = []
+        if phase != "finished":
+            cut["podium"] = []
+        deadline = self.deadline(config, state)
+        extra = _own_extra(results, state, ctx)
+        answered = extra.get("answered", False)
+        open_now = deadline is not None and ctx.now <= deadline
+        accepting = ctx.activity_status == "active" and phase == "question" and open_now
+        if ctx.role == "participant":
+            accepting = accepting and not answered
+        return ActivityView(
+            config=view_config,
+            phase=phase,
+            results=cut,
+            display=quiz_display(config, state, cut, ctx, extra),
+            deadline=deadline,
+            accepting_answers=accepting,
+            extra=extra,
+        )
+
+    # -- admin actions ------------------------------------------------------------------------
+
+    def apply_action(
+        self, action: str, body: BaseModel, config: QuizConfig, state: JSON, ctx: ActionContext
+    ) -> ActionOutcome:
+        phase, index = state["phase"], state["question"]
+        if phase == "finished":
+            raise ActionRejected("The quiz is finished")
+        if action == "next":
+            if phase == "question":
+                raise ActionRejected(f"Reveal the answer to question {index + 1} first")
+            if index + 1 >= len(config.questions):
+                raise ActionRejected("That was the last question: finish the quiz")
+            new = {**state, "phase": "question", "question": index + 1}
+            new["opened_at"] = ctx.now.isoformat()
+            return ActionOutcome(state=new, message=f"Question {index + 2} is open")
+        if action == "reveal":
+            if phase != "question":
+                raise ActionRejected("No question is open to reveal")
+            count = sum(1 for a in ctx.answers if a.slot == f"q{index}")
+            return ActionOutcome(
+                state=_revealed(state), message=f"Question {index + 1}: {count} answers"
+            )
+        if action == "leaderboard":
+            if phase not in ("revealed", "leaderboard"):
+                raise ActionRejected("Reveal a question before showing the leaderboard")
+            return ActionOutcome(state={**state, "phase": "leaderboard"})
+        if action == "finish":
+            return ActionOutcome(state=_finished(state), close=True, message="Quiz finished")
+        raise ActionRejected(f"The quiz has no action '{action}'")
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export_columns(self, config: QuizConfig) -> list[str]:
+        return ["question", "answer", "correct", "seconds", "points_before_streak_bonus"]
+
+    def export_row(self, config: QuizConfig, state: JSON, answer: StoredAnswer) -> dict[str, str]:
+        index = int(answer.data.get("question", -1))
+        if not 0 <= index < len(config.questions):
+            return {c: "" for c in self.export_columns(config)} | {"answer": str(answer.data)}
+        question = config.questions[index]
+        correct, points = base_points(config, index, answer)
+        return {
+            "question": f"{index + 1}. {question.text}",
+            "answer": _answer_text(question, answer.data),
+            "correct": "yes" if correct else "no",
+            "seconds": f"{int(answer.meta.get('elapsed_ms', 0)) / 1000:.3f}",
+            "points_before_streak_bonus": str(points),
+        }
+
+
+def _answer_data(question: Any, answer: QuizAnswer) -> JSON:
+    """The one field the question's kind takes, checked; the others must be absent."""
+    fields = {
+        "choice": answer.choice,
+        "choices": answer.choices,
+        "value": answer.value,
+        "text": answer.text,
+    }
+    wanted = {
+        "single": "choice",
+        "multiple": "choices",
+        "true_false": "value",
+        "type_answer": "text",
+    }[question.kind]
+    extra = [k for k, v in fields.items() if v is not None and k != wanted]
+    if fields[wanted] is None or extra:
+        raise AnswerRejected(f"This question takes a '{wanted}' answer")
+    if isinstance(question, SingleChoiceQuestion):
+        if answer.choice is None or answer.choice >= len(question.options):
+            raise AnswerRejected(f"There is no option {answer.choice}")
+        return {"choices": [answer.choice]}
+    if isinstance(question, MultipleChoiceQuestion):
+        chosen = answer.choices or []
+        if not chosen or len(set(chosen)) != len(chosen):
+            raise AnswerRejected("Choose one or more different options")
+        if any(c >= len(question.options) or c < 0 for c in chosen):
+            raise AnswerRejected("One of the chosen options does not exist")
+        return {"choices": sorted(chosen)}
+    if isinstance(question, TrueFalseQuestion):
+        return {"value": answer.value}
+    text = " ".join((answer.text or "").split())
+    if not text:
+        raise AnswerRejected("Type an answer")
+    return {"text": text}
+
+
+def _question_results(config: QuizConfig, index: int, answers: list[StoredAnswer]) -> JSON:
+    question = config.questions[index]
+    total = len(answers)
+    correct_count = sum(1 for a in answers if mark(question, a.data, False)[0])
+    if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
+        counts = Counter(c for a in answers for c in a.data.get("choices", []))
+        right = (
+            {question.correct}
+            if isinstance(question, SingleChoiceQuestion)
+            else set(question.correct)
+        )
+        rows = [(text, counts[i], i in right) for i, text in enumerate(question.options)]
+    elif isinstance(question, TrueFalseQuestion):
+        counts = Counter(a.data.get("value") for a in answers)
+        rows = [
+            (label, counts[v], v is question.correct)
+            for label, v in (("True", True), ("False", False))
+        ]
+    else:
+        rows = _typed_rows(question, answers)
+    elapsed = [int(a.meta.get("elapsed_ms", 0)) for a in answers]
+    return {
+        "index": index,
+        "kind": question.kind,
+        "text": question.text,
+        "answers": total,
+        "correct_count": correct_count,
+        "average_seconds": round(sum(elapsed) / total / 1000, 2) if total else None,
+        "distribution": [
+            {
+                "label": label,
+                "count": n,
+                "percent": round(100.0 * n / total, 1) if total else 0.0,
+                "correct": ok,
+            }
+            for label, n, ok in rows
+        ],
+    }
+
+
+def _typed_rows(
+    question: TypeAnswerQuestion, answers: list[StoredAnswer]
+) -> list[tuple[str, int, bool]]:
+    """Typed answers grouped by their normalised form, shown with the most common spelling."""
+    groups: dict[str, Counter[str]] = {}
+    for a in answers:
+        text = str(a.data.get("text", ""))
+        groups.setdefault(normalise_text(text, question.case_sensitive), Counter())[text] += 1
+    accepted = {normalise_text(x, question.case_sensitive) for x in question.accepted_answers}
+    rows = []
+    for key, spellings in groups.items():
+        label = min(spellings, key=lambda s: (-spellings[s], s))
+        rows.append((label, sum(spellings.values()), key in accepted))
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    return rows[:10]
+
+
+def _hidden(question: JSON) -> JSON:
+    """Before the reveal only the number of answers is shown, to everyone."""
+    return {k: question[k] for k in ("index", "kind", "text", "answers")} | {"revealed": False}
+
+
+def _revealed(state: JSON) -> JSON:
+    revealed = sorted({*state.get("revealed", []), state["question"]})
+    return {**state, "phase": "revealed", "revealed": revealed}
+
+
+def _finished(state: JSON) -> JSON:
+    if state.get("phase") == "question":
+        state = _revealed(state)
+    return {**state, "phase": "finished"}
+
+
+def _own_extra(results: JSON, state: JSON, ctx: ViewContext) -> JSON:
+    if ctx.role != "participant" or ctx.participant_id is None:
+        return {}
+    slot = f"q{state['question']}"
+    extra: JSON = {"answered": any(a.slot == slot for a in ctx.own_answers)}
+    if state["phase"] in ("revealed", "leaderboard", "finished"):
+        me = next(
+            (r for r in results["leaderboard"] if r["participant_id"] == str(ctx.participant_id)),
+            None,
+        )
+        if me is not None:
+            extra.update(
+                correct=me["last"]["correct"],
+                points=me["last"]["points"],
+                score=me["score"],
+                rank=me["rank"],
+                streak=me["streak"],
+                correct_answers=me["correct"],
+            )
+    return extra
+
+
+def _answer_text(question: Any, data: JSON) -> str:
+    if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
+        return "; ".join(
+            question.options[i] for i in data.get("choices", []) if i < len(question.options)
+        )
+    if isinstance(question, TrueFalseQuestion):
+        return "True" if data.get("value") else "False"
+    return str(data.get("text", ""))
