@@ -1,3 +1,152 @@
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { activityUI } from "../../activities/registry";
+import { adminToken } from "../../api/client";
+import type { LiveState } from "../../api/types";
+import { ConnectionBanner, Countdown } from "../../components/Status";
+import { useQrCode, useSessionInfo, type SessionInfo } from "../../lib/session";
+import { useLiveState } from "../../lib/useLiveState";
+
+type Theme = "dark" | "light";
+const THEME_KEY = "caja.present.theme";
+
+/** The big screen: join instructions, then the live activity, readable from the back row. */
 export function PresentPage() {
-  return <main>Big screen</main>;
+  const { sessionId = "" } = useParams();
+  const token = adminToken.get();
+  const live = useLiveState(sessionId, { token });
+  const session = useSessionInfo(sessionId);
+  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme) || "dark");
+
+  useEffect(() => {
+    localStorage.setItem(THEME_KEY, theme);
+  }, [theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "f") void toggleFullscreen();
+      if (e.key === "t") setTheme((t) => (t === "dark" ? "light" : "dark"));
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  if (!token || live.fatal?.status === 401) {
+    return (
+      <main className="page narrow">
+        <h1>Log in to present</h1>
+        <Link to="/admin">Presenter login</Link>
+      </main>
+    );
+  }
+
+  const state = live.state;
+  return (
+    <div className={`present theme-${theme}`} data-theme={theme}>
+      <header className="present-bar">
+        <span className="present-name">{state?.session.name ?? session.data?.name ?? ""}</span>
+        {state && state.session.status === "active" && state.activity && (
+          <span className="present-join-small">
+            Join at <strong>{displayUrl(session.data)}</strong> · code <strong className="code">{state.session.join_code}</strong>
+          </span>
+        )}
+        <span className="present-count" aria-label={`${state?.participant_count ?? 0} people in`}>
+          👥 {state?.participant_count ?? 0}
+        </span>
+        <button type="button" className="ghost" onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>
+          {theme === "dark" ? "Light theme" : "Dark theme"}
+        </button>
+        <button type="button" className="ghost" onClick={() => void toggleFullscreen()}>
+          Full screen
+        </button>
+      </header>
+      <ConnectionBanner reconnecting={live.reconnecting} />
+      <main className="present-main">
+        {live.fatal ? (
+          <h1>{live.fatal.message}</h1>
+        ) : !state ? (
+          <p className="present-muted">Loading…</p>
+        ) : state.session.status === "completed" ? (
+          <Finished state={state} />
+        ) : state.activity ? (
+          <LiveActivity state={state} clockOffsetMs={live.clockOffsetMs} />
+        ) : (
+          <JoinScreen state={state} session={session.data} sessionId={sessionId} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+async function toggleFullscreen(): Promise<void> {
+  try {
+    if (document.fullscreenElement) await document.exitFullscreen();
+    else await document.documentElement.requestFullscreen();
+  } catch {
+    // Full screen may be refused (no user gesture); the page still works.
+  }
+}
+
+function displayUrl(session: SessionInfo | undefined): string {
+  if (!session) return "";
+  return session.join_url.replace(/^https?:\/\//, "").replace(/\/join\/[^/]+$/, "/join");
+}
+
+function JoinScreen({ state, session, sessionId }: { state: LiveState; session?: SessionInfo; sessionId: string }) {
+  const qr = useQrCode(sessionId);
+  const count = state.participant_count;
+  return (
+    <section className="join-screen" aria-labelledby="join-title">
+      <div className="join-qr">{qr ? <img src={qr} alt={`QR code to join: ${session?.join_url ?? ""}`} /> : null}</div>
+      <div className="join-text">
+        <h1 id="join-title">Join on your phone</h1>
+        <p className="join-url">{session?.join_url.replace(/^https?:\/\//, "") ?? ""}</p>
+        <p className="join-code-line">
+          Code <span className="code huge" data-testid="join-code">{state.session.join_code}</span>
+        </p>
+        <p className="join-count" aria-live="polite">
+          <strong data-testid="participant-count">{count}</strong> {count === 1 ? "person" : "people"} in
+        </p>
+        {state.session.status === "draft" && <p className="present-muted">Waiting for the presenter to start</p>}
+      </div>
+    </section>
+  );
+}
+
+function LiveActivity({ state, clockOffsetMs }: { state: LiveState; clockOffsetMs: number }) {
+  const activity = state.activity!;
+  const ui = activityUI(activity.type);
+  const question = typeof activity.config.question === "string" ? activity.config.question : null;
+  return (
+    <section className="present-activity" aria-labelledby="present-title">
+      <div className="present-head">
+        <div>
+          <h1 id="present-title">{question ?? activity.title}</h1>
+          {question && question !== activity.title && <p className="present-sub">{activity.title}</p>}
+          {activity.description && <p className="present-sub">{activity.description}</p>}
+        </div>
+        <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} className="countdown big" />
+      </div>
+      <div className="present-results" data-testid="present-results">
+        <ui.Results activity={activity} role="presenter" />
+      </div>
+    </section>
+  );
+}
+
+function Finished({ state }: { state: LiveState }) {
+  return (
+    <section className="present-finished">
+      <h1>Thank you!</h1>
+      {state.activity && (
+        <div className="present-results" data-testid="present-results">
+          {(() => {
+            const ui = activityUI(state.activity.type);
+            return <ui.Results activity={state.activity} role="presenter" />;
+          })()}
+        </div>
+      )}
+    </section>
+  );
 }

@@ -1,0 +1,202 @@
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { activityUI } from "../../activities/registry";
+import { adminToken } from "../../api/client";
+import type { ActivityState, ActivityTypeInfo } from "../../api/types";
+import { ConnectionBanner, Countdown } from "../../components/Status";
+import { useLiveState } from "../../lib/useLiveState";
+import { adminApi } from "./adminApi";
+
+interface ActionInfo {
+  name: string;
+  body_schema: { properties?: Record<string, { type?: string | string[]; title?: string; anyOf?: unknown[] }>; required?: string[] };
+}
+
+const LABELS: Record<string, string> = {
+  reveal: "Reveal",
+  hide: "Hide",
+  unhide: "Unhide",
+  reset: "Reset answers",
+  revote: "Revote",
+  accept: "Accept estimate",
+  skip: "Skip item",
+  next: "Next question",
+  leaderboard: "Show leaderboard",
+  finish: "Finish quiz",
+};
+
+function actionsOf(info: ActivityTypeInfo | undefined): ActionInfo[] {
+  const raw = info?.actions;
+  if (!raw) return [];
+  if (Array.isArray(raw)) return raw.map((a) => (typeof a === "string" ? { name: a, body_schema: {} } : (a as ActionInfo)));
+  return Object.entries(raw).map(([name, body_schema]) => ({ name, body_schema: body_schema as ActionInfo["body_schema"] }));
+}
+
+/** The current activity, live: its results and the type's actions as buttons. */
+export function LivePanel({
+  sessionId,
+  types,
+  onChanged,
+  onMessage,
+}: {
+  sessionId: string;
+  types: ActivityTypeInfo[];
+  onChanged: () => void;
+  onMessage: (m: string | null) => void;
+}) {
+  const live = useLiveState(sessionId, { token: adminToken.get() });
+  const activity = live.state?.activity ?? null;
+  return (
+    <section className="panel live-panel" aria-labelledby="live-title">
+      <h2 id="live-title">Live</h2>
+      <ConnectionBanner reconnecting={live.reconnecting} />
+      {!live.state ? (
+        <p className="muted">Loading…</p>
+      ) : !activity ? (
+        <p className="muted">
+          {live.state.session.status === "draft"
+            ? "Start the session, then activate an activity."
+            : "No activity is running. Activate one from the list."}{" "}
+          {live.state.participant_count} in.
+        </p>
+      ) : (
+        <CurrentActivity
+          sessionId={sessionId}
+          activity={activity}
+          typeInfo={types.find((t) => t.name === activity.type)}
+          clockOffsetMs={live.clockOffsetMs}
+          onDone={(m) => {
+            onMessage(m);
+            onChanged();
+            void live.refresh();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function CurrentActivity({
+  sessionId,
+  activity,
+  typeInfo,
+  clockOffsetMs,
+  onDone,
+}: {
+  sessionId: string;
+  activity: ActivityState;
+  typeInfo?: ActivityTypeInfo;
+  clockOffsetMs: number;
+  onDone: (message: string | null) => void;
+}) {
+  const ui = activityUI(activity.type, typeInfo);
+  const words =
+    activity.display.flatMap((b) => (b.kind === "cloud" ? b.words.map((w) => w.text) : [])) ?? [];
+  return (
+    <div className="live-activity">
+      <div className="activity-head">
+        <h3>{activity.title}</h3>
+        <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} />
+      </div>
+      <p className="muted">
+        Status: {activity.status === "active" ? "running" : "closed"} · phase: {activity.phase}
+      </p>
+      <div className="toolbar wrap" role="group" aria-label="Activity actions">
+        {actionsOf(typeInfo).map((action) => (
+          <ActionControl
+            key={action.name}
+            sessionId={sessionId}
+            activityId={activity.id}
+            action={action}
+            suggestions={words}
+            onDone={onDone}
+          />
+        ))}
+      </div>
+      <div className="live-results">
+        <ui.Results activity={activity} role="presenter" />
+      </div>
+    </div>
+  );
+}
+
+function ActionControl({
+  sessionId,
+  activityId,
+  action,
+  suggestions,
+  onDone,
+}: {
+  sessionId: string;
+  activityId: string;
+  action: ActionInfo;
+  suggestions: string[];
+  onDone: (message: string | null) => void;
+}) {
+  const fields = Object.entries(action.body_schema.properties ?? {});
+  const [values, setValues] = useState<Record<string, string>>({});
+  const label = LABELS[action.name] ?? action.name.replace(/_/g, " ");
+  const run = useMutation({
+    mutationFn: (body: Record<string, unknown>) => adminApi.runAction(sessionId, activityId, action.name, body),
+    onSuccess: (message) => {
+      setValues({});
+      onDone(message);
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body: Record<string, unknown> = {};
+    for (const [name, schema] of fields) {
+      const v = values[name];
+      if (v === undefined || v === "") continue;
+      const t = JSON.stringify(schema.type ?? schema.anyOf ?? "");
+      body[name] = /number|integer/.test(t) && !Number.isNaN(Number(v)) && !/string/.test(t) ? Number(v) : v;
+    }
+    run.mutate(body);
+  };
+  if (!fields.length) {
+    return (
+      <span className="action">
+        <button type="button" onClick={() => run.mutate({})} disabled={run.isPending}>
+          {label}
+        </button>
+        {run.error && (
+          <span role="alert" className="error">
+            {run.error.message}
+          </span>
+        )}
+      </span>
+    );
+  }
+  const listId = `suggest-${action.name}`;
+  return (
+    <form className="action inline-form" onSubmit={submit}>
+      {fields.map(([name, schema]) => (
+        <label key={name} className="field compact">
+          <span>{schema.title ?? name}</span>
+          <input
+            value={values[name] ?? ""}
+            onChange={(e) => setValues({ ...values, [name]: e.target.value })}
+            list={name === "entry" ? listId : undefined}
+            required={action.body_schema.required?.includes(name)}
+          />
+        </label>
+      ))}
+      {fields.some(([n]) => n === "entry") && (
+        <datalist id={listId}>
+          {suggestions.map((w) => (
+            <option key={w} value={w} />
+          ))}
+        </datalist>
+      )}
+      <button type="submit" disabled={run.isPending}>
+        {label}
+      </button>
+      {run.error && (
+        <span role="alert" className="error">
+          {run.error.message}
+        </span>
+      )}
+    </form>
+  );
+}

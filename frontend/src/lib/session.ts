@@ -1,0 +1,53 @@
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { adminToken, api, bearer, unwrap } from "../api/client";
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  status: "draft" | "active" | "completed";
+  join_code: string;
+  join_url: string;
+  qr_code_url: string;
+  version: number;
+  current_activity_id: string | null;
+}
+
+/** One session as its admin sees it (join URL, QR address). */
+export function useSessionInfo(sessionId: string) {
+  return useQuery({
+    queryKey: ["session", sessionId],
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/sessions/{session_id}", {
+          params: { path: { session_id: sessionId } },
+          ...bearer(adminToken.get()),
+        }),
+      ) as unknown as SessionInfo,
+  });
+}
+
+/** An object URL of the session's QR code (fetched with the admin's token). */
+export function useQrCode(sessionId: string): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let objectUrl: string | null = null;
+    let cancelled = false;
+    const token = adminToken.get();
+    fetch(`/api/sessions/${encodeURIComponent(sessionId)}/qr.svg`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    })
+      .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
+      .then((blob) => {
+        if (cancelled) return;
+        objectUrl = URL.createObjectURL(blob.type ? blob : new Blob([blob], { type: "image/svg+xml" }));
+        setUrl(objectUrl);
+      })
+      .catch(() => setUrl(null));
+    return () => {
+      cancelled = true;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [sessionId]);
+  return url;
+}
