@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from caja_core.errors import AuthenticationFailed
 from caja_core.services import admins
+from caja_core.storage.db import Database
 from caja_server.deps import (
     ADMIN_COOKIE,
     ADMIN_TOKEN_PREFIX,
@@ -26,12 +28,22 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
     responses=error_responses(400, 401, 422, 429),
 )
 def login(
-    body: LoginRequest, request: Request, response: Response, db: Db, settings: AppSettings
+    body: LoginRequest, request: Request, response: Response, settings: AppSettings
 ) -> TokenOut:
     """Check the credentials; answer a bearer token and set it as an HttpOnly cookie.
     Failed attempts are rate-limited per username and per client (429 with Retry-After)."""
     client_key = request.client.host if request.client else "unknown"
-    _, token = admins.login(db, body.username, body.password, client_key)
+    database: Database = request.app.state.db
+    failure: AuthenticationFailed | None = None
+    # Not the usual request transaction: a failed attempt must be committed (it is what
+    # the rate limit counts), so the failure is raised only after the commit.
+    with database.transaction() as db:
+        try:
+            _, token = admins.login(db, body.username, body.password, client_key)
+        except AuthenticationFailed as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
     response.set_cookie(
         ADMIN_COOKIE,
         token,
