@@ -1,0 +1,229 @@
+"""Word cloud: participants send a few words; the same word counts once per person.
+
+Runtime state: ``{"hidden": [keys]}``, the entries the presenter hid (moderation). Each entry
+is its own answer in the slot ``e0``, ``e1``, ...: a refused entry never costs the participant
+the entries they already sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from caja_core import (
+    ActionContext,
+    ActionOutcome,
+    ActionRejected,
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    AnswerContext,
+    AnswerRejected,
+    StoredAnswer,
+    StrictModel,
+    ViewContext,
+)
+from caja_core.display import CloudBlock, CloudWord, DisplayBlock
+from caja_plugins.wordcloud.text import clean, contains_blocked, entry_key, is_profane, warm_up
+
+JSON = dict[str, Any]
+
+
+class WordCloudConfig(StrictModel):
+    """What the presenter sets up for a word cloud."""
+
+    prompt: str = Field(min_length=1, max_length=300)
+    entries_per_participant: int = Field(default=3, ge=1, le=10)
+    max_length: int = Field(default=25, ge=1, le=200, description="Characters per entry")
+    single_word: bool = Field(default=False, description="One word per entry (no phrases)")
+    profanity_filter: bool = Field(default=True, description="Refuse profanity (English)")
+    blocked_words: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=500, description="Your own words to refuse"
+    )
+    fold_accents: bool = Field(default=False, description="Count 'café' and 'cafe' as one")
+    top_n: int = Field(default=50, ge=1, le=200, description="How many entries the cloud shows")
+
+
+class WordCloudAnswer(StrictModel):
+    """One entry."""
+
+    text: str = Field(min_length=1, max_length=200)
+
+
+class EntryBody(StrictModel):
+    """Body of ``hide`` and ``unhide``: the entry, in any spelling."""
+
+    entry: str = Field(min_length=1, max_length=200)
+
+
+class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
+    """A live word cloud with normalisation, a profanity filter and moderation."""
+
+    name = "wordcloud"
+    title = "Word cloud"
+    description = "Everyone sends a few words; the most frequent grow biggest."
+    config_model = WordCloudConfig
+    answer_model = WordCloudAnswer
+    actions = {"hide": EntryBody, "unhide": EntryBody}
+
+    def initial_state(self, config: WordCloudConfig) -> JSON:
+        return {"hidden": []}
+
+    def on_activate(self, config: WordCloudConfig, state: JSON, now: dt.datetime) -> JSON:
+        if config.profanity_filter:
+            warm_up()  # so the first participant does not wait for the model to load
+        return state
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def answer_slot(
+        self, config: WordCloudConfig, state: JSON, answer: WordCloudAnswer, ctx: AnswerContext
+    ) -> str:
+        key = entry_key(answer.text, config.fold_accents)
+        used = set()
+        for previous in ctx.previous:
+            if previous.data.get("key") == key:
+                return previous.slot  # the same entry again: a retry, or refused as a repeat
+            used.add(previous.slot)
+        for n in range(config.entries_per_participant):
+            if f"e{n}" not in used:
+                return f"e{n}"
+        count = config.entries_per_participant
+        raise AnswerRejected(
+            f"You have already sent {count} {'entry' if count == 1 else 'entries'}"
+        )
+
+    def validate_answer(
+        self, config: WordCloudConfig, state: JSON, answer: WordCloudAnswer, ctx: AnswerContext
+    ) -> tuple[JSON, JSON]:
+        text = clean(answer.text)
+        key = entry_key(text, config.fold_accents)
+        if not key:
+            raise AnswerRejected("Type a word")
+        if len(text) > config.max_length:
+            raise AnswerRejected(f"Keep it to {config.max_length} characters or fewer")
+        if config.single_word and " " in key:
+            raise AnswerRejected("One word only, please")
+        if contains_blocked(key, config.blocked_words) or (
+            config.profanity_filter and is_profane(text)
+        ):
+            raise AnswerRejected(
+                f"'{text}' can't go on the screen: it contains a blocked word. "
+                "Your other entries are kept; try another word."
+            )
+        data = {"text": text, "key": key}
+        for previous in ctx.previous:
+            if previous.data.get("key") == key and previous.data != data:
+                raise AnswerRejected(f"You already sent '{previous.data.get('text')}'")
+        return data, {}
+
+    # -- results ------------------------------------------------------------------------------
+
+    def aggregate(
+        self,
+        config: WordCloudConfig,
+        state: JSON,
+        answers: Sequence[StoredAnswer],
+        ctx: AggregateContext,
+    ) -> JSON:
+        spellings: dict[str, Counter[str]] = {}
+        for a in answers:
+            text = str(a.data["text"])
+            spellings.setdefault(entry_key(text, config.fold_accents), Counter())[text] += 1
+        hidden = set(state.get("hidden", []))
+        entries: list[JSON] = [
+            {
+                "key": key,
+                "text": _most_common_spelling(counter),
+                "count": sum(counter.values()),
+                "hidden": key in hidden,
+            }
+            for key, counter in spellings.items()
+        ]
+        entries.sort(key=lambda e: (-e["count"], e["key"]))
+        return {
+            "entries": entries,
+            "total_entries": len(answers),
+            "participants": len({a.participant_id for a in answers}),
+        }
+
+    def view(
+        self, config: WordCloudConfig, state: JSON, results: JSON, ctx: ViewContext
+    ) -> ActivityView:
+        visible = [e for e in results["entries"] if not e["hidden"]][: config.top_n]
+        cloud = CloudBlock(
+            title=config.prompt,
+            words=[CloudWord(text=e["text"], weight=e["count"]) for e in visible],
+        )
+        display: list[DisplayBlock] = [cloud]
+        open_now = ctx.activity_status == "active"
+        if ctx.role == "presenter":
+            return ActivityView(
+                config=config.model_dump(mode="json"),
+                phase="collecting" if open_now else _phase(ctx.activity_status),
+                results=results,  # hidden entries stay listed (flagged) so they can be unhidden
+                display=display,
+                accepting_answers=open_now,
+            )
+        mine = [a.data["text"] for a in sorted(ctx.own_answers, key=lambda a: a.slot)]
+        left = max(config.entries_per_participant - len(mine), 0)
+        public = {k: v for k, v in config.model_dump(mode="json").items() if k != "blocked_words"}
+        return ActivityView(
+            config=public,
+            phase="collecting" if open_now else _phase(ctx.activity_status),
+            results={**results, "entries": visible},
+            display=display,
+            accepting_answers=open_now and left > 0,
+            extra={"your_entries": mine, "entries_left": left},
+        )
+
+    # -- moderation ---------------------------------------------------------------------------
+
+    def apply_action(
+        self,
+        action: str,
+        body: BaseModel,
+        config: WordCloudConfig,
+        state: JSON,
+        ctx: ActionContext,
+    ) -> ActionOutcome:
+        assert isinstance(body, EntryBody)
+        key = entry_key(body.entry, config.fold_accents)
+        if not key:
+            raise ActionRejected("Name the entry to hide or unhide")
+        hidden = set(state.get("hidden", []))
+        if action == "hide":
+            hidden.add(key)
+            message = f"Hid '{clean(body.entry)}'"
+        elif action == "unhide":
+            if key not in hidden:
+                raise ActionRejected(f"'{clean(body.entry)}' is not hidden")
+            hidden.discard(key)
+            message = f"Showing '{clean(body.entry)}' again"
+        else:
+            raise ActionRejected(f"The word cloud has no action '{action}'")
+        return ActionOutcome(state={**state, "hidden": sorted(hidden)}, message=message)
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export_columns(self, config: WordCloudConfig) -> list[str]:
+        return ["entry", "counted_as"]
+
+    def export_row(
+        self, config: WordCloudConfig, state: JSON, answer: StoredAnswer
+    ) -> dict[str, str]:
+        text = str(answer.data.get("text", ""))
+        return {"entry": text, "counted_as": entry_key(text, config.fold_accents)}
+
+
+def _most_common_spelling(counter: Counter[str]) -> str:
+    """The most used spelling; on a tie, one that is not all capitals, then alphabetical."""
+    return min(counter, key=lambda s: (-counter[s], s.isupper(), s))
+
+
+def _phase(status: str) -> str:
+    return "closed" if status == "expired" else "draft"
