@@ -9,7 +9,10 @@ WORKDIR /build/frontend
 COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY frontend/ ./
-RUN npm run build
+# Empty: the app serves its own assets. Set to the CloudFront URL (static_base_url output of the
+# Terraform) to load the hashed assets from the CDN instead (docs/deploy.md).
+ARG ASSET_BASE_URL=""
+RUN if [ -n "$ASSET_BASE_URL" ]; then npm run build -- --base="$ASSET_BASE_URL"; else npm run build; fi
 
 # ---- 2. the wheel, with the built UI inside it ----
 FROM python:3.11.11-slim-bookworm AS wheel

@@ -46,13 +46,15 @@ fi
 
 step "terraform fmt -check -recursive infrastructure"
 if command -v terraform >/dev/null 2>&1; then
-  tf_config=$(mktemp)
-  if TF_CLI_CONFIG_FILE="$tf_config" terraform fmt -check -recursive -diff infrastructure; then
+  # An empty CLI configuration: fmt needs none, and this keeps a missing ~/.terraformrc quiet.
+  TF_CLI_CONFIG_FILE=$(mktemp)
+  export TF_CLI_CONFIG_FILE
+  if terraform fmt -check -recursive -diff infrastructure; then
     echo "terraform fmt: all files formatted ($(terraform version | head -n1))"
   else
     failures+=("terraform fmt")
   fi
-  rm -f "$tf_config"
+  rm -f "$TF_CLI_CONFIG_FILE"
 else
   echo "SKIPPED: terraform fmt -check, because no 'terraform' binary is installed on this machine"
   echo "         (it cannot be downloaded here; install it to run this check)."

@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "vpc_id" {
-  description = "The VPC."
+  description = "The VPC of the target group."
   type        = string
 }
 
