@@ -130,7 +130,7 @@ def test_max_length_and_single_word() -> None:
         h.answer("ann", {"text": "toolong"})
     with pytest.raises(AnswerRejected, match="One word"):
         h.answer("ann", {"text": "a b"})
-    assert h.answer("ann", {"text": "short!"}).data == {"text": "short", "key": "short"}
+    assert h.answer("ann", {"text": "short!"}).data == {"text": "short"}
 
 
 # -- profanity and blocked words -----

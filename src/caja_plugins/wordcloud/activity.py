@@ -86,7 +86,7 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         key = entry_key(answer.text, config.fold_accents)
         used = set()
         for previous in ctx.previous:
-            if previous.data.get("key") == key:
+            if entry_key(str(previous.data.get("text", "")), config.fold_accents) == key:
                 return previous.slot  # the same entry again: a retry, or refused as a repeat
             used.add(previous.slot)
         for n in range(config.entries_per_participant):
@@ -115,9 +115,10 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
                 f"'{text}' can't go on the screen: it contains a blocked word. "
                 "Your other entries are kept; try another word."
             )
-        data = {"text": text, "key": key}
+        data = {"text": text}
         for previous in ctx.previous:
-            if previous.data.get("key") == key and previous.data != data:
+            earlier = entry_key(str(previous.data.get("text", "")), config.fold_accents)
+            if earlier == key and previous.data != data:
                 raise AnswerRejected(f"You already sent '{previous.data.get('text')}'")
         return data, {}
 
