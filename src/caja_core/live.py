@@ -116,6 +116,8 @@ class PostgresVersionRelay:
         self._threads: list[threading.Thread] = []
         self.received = 0
         """Notifications received (tests and metrics read it)."""
+        # Until it listens, this process can't know other replicas' changes.
+        board.enabled = False
 
     def publish(self, versions: dict[uuid.UUID, int]) -> None:
         """Queue locally committed versions for the next tick (a commit listener)."""
@@ -126,7 +128,6 @@ class PostgresVersionRelay:
 
     def start(self) -> None:
         """Start the listening and the sending threads."""
-        self.board.enabled = False
         for target, name in ((self._listen_loop, "listen"), (self._send_loop, "notify")):
             thread = threading.Thread(target=target, name=f"caja-versions-{name}", daemon=True)
             thread.start()
