@@ -129,7 +129,9 @@ class Api:
         self.http.cookies.clear()
         return token
 
-    def ok(self, method: str, url: str, token: str | None = None, status: int = 200, **kw: Any) -> Any:
+    def ok(
+        self, method: str, url: str, token: str | None = None, status: int = 200, **kw: Any
+    ) -> Any:
         r = self.request(method, url, token, **kw)
         assert r.status_code == status, f"{method} {url}: {r.status_code} {r.text}"
         return r.json() if r.content else None
@@ -144,7 +146,9 @@ class Api:
         self, token: str, sid: str, activate: bool = True, **fields: Any
     ) -> dict[str, Any]:
         body = {"type": "vote", "title": "Colour?", "config": VOTE_CONFIG, **fields}
-        a: dict[str, Any] = self.ok("POST", f"/api/sessions/{sid}/activities", token, 201, json=body)
+        a: dict[str, Any] = self.ok(
+            "POST", f"/api/sessions/{sid}/activities", token, 201, json=body
+        )
         if activate:
             a = self.ok("POST", f"/api/sessions/{sid}/activities/{a['id']}/activate", token)
         return a

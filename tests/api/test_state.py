@@ -1,0 +1,117 @@
+"""The live state: role-specific documents, ETag / If-None-Match / ?since=, 304 without body."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from .conftest import Api, Scene
+
+
+def _state(api: Api, scene: Scene, token: str, **headers: str):  # type: ignore[no-untyped-def]
+    return api.request("GET", f"/api/sessions/{scene.sid}/state", token, headers=headers)
+
+
+def test_presenter_and_participant_documents(api: Api, scene: Scene) -> None:
+    url = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
+    api.ok("POST", url, scene.ptoken, 201, json={"data": {"choice": 2}})
+    presenter = _state(api, scene, scene.alice)
+    assert presenter.status_code == 200
+    assert presenter.headers["cache-control"] == "no-cache"
+    doc = presenter.json()
+    assert doc["role"] == "presenter"
+    assert doc["you"] is None
+    assert doc["participant_count"] == 1
+    assert doc["session"] == {
+        "id": scene.sid,
+        "name": scene.session["name"],
+        "status": "active",
+        "join_code": scene.session["join_code"],
+    }
+    assert doc["activity"]["id"] == scene.aid
+    assert doc["activity"]["results"] == {"counts": [0, 0, 1]}
+    assert doc["activity"]["your_answers"] is None
+    assert presenter.headers["etag"] == f'W/"{doc["version"]}-presenter"'
+
+    phone = _state(api, scene, scene.ptoken)
+    pdoc = phone.json()
+    assert pdoc["role"] == "participant"
+    assert pdoc["you"] == {"id": scene.pid, "nickname": "Bob"}
+    assert pdoc["activity"]["results"] is None  # hidden from participants by this type
+    assert [a["data"] for a in pdoc["activity"]["your_answers"]] == [{"choice": 2}]
+    assert phone.headers["etag"] == f'W/"{pdoc["version"]}-participant-{scene.pid}"'
+
+
+def test_if_none_match_gives_304_until_something_changes(api: Api, scene: Scene) -> None:
+    first = _state(api, scene, scene.alice)
+    tag = first.headers["etag"]
+    for _ in range(3):  # the first poll after the full answer, then the fast path
+        again = _state(api, scene, scene.alice, **{"If-None-Match": tag})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == tag
+    # A participant joins: the version moves and the presenter gets the new document.
+    api.join(scene.session["join_code"], "Carol")
+    changed = _state(api, scene, scene.alice, **{"If-None-Match": tag})
+    assert changed.status_code == 200
+    assert changed.json()["participant_count"] == 2
+    assert changed.json()["version"] > first.json()["version"]
+    assert changed.headers["etag"] != tag
+
+
+def test_since_gives_304_for_the_current_version(api: Api, scene: Scene) -> None:
+    version = _state(api, scene, scene.ptoken).json()["version"]
+    url = f"/api/sessions/{scene.sid}/state"
+    r = api.request("GET", f"{url}?since={version}", scene.ptoken)
+    assert r.status_code == 304
+    assert r.content == b""
+    r = api.request("GET", f"{url}?since={version - 1}", scene.ptoken)
+    assert r.status_code == 200
+    answer = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
+    api.ok("POST", answer, scene.ptoken, 201, json={"data": {"choice": 0}})
+    r = api.request("GET", f"{url}?since={version}", scene.ptoken)
+    assert r.status_code == 200
+    assert r.json()["version"] > version
+    assert r.json()["activity"]["your_answers"][0]["data"] == {"choice": 0}
+
+
+def test_an_etag_of_another_role_or_participant_does_not_match(api: Api, scene: Scene) -> None:
+    presenter_tag = _state(api, scene, scene.alice).headers["etag"]
+    r = _state(api, scene, scene.ptoken, **{"If-None-Match": presenter_tag})
+    assert r.status_code == 200
+    carol = api.join(scene.session["join_code"], "Carol")
+    bob_tag = _state(api, scene, scene.ptoken).headers["etag"]
+    r = _state(api, scene, carol["token"], **{"If-None-Match": bob_tag})
+    assert r.status_code == 200
+    assert r.json()["you"]["nickname"] == "Carol"
+
+
+def test_a_stale_token_is_refused_even_with_a_matching_etag(api: Api, scene: Scene) -> None:
+    tag = _state(api, scene, scene.alice).headers["etag"]
+    r = api.request("POST", "/api/auth/logout", scene.alice)
+    assert r.status_code == 204
+    # Within the short re-check window a 304 may still be served; it carries no data.
+    # A full answer needs a valid token.
+    r = _state(api, scene, scene.alice)
+    assert r.status_code == 401
+
+
+def test_304_path_reads_only_the_version(api: Api, scene: Scene) -> None:
+    """A repeated poll runs one tiny query (the version), nothing else."""
+    tag = _state(api, scene, scene.alice).headers["etag"]
+    _state(api, scene, scene.alice, **{"If-None-Match": tag})
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()).lower())
+
+    engine = api.server.app.state.db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for _ in range(5):
+            assert _state(api, scene, scene.alice, **{"If-None-Match": tag}).status_code == 304
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    selects = [s for s in statements if s.startswith("select")]
+    assert len(selects) == 5, statements
+    assert all(s.startswith("select sessions.version from sessions") for s in selects)
+    assert all(s.startswith(("select", "begin", "commit", "rollback")) for s in statements)
