@@ -28,14 +28,14 @@ RUN pip wheel --no-deps --wheel-dir /dist .
 
 # ---- 3. the runtime ----
 FROM python:3.11.11-slim-bookworm AS runtime
-# FORWARDED_ALLOW_IPS: trust X-Forwarded-For/-Proto only from these addresses. The ECS task
+# CAJA_FORWARDED_ALLOW_IPS: trust X-Forwarded-For/-Proto only from these addresses. The ECS task
 # definition sets it to the load balancer's (public) subnets; by default only the container itself.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     CAJA_ENV=production \
-    FORWARDED_ALLOW_IPS=127.0.0.1
+    CAJA_FORWARDED_ALLOW_IPS=127.0.0.1
 RUN groupadd --system --gid 10001 caja \
     && useradd --system --uid 10001 --gid caja --home-dir /app --shell /usr/sbin/nologin caja
 WORKDIR /app
@@ -51,4 +51,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 # Migrations first (several replicas starting at once are safe: one runs them, the others wait),
 # then the server. The keep-alive (75 s) outlives the ALB's idle timeout (60 s) so the load
 # balancer, not the app, closes idle connections and never sends on a socket the app just closed.
-CMD ["sh", "-c", "caja-server migrate && exec caja-server --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$FORWARDED_ALLOW_IPS\" --timeout-keep-alive 75"]
+CMD ["sh", "-c", "caja-server migrate && exec caja-server --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$CAJA_FORWARDED_ALLOW_IPS\" --timeout-keep-alive 75"]

@@ -90,11 +90,11 @@ def test_migrations_run_before_the_server() -> None:
 def test_forwarded_headers_are_trusted_only_from_configured_proxies() -> None:
     script = cmd()[-1]
     assert "--proxy-headers" in script
-    assert '--forwarded-allow-ips "$FORWARDED_ALLOW_IPS"' in script
+    assert '--forwarded-allow-ips "$CAJA_FORWARDED_ALLOW_IPS"' in script
     env = " ".join(args for op, args in runtime_stage() if op == "ENV")
     # The image's default trusts nobody but itself; never everybody.
-    assert "FORWARDED_ALLOW_IPS=127.0.0.1" in env
-    assert "FORWARDED_ALLOW_IPS=*" not in env
+    assert "CAJA_FORWARDED_ALLOW_IPS=127.0.0.1" in env
+    assert "CAJA_FORWARDED_ALLOW_IPS=*" not in env
 
 
 def test_keep_alive_outlives_the_load_balancer_idle_timeout() -> None:

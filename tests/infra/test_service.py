@@ -115,7 +115,7 @@ def test_the_app_gets_its_settings_and_secrets() -> None:
     for setting in ('CAJA_ENV = "production"', "CAJA_PUBLIC_URL", "CAJA_DATABASE_URL"):
         assert setting in local_env
     assert "sslmode=require" in local_env
-    assert "FORWARDED_ALLOW_IPS" in local_env
+    assert "CAJA_FORWARDED_ALLOW_IPS" in local_env
     # Secrets come from Secrets Manager at task start, never as plain environment values.
     assert 'name = "CAJA_SECRET_KEY", valueFrom = aws_secretsmanager_secret.secret_key.arn' in text
     assert (

@@ -12,8 +12,8 @@ locals {
     CAJA_PUBLIC_URL = var.public_url
     # No password in the URL: libpq (under psycopg) reads PGPASSWORD, injected from the secret
     # that RDS manages and rotates, so a rotation needs no Terraform run.
-    CAJA_DATABASE_URL   = "postgresql+psycopg://${var.database.username}@${var.database.host}:${var.database.port}/${var.database.name}?sslmode=require"
-    FORWARDED_ALLOW_IPS = join(",", var.trusted_proxy_cidrs)
+    CAJA_DATABASE_URL        = "postgresql+psycopg://${var.database.username}@${var.database.host}:${var.database.port}/${var.database.name}?sslmode=require"
+    CAJA_FORWARDED_ALLOW_IPS = join(",", var.trusted_proxy_cidrs)
   })
 }
 

@@ -122,7 +122,7 @@ variable "public_url" {
 }
 
 variable "trusted_proxy_cidrs" {
-  description = "Where X-Forwarded-For/-Proto are trusted from (FORWARDED_ALLOW_IPS): the load balancer's public subnets."
+  description = "Where X-Forwarded-For/-Proto are trusted from (CAJA_FORWARDED_ALLOW_IPS): the load balancer's public subnets."
   type        = list(string)
 
   validation {
