@@ -25,8 +25,9 @@ Two tools and a few pytest fixtures:
 * Fixtures (enable them with ``pytest_plugins = ["caja_core.testing"]`` in ``conftest.py``):
   ``caja_plugin`` (override it to return your plugin module), ``caja_host`` (a strict
   :class:`~caja_core.plugins.PluginHost` with the installed plugins and yours registered),
-  ``caja_app`` and ``caja_client`` (the real web app on a fresh SQLite database with that host,
-  and an HTTP test client for it; they need the ``caja`` server package and ``httpx``).
+  ``caja_app`` and ``caja_client`` (the real web app on a fresh, migrated SQLite database with
+  that host, and an HTTP test client for it; they need ``httpx``), and ``caja_admin`` (the
+  ``Authorization`` header of a logged-in admin).
 
 This module imports only ``caja_core`` and ``pytest`` (the server is imported lazily).
 """
@@ -44,7 +45,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from pydantic import BaseModel
 
 from caja_core.activity import (
     ActionContext,
@@ -59,13 +59,16 @@ from caja_core.activity import (
 )
 from caja_core.errors import AnswerRejected, ConfigInvalid
 from caja_core.plugins import PluginHost
+from caja_core.storage.db import Database
 
 __all__ = [
     "T0",
     "ActivityHarness",
     "ActivityTypeContract",
+    "caja_admin",
     "caja_app",
     "caja_client",
+    "caja_database_url",
     "caja_host",
     "caja_plugin",
 ]
@@ -377,7 +380,7 @@ class ActivityTypeContract:
         for name, model in self.activity_type.actions.items():
             assert isinstance(name, str)
             assert name
-            assert issubclass(model, BaseModel)
+            assert callable(getattr(model, "model_validate", None)), f"{name}: not a model"
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -407,19 +410,50 @@ def caja_host(caja_plugin: object) -> PluginHost:
 
 
 @pytest.fixture
-def caja_app(caja_host: PluginHost, tmp_path: Path) -> Any:
-    """The real Caja web app on a fresh SQLite database, with ``caja_host``'s plugins."""
-    # Imported by name at run time: caja_core must not depend on the web layer.
+def caja_database_url(tmp_path: Path) -> str:
+    """A fresh SQLite database, migrated to the newest schema, for :func:`caja_app`."""
+    url = f"sqlite:///{tmp_path / 'caja.db'}"
+    database = Database(url)
+    database.upgrade()
+    database.dispose()
+    return url
+
+
+@pytest.fixture
+def caja_app(caja_host: PluginHost, caja_database_url: str, tmp_path: Path) -> Any:
+    """The real Caja web app (``caja_server.app.create_app``) with ``caja_host``'s plugins."""
+    # Imported by name at run time: caja_core does not depend on the web layer.
     server = importlib.import_module("caja_server.app")
     settings_module = importlib.import_module("caja_server.settings")
-    settings = settings_module.Settings(database_url=f"sqlite:///{tmp_path / 'caja.db'}")
-    return server.create_app(settings, plugin_host=caja_host)
+    settings = settings_module.Settings(
+        env="test",
+        database_url=caja_database_url,
+        strict_plugins=True,
+        static_dir=tmp_path / "no-web-ui",
+    )
+    return server.create_app(settings, host=caja_host)
 
 
 @pytest.fixture
 def caja_client(caja_app: Any) -> Iterator[Any]:
-    """A ``fastapi.testclient.TestClient`` for :func:`caja_app` (runs its start-up)."""
-    from fastapi.testclient import TestClient
-
-    with TestClient(caja_app) as client:
+    """A ``fastapi.testclient.TestClient`` (an httpx client) for :func:`caja_app`."""
+    testclient = importlib.import_module("fastapi.testclient")
+    with testclient.TestClient(caja_app) as client:
         yield client
+
+
+@pytest.fixture
+def caja_admin(caja_app: Any, caja_client: Any) -> dict[str, str]:
+    """Creates an admin in the app's database, logs in over HTTP, and returns the
+    ``Authorization`` header to send with admin requests."""
+    from caja_core.services import admins
+
+    password = "caja-test-password"  # noqa: S105 - a throwaway test account
+    with caja_app.state.db.transaction() as db:
+        admins.create_admin(db, "caja-test-admin", password)
+    response = caja_client.post(
+        "/api/auth/login", json={"username": "caja-test-admin", "password": password}
+    )
+    assert response.status_code == 200, response.text
+    caja_client.cookies.clear()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
