@@ -61,3 +61,14 @@ def test_the_database_sits_in_the_isolated_subnets() -> None:
     call = module_call(STACK, "database")
     assert ref(call["subnet_ids"]) == "module.network.database_subnet_ids"
     assert ref(call["security_group_id"]) == "module.security_groups.database_security_group_id"
+
+
+# SQLAlchemy pool of caja_core.storage.db.Database: pool_size 10 + max_overflow 20 per task.
+CONNECTIONS_PER_TASK = 30
+
+
+def test_the_task_ceiling_fits_in_the_database_connections() -> None:
+    for environment in ("staging", "production"):
+        call = module_call(ENVIRONMENTS / environment, "caja")
+        # Leave room for maintenance sessions and RDS's own reserved connections.
+        assert call["max_tasks"] * CONNECTIONS_PER_TASK <= call["database_max_connections"] - 20
