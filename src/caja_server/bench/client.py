@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
-from typing import Any
+from typing import Any, cast
 
 _HEAD_END = b"\r\n\r\n"
 
@@ -111,8 +111,8 @@ class Connection(asyncio.Protocol):
         self.used = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports don't subclass asyncio.Transport but behave as one.
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self._buf += data
@@ -146,7 +146,7 @@ class Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.abort()
 
-    async def send(self, request: bytes, timeout: float) -> Response:
+    async def send(self, request: bytes, timeout: float) -> Response:  # noqa: ASYNC109
         """Write one request and wait for its whole response."""
         if self.closed or self.transport is None:
             raise HttpError("connection closed")

@@ -85,7 +85,7 @@ class Recorder:
         """Per label: requests, requests/s over the label's active window, share of the
         ceiling, latency percentiles, statuses and errors."""
         out: dict[str, dict[str, Any]] = {}
-        for label in sorted(self.series):
+        for label in sorted(self.series, key=_label_order):
             s = self.series[label]
             window = max(s.last - s.first, 1e-9)
             rps = len(s.latencies) / window
@@ -100,6 +100,18 @@ class Recorder:
                 "error_kinds": dict(s.errors.most_common(5)),
             }
         return out
+
+
+_ORDER = ("admin", "POST /api/join", "GET state (participant)", "  of which", "GET state (big")
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    """The table's order: setup, joins, participant polls (then their 200/304 split), the
+    big screen, then the answers."""
+    for rank, prefix in enumerate(_ORDER):
+        if label.startswith(prefix):
+            return rank, label
+    return len(_ORDER), label
 
 
 def vote_to_screen(
