@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         "openapi", help="print the OpenAPI document (JSON) without a database"
     )
     openapi.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    # Parsed by caja_server.bench itself (see main); listed here for --help.
+    commands.add_parser("bench", help="load-test a running server (caja-server bench --help)")
     return parser
 
 
@@ -279,6 +281,11 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``caja-server`` console script."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["bench"]:
+        from caja_server.bench import main as bench_main
+
+        return bench_main(arguments[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
