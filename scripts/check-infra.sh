@@ -2,7 +2,9 @@
 # `make test-infra`: check the container image and the Terraform without AWS or Docker.
 #   1. parse every .tf file with python-hcl2 and check key properties (pytest tests/infra)
 #   2. checkov on infrastructure/ and the Dockerfile: no failed check allowed
-#   3. terraform fmt -check, when a terraform binary is installed (skipped with a notice if not)
+#   3. terraform fmt -check, when a terraform binary is installed (skipped with a notice if not);
+#      with the AWS provider available offline too, terraform validate on every root and
+#      terraform test (infrastructure/modules/stack/tests: plans with a mocked provider)
 #   4. hadolint on the Dockerfile
 # checkov and hadolint live in their own virtualenv, .venv-infra, built from requirements/infra.txt
 # (checkov's dependencies conflict with the app's).
@@ -44,20 +46,55 @@ if ! "$INFRA_VENV/bin/checkov" --file Dockerfile --framework dockerfile \
   failures+=("checkov dockerfile")
 fi
 
-step "terraform fmt -check -recursive infrastructure"
+step "terraform: fmt -check, validate, test (plan with a mocked AWS provider)"
+# Providers: from a local filesystem mirror when there is one (TF_PLUGIN_MIRROR, default
+# /opt/tf-plugins); with TF_PROVIDERS_ONLINE=1, downloaded from the registry as usual.
+TF_PLUGIN_MIRROR=${TF_PLUGIN_MIRROR:-/opt/tf-plugins}
 if command -v terraform >/dev/null 2>&1; then
-  # An empty CLI configuration: fmt needs none, and this keeps a missing ~/.terraformrc quiet.
-  TF_CLI_CONFIG_FILE=$(mktemp)
-  export TF_CLI_CONFIG_FILE
+  tf_work=$(mktemp -d)
+  # Our own CLI configuration: fmt needs none, validate and test use the mirror if there is one.
+  export TF_CLI_CONFIG_FILE="$tf_work/terraformrc" TF_IN_AUTOMATION=1
+  : >"$TF_CLI_CONFIG_FILE"
+  echo "$(terraform version | head -n1)"
   if terraform fmt -check -recursive -diff infrastructure; then
-    echo "terraform fmt: all files formatted ($(terraform version | head -n1))"
+    echo "terraform fmt: all files formatted"
   else
     failures+=("terraform fmt")
   fi
-  rm -f "$TF_CLI_CONFIG_FILE"
+
+  providers=""
+  if [[ -d "$TF_PLUGIN_MIRROR/registry.terraform.io/hashicorp/aws" ]]; then
+    printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' \
+      "$TF_PLUGIN_MIRROR" >"$TF_CLI_CONFIG_FILE"
+    providers="the local mirror $TF_PLUGIN_MIRROR"
+  elif [[ "${TF_PROVIDERS_ONLINE:-}" == 1 ]]; then
+    providers="the registry"
+  fi
+  if [[ -n "$providers" ]]; then
+    echo "providers from $providers"
+    # Work on a copy: init writes .terraform/ and lock files we do not want in the tree.
+    cp -r infrastructure "$tf_work/"
+    for root in shared environments/staging environments/production modules/stack; do
+      dir="$tf_work/infrastructure/$root"
+      if ! terraform -chdir="$dir" init -backend=false -input=false -no-color >"$tf_work/init.log" 2>&1; then
+        cat "$tf_work/init.log"
+        failures+=("terraform init $root")
+        continue
+      fi
+      terraform -chdir="$dir" validate -no-color || failures+=("terraform validate $root")
+    done
+    terraform -chdir="$tf_work/infrastructure/modules/stack" test -no-color ||
+      failures+=("terraform test modules/stack")
+  else
+    echo "SKIPPED: terraform validate and terraform test: the AWS provider cannot be downloaded"
+    echo "         here and there is no local mirror at $TF_PLUGIN_MIRROR (set TF_PLUGIN_MIRROR,"
+    echo "         or TF_PROVIDERS_ONLINE=1 where the registry is reachable)."
+  fi
+  rm -rf "$tf_work"
+  unset TF_CLI_CONFIG_FILE
 else
-  echo "SKIPPED: terraform fmt -check, because no 'terraform' binary is installed on this machine"
-  echo "         (it cannot be downloaded here; install it to run this check)."
+  echo "SKIPPED: terraform fmt -check, validate and test, because no 'terraform' binary is"
+  echo "         installed on this machine (it cannot be downloaded here; install it to run them)."
 fi
 
 step "hadolint: Dockerfile"

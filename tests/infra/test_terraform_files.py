@@ -44,6 +44,14 @@ def test_every_tf_file_parses(path: Path) -> None:
     assert parsed, f"{path} parsed to nothing"
 
 
+@pytest.mark.parametrize(
+    "path", sorted(INFRA.rglob("*.tftest.hcl")), ids=lambda p: str(p.relative_to(INFRA))
+)
+def test_every_terraform_test_file_parses(path: Path) -> None:
+    parsed = parse_file(path)
+    assert parsed["run"], f"{path} has no run block"
+
+
 def test_there_are_enough_files_to_be_the_real_thing() -> None:
     assert len(tf_files()) >= 30
 

@@ -27,3 +27,8 @@ output "master_user_secret_arn" {
   description = "Secrets Manager secret (JSON with username and password) that RDS manages and rotates."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
+
+output "deletion_protected" {
+  description = "Whether the instance refuses deletion (always true in production)."
+  value       = aws_db_instance.this.deletion_protection
+}

@@ -1,10 +1,10 @@
-# CAJA_SECRET_KEY: generated once, stored in Secrets Manager, injected by ECS at task start.
+# CAJA_SECRET_KEY: generated once by Secrets Manager, stored there, injected by ECS at task start.
 # (The value is also in the Terraform state, which is why the state bucket is KMS-encrypted and
 # access to it is restricted; see infrastructure/shared.)
 
-resource "random_password" "secret_key" {
-  length  = 64
-  special = false
+data "aws_secretsmanager_random_password" "secret_key" {
+  password_length     = 64
+  exclude_punctuation = true
 }
 
 resource "aws_secretsmanager_secret" "secret_key" {
@@ -17,5 +17,11 @@ resource "aws_secretsmanager_secret" "secret_key" {
 
 resource "aws_secretsmanager_secret_version" "secret_key" {
   secret_id     = aws_secretsmanager_secret.secret_key.id
-  secret_string = random_password.secret_key.result
+  secret_string = data.aws_secretsmanager_random_password.secret_key.random_password
+
+  lifecycle {
+    # The data source draws a new password at every plan: keep the first one. Rotating the key
+    # is a deliberate act (docs/deploy.md).
+    ignore_changes = [secret_string]
+  }
 }

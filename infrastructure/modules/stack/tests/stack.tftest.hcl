@@ -1,0 +1,227 @@
+# `terraform test` for the whole stack with a mocked AWS provider: no account, no credentials.
+# It plans every module together (so the wiring, the subnet maths and the conditionals are
+# evaluated for real) and checks that the input validations refuse what they should.
+# Run by scripts/check-infra.sh when terraform and the AWS provider are available offline.
+
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names    = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+      zone_ids = ["euc1-az2", "euc1-az3", "euc1-az1"]
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-central-1"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_elb_service_account" {
+    defaults = {
+      arn = "arn:aws:iam::054676820928:root"
+    }
+  }
+  mock_resource "aws_db_instance" {
+    defaults = {
+      address = "caja-production.abc.eu-central-1.rds.amazonaws.com"
+      master_user_secret = [{
+        secret_arn    = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-1"
+        kms_key_id    = "k"
+        secret_status = "active"
+      }]
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:eu-central-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    }
+  }
+}
+
+variables {
+  environment             = "production"
+  vpc_cidr                = "10.50.0.0/16"
+  az_count                = 3
+  public_hostname         = "caja.example.org"
+  certificate_arn         = "arn:aws:acm:eu-central-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  static_hostname         = "static.caja.example.org"
+  static_certificate_arn  = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  image                   = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/caja:0.1.0"
+  database_instance_class = "db.m7g.large"
+}
+
+run "production_plans" {
+  command = plan
+
+  assert {
+    condition     = output.public_url == "https://caja.example.org"
+    error_message = "public_url is built from public_hostname"
+  }
+
+  assert {
+    condition     = length(output.private_subnet_ids) == 3
+    error_message = "one private subnet per availability zone"
+  }
+
+  assert {
+    condition     = output.static_base_url == "https://static.caja.example.org/"
+    error_message = "the static base URL follows static_hostname"
+  }
+}
+
+run "production_database_is_protected_even_if_asked_not_to_be" {
+  command = plan
+
+  variables {
+    database_deletion_protection = false
+  }
+
+  assert {
+    condition     = module.database.deletion_protected == true
+    error_message = "production must keep deletion protection whatever the variable says"
+  }
+}
+
+run "staging_may_drop_deletion_protection" {
+  command = plan
+
+  variables {
+    environment                  = "staging"
+    vpc_cidr                     = "10.40.0.0/16"
+    az_count                     = 2
+    single_nat_gateway           = true
+    database_deletion_protection = false
+    force_destroy_buckets        = true
+  }
+
+  assert {
+    condition     = module.database.deletion_protected == false
+    error_message = "staging follows the variable"
+  }
+
+  assert {
+    condition     = length(output.private_subnet_ids) == 2
+    error_message = "two zones in staging"
+  }
+}
+
+run "production_refuses_force_destroy" {
+  command = plan
+
+  variables {
+    force_destroy_buckets = true
+  }
+
+  expect_failures = [var.force_destroy_buckets]
+}
+
+run "latest_tag_is_refused" {
+  command = plan
+
+  module {
+    source = "../service"
+  }
+
+  variables {
+    name                         = "caja-production"
+    image                        = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/caja:latest"
+    subnet_ids                   = ["subnet-1", "subnet-2"]
+    security_group_id            = "sg-1"
+    target_group_arn             = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/x/1"
+    listener_arn                 = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2"
+    public_url                   = "https://caja.example.org"
+    trusted_proxy_cidrs          = ["10.50.0.0/20"]
+    database                     = { host = "db", port = 5432, name = "caja", username = "caja" }
+    database_password_secret_arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-1"
+    kms_key_arn                  = "arn:aws:kms:eu-central-1:123456789012:key/1"
+  }
+
+  expect_failures = [var.image]
+}
+
+run "forwarded_headers_are_never_trusted_from_everywhere" {
+  command = plan
+
+  module {
+    source = "../service"
+  }
+
+  variables {
+    name                         = "caja-production"
+    subnet_ids                   = ["subnet-1", "subnet-2"]
+    security_group_id            = "sg-1"
+    target_group_arn             = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/x/1"
+    listener_arn                 = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2"
+    public_url                   = "https://caja.example.org"
+    trusted_proxy_cidrs          = ["0.0.0.0/0"]
+    database                     = { host = "db", port = 5432, name = "caja", username = "caja" }
+    database_password_secret_arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-1"
+    kms_key_arn                  = "arn:aws:kms:eu-central-1:123456789012:key/1"
+  }
+
+  expect_failures = [var.trusted_proxy_cidrs]
+}
+
+run "cloudfront_certificate_must_be_in_us_east_1" {
+  command = plan
+
+  module {
+    source = "../static_assets"
+  }
+
+  variables {
+    name                          = "caja-production"
+    bucket_name                   = "caja-production-assets-123456789012"
+    domain_name                   = "static.caja.example.org"
+    certificate_arn               = "arn:aws:acm:eu-central-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    app_origin                    = "https://caja.example.org"
+    access_log_bucket             = "caja-production-access-logs-123456789012"
+    access_log_bucket_domain_name = "caja-production-access-logs-123456789012.s3.amazonaws.com"
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
+run "idle_timeout_must_stay_below_the_app_keep_alive" {
+  command = plan
+
+  module {
+    source = "../load_balancer"
+  }
+
+  variables {
+    name                 = "caja-production"
+    vpc_id               = "vpc-1"
+    public_subnet_ids    = ["subnet-1", "subnet-2"]
+    security_group_id    = "sg-1"
+    access_log_bucket    = "logs"
+    kms_key_arn          = "arn:aws:kms:eu-central-1:123456789012:key/1"
+    idle_timeout_seconds = 90
+  }
+
+  expect_failures = [var.idle_timeout_seconds]
+}
+
+run "hostname_without_scheme" {
+  command = plan
+
+  variables {
+    public_hostname = "https://caja.example.org"
+  }
+
+  expect_failures = [var.public_hostname]
+}
