@@ -1,0 +1,171 @@
+"""The load generator's parts against real sockets: the HTTP client, the ceiling app, the
+closed-loop measurement, and the statistics behind the report."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from caja_server.bench.client import HttpError, Pool, build_request
+from caja_server.bench.saturate import CeilingServer, closed_loop
+from caja_server.bench.stats import Recorder, percentile, vote_to_screen
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def _serve(handler: Handler) -> tuple[asyncio.Server, int]:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    return server, port
+
+
+async def _read_request(reader: asyncio.StreamReader) -> bytes:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return head + (await reader.readexactly(length) if length else b"")
+
+
+def test_client_reads_split_chunked_and_sized_bodies_on_one_connection() -> None:
+    seen: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # 1: a sized body sent in two pieces; 2: a chunked body; 3: a 304 without body.
+        seen.append(await _read_request(reader))
+        writer.write(b'HTTP/1.1 200 OK\r\nContent-Length: 11\r\nETag: W/"7"\r\n\r\nhello')
+        await writer.drain()
+        await asyncio.sleep(0.01)
+        writer.write(b" world")
+        seen.append(await _read_request(reader))
+        writer.write(b'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{"a\r\n')
+        await writer.drain()
+        writer.write(b'3\r\n":1\r\n1\r\n}\r\n0\r\n\r\n')
+        seen.append(await _read_request(reader))
+        writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: W/"7"\r\n\r\n')
+        await writer.drain()
+        await reader.read()
+
+    async def main() -> None:
+        server, port = await _serve(handler)
+        pool = Pool("127.0.0.1", port, size=1, timeout=5)
+        first = await pool.request(build_request("GET", "/a", "h"))
+        second = await pool.request(build_request("POST", "/b", "h", body={"x": 1}))
+        third = await pool.request(build_request("GET", "/c", "h", headers={"If-None-Match": "1"}))
+        pool.close()
+        server.close()
+        assert (first.status, first.body, first.header("etag")) == (200, b"hello world", 'W/"7"')
+        assert (second.status, second.json()) == (201, {"a": 1})
+        assert (third.status, third.body) == (304, b"")
+        assert pool.connects == 1  # all three on one keep-alive connection
+
+    asyncio.run(main())
+    assert seen[1].endswith(b'\r\n\r\n{"x":1}')
+    assert b"Content-Length: 7" in seen[1]
+    assert b"If-None-Match: 1" in seen[2]
+
+
+def test_client_times_out_and_reports_refused_connections() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+
+    async def main() -> None:
+        server, port = await _serve(silent)
+        pool = Pool("127.0.0.1", port, size=2, timeout=0.2)
+        with pytest.raises(HttpError, match="timed out"):
+            await pool.request(build_request("GET", "/", "h"))
+        server.close()
+        await server.wait_closed()
+        refused = Pool("127.0.0.1", port, size=1, timeout=1)
+        with pytest.raises(HttpError, match="can't connect"):
+            await refused.request(build_request("GET", "/", "h"))
+
+    asyncio.run(main())
+
+
+def test_pool_never_opens_more_connections_than_its_size() -> None:
+    active = 0
+    most = 0
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal active, most
+        active += 1
+        most = max(most, active)
+        try:
+            while True:
+                await _read_request(reader)
+                await asyncio.sleep(0.005)
+                writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            active -= 1
+
+    async def main() -> None:
+        server, port = await _serve(handler)
+        pool = Pool("127.0.0.1", port, size=3, timeout=5)
+        raw = build_request("GET", "/", "h")
+        responses = await asyncio.gather(*(pool.request(raw) for _ in range(60)))
+        pool.close()
+        server.close()
+        assert [r.status for r in responses] == [204] * 60
+        assert pool.connects == 3
+
+    asyncio.run(main())
+    assert most == 3
+
+
+@pytest.mark.slow
+def test_closed_loop_against_the_ceiling_app_gets_only_304s() -> None:
+    async def main() -> None:
+        async with CeilingServer() as ceiling:
+            raw = build_request("GET", "/api/sessions/x/state", "h", headers={"If-None-Match": "1"})
+            result = await closed_loop("127.0.0.1", ceiling.port, [raw], connections=4, seconds=0.5)
+        assert result.requests > 100
+        assert result.statuses == {304: result.requests}
+        assert result.errors == 0
+        assert 0 < result.cpu_share <= 1.5
+        assert ceiling.process is not None and ceiling.process.poll() is not None  # stopped
+
+    asyncio.run(main())
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50
+    assert percentile(values, 99) == 99
+    assert percentile(values, 100) == 100
+    assert percentile([3.0], 99) == 3
+    assert math.isnan(percentile([], 50))
+
+
+def test_recorder_counts_errors_and_rates_over_its_window() -> None:
+    rec = Recorder()
+    rec.ok("GET x", 0.0, 0.010, 304)
+    rec.ok("GET x", 1.0, 1.020, 500)
+    rec.failed("GET x", 2.0, 2.5, "timed out")
+    summary = rec.summary(ceiling_rps=10.0)["GET x"]
+    assert summary["requests"] == 3
+    assert summary["errors"] == 2
+    assert summary["error_kinds"] == {"HTTP 500": 1, "timed out": 1}
+    assert summary["rps"] == pytest.approx(3 / 2.5)
+    assert summary["ceiling_ratio"] == pytest.approx(0.12)
+    assert summary["p50_ms"] == pytest.approx(20)
+
+
+def test_vote_to_screen_needs_a_later_request_and_a_big_enough_count() -> None:
+    acks = [1.0, 1.1, 5.0]
+    screen = [
+        (0.9, 1.2, 2),  # sent before the first ack: does not count
+        (1.5, 1.6, 1),  # shows one answer: enough for the first only
+        (2.0, 2.1, 2),
+        (6.0, 6.3, 2),  # after the third ack but still counts 2
+    ]
+    delays, missed = vote_to_screen(acks, screen)
+    assert delays == pytest.approx([0.6, 1.0])
+    assert missed == 1
