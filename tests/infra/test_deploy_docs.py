@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .tfconfig import ENVIRONMENTS, INFRA, ROOT, named_blocks
+from .tfconfig import ENVIRONMENTS, INFRA, MODULES, ROOT, named_blocks, resources
 
 DEPLOY = ROOT / "docs" / "deploy.md"
 
@@ -38,3 +38,16 @@ def test_every_terraform_output_the_guide_uses_exists() -> None:
     outputs = set(named_blocks(ENVIRONMENTS / "production", "output"))
     outputs |= set(named_blocks(INFRA / "shared", "output"))
     assert used <= outputs, f"outputs named in docs/deploy.md but not declared: {used - outputs}"
+
+
+def test_every_alarm_points_at_a_runbook_section_that_exists() -> None:
+    alarms = resources(MODULES / "monitoring", "aws_cloudwatch_metric_alarm")
+    assert len(alarms) >= 6
+    found = [heading.replace("`", "") for heading in headings()]
+    referenced = 0
+    for name, alarm in alarms.items():
+        assert alarm["alarm_actions"], f"alarm {name} notifies nobody"
+        for section in re.findall(r'Runbook: "([^"]+)"', alarm["alarm_description"]):
+            referenced += 1
+            assert section in found, f"alarm {name} names a missing runbook section {section!r}"
+    assert referenced >= 4

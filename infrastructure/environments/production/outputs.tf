@@ -72,3 +72,8 @@ output "database_secret_arn" {
   description = "RDS-managed master password secret."
   value       = module.caja.database_secret_arn
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the CloudWatch alarms."
+  value       = module.caja.alarm_topic_arn
+}

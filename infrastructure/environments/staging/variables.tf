@@ -33,3 +33,9 @@ variable "image" {
   description = "Image to run: <account>.dkr.ecr.<region>.amazonaws.com/caja:<tag> (immutable tag or @sha256 digest)."
   type        = string
 }
+
+variable "alarm_emails" {
+  description = "E-mail addresses that receive the CloudWatch alarms (each confirms the subscription)."
+  type        = list(string)
+  default     = []
+}

@@ -107,3 +107,16 @@ module "service" {
   extra_environment            = var.extra_environment
   log_retention_days           = var.log_retention_days
 }
+
+module "monitoring" {
+  source                        = "../monitoring"
+  name                          = local.name
+  kms_key_arn                   = module.kms.key_arn
+  alarm_emails                  = var.alarm_emails
+  load_balancer_arn_suffix      = module.load_balancer.arn_suffix
+  target_group_arn_suffix       = module.load_balancer.target_group_arn_suffix
+  min_healthy_tasks             = var.min_tasks
+  database_instance_id          = module.database.instance_id
+  database_max_connections      = var.database_max_connections
+  database_allocated_storage_gb = var.database_allocated_storage_gb
+}

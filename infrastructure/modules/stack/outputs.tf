@@ -72,3 +72,8 @@ output "database_secret_arn" {
   description = "RDS-managed secret with the master password."
   value       = module.database.master_user_secret_arn
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the alarms."
+  value       = module.monitoring.alarm_topic_arn
+}

@@ -148,6 +148,12 @@ variable "force_destroy_buckets" {
   }
 }
 
+variable "alarm_emails" {
+  description = "Who receives the CloudWatch alarms by e-mail (each confirms the subscription)."
+  type        = list(string)
+  default     = []
+}
+
 variable "extra_environment" {
   description = "More CAJA_* settings for the app container."
   type        = map(string)
