@@ -1,7 +1,14 @@
+import { lazy, Suspense } from "react";
 import { Link, Route, Routes } from "react-router-dom";
-import { AdminApp } from "./features/admin/AdminApp";
 import { JoinCodePage, JoinPage } from "./features/participant/JoinPage";
-import { PresentPage } from "./features/present/PresentPage";
+
+// Phones load only the participant part; the console and the big screen come on demand.
+const AdminApp = lazy(() => import("./features/admin/AdminApp").then((m) => ({ default: m.AdminApp })));
+const PresentPage = lazy(() => import("./features/present/PresentPage").then((m) => ({ default: m.PresentPage })));
+
+function Loading() {
+  return <p className="page muted">Loading…</p>;
+}
 
 function Home() {
   return (
@@ -35,8 +42,8 @@ export function App() {
       <Route path="/" element={<Home />} />
       <Route path="/join" element={<JoinCodePage />} />
       <Route path="/join/:code" element={<JoinPage />} />
-      <Route path="/admin/*" element={<AdminApp />} />
-      <Route path="/present/:sessionId" element={<PresentPage />} />
+      <Route path="/admin/*" element={<Suspense fallback={<Loading />}><AdminApp /></Suspense>} />
+      <Route path="/present/:sessionId" element={<Suspense fallback={<Loading />}><PresentPage /></Suspense>} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

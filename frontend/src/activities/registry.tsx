@@ -5,15 +5,39 @@
  * other type works with no JavaScript: forms generated from its JSON Schemas and its results
  * drawn from its display blocks.
  */
-import type { ActivityState, ActivityTypeInfo, OwnAnswer } from "../api/types";
-import { GenericConfigure, GenericRespond, GenericResults } from "./generic/GenericUI";
+import type { ActivityState, ActivityTypeInfo } from "../api/types";
 import { pokerUI } from "./poker/PokerUI";
 import { pollUI } from "./poll/PollUI";
 import { quizUI } from "./quiz/QuizUI";
 import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "./types";
 import { webComponentUI } from "./webComponent";
 import { wordcloudUI } from "./wordcloud/WordcloudUI";
-import type { ComponentType } from "react";
+import { lazy, Suspense, type ComponentType } from "react";
+import { DisplayBlocks } from "../components/blocks/DisplayBlocks";
+
+// The schema-form library is loaded only when a type without its own UI needs it.
+const LazyConfigure = lazy(() => import("./generic/GenericUI").then((m) => ({ default: m.GenericConfigure })));
+const LazyRespond = lazy(() => import("./generic/GenericUI").then((m) => ({ default: m.GenericRespond })));
+
+function GenericConfigure(props: ConfigureProps) {
+  return (
+    <Suspense fallback={<p className="muted">Loading form…</p>}>
+      <LazyConfigure {...props} />
+    </Suspense>
+  );
+}
+
+function GenericRespond(props: RespondProps) {
+  return (
+    <Suspense fallback={<p className="muted">Loading form…</p>}>
+      <LazyRespond {...props} />
+    </Suspense>
+  );
+}
+
+function GenericResults({ activity }: ResultsProps) {
+  return <DisplayBlocks blocks={activity.display} />;
+}
 
 const builtins = new Map<string, ActivityUI>([
   ["poll", pollUI],
@@ -32,12 +56,12 @@ export interface ResolvedUI {
   Respond: ComponentType<RespondProps>;
   Results: ComponentType<ResultsProps>;
   initialConfig: () => Record<string, unknown>;
-  answeredNow: (activity: ActivityState) => OwnAnswer[];
+  answered: (activity: ActivityState) => boolean;
   roundKey: (activity: ActivityState) => string;
   custom: boolean;
 }
 
-const allAnswers = (activity: ActivityState): OwnAnswer[] => activity.your_answers ?? [];
+const anyAnswer = (activity: ActivityState): boolean => (activity.your_answers ?? []).length > 0;
 
 /** The UI for `type`: hand-made, the type's web component, or generated from its schemas. */
 export function activityUI(type: string, info?: ActivityTypeInfo): ResolvedUI {
@@ -47,7 +71,7 @@ export function activityUI(type: string, info?: ActivityTypeInfo): ResolvedUI {
     Respond: own?.Respond ?? GenericRespond,
     Results: own?.Results ?? GenericResults,
     initialConfig: own?.initialConfig ?? (() => ({})),
-    answeredNow: own?.answeredNow ?? allAnswers,
+    answered: own?.answered ?? anyAnswer,
     roundKey: own?.roundKey ?? ((a) => a.id),
     custom: !!own,
   };

@@ -1,5 +1,5 @@
 import type { ComponentType } from "react";
-import type { ActivityState, ActivityTypeInfo, OwnAnswer } from "../api/types";
+import type { ActivityState, ActivityTypeInfo } from "../api/types";
 import type { SendOutcome } from "../lib/outbox";
 
 /** The participant's answer form for one activity. */
@@ -32,8 +32,8 @@ export interface ActivityUI {
   Results?: ComponentType<ResultsProps>;
   /** The config a new activity of this type starts with. */
   initialConfig?: () => Record<string, unknown>;
-  /** The answers that count as "already answered" now (e.g. the quiz's current question). */
-  answeredNow?: (activity: ActivityState) => OwnAnswer[];
+  /** Whether the participant has answered the current round (e.g. the quiz's open question). */
+  answered?: (activity: ActivityState) => boolean;
   /** Identifies one answering round (a quiz question, a poker round); default: the activity. */
   roundKey?: (activity: ActivityState) => string;
 }

@@ -1,6 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, bearer, unwrap } from "../api/client";
-import type { ActivityTypeInfo } from "../api/types";
 
 /** The installed activity types (name, schemas, actions). */
 export function useActivityTypes(token: string | null) {
@@ -8,6 +7,6 @@ export function useActivityTypes(token: string | null) {
     queryKey: ["activity-types", token ?? ""],
     staleTime: 5 * 60_000,
     queryFn: async () =>
-      unwrap(await api.GET("/api/activity-types", bearer(token))) as unknown as ActivityTypeInfo[],
+      unwrap(await api.GET("/api/activity-types", bearer(token))),
   });
 }

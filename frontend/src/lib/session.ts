@@ -1,17 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { adminToken, api, bearer, unwrap } from "../api/client";
+import type { SessionInfo } from "../api/types";
 
-export interface SessionInfo {
-  id: string;
-  name: string;
-  status: "draft" | "active" | "completed";
-  join_code: string;
-  join_url: string;
-  qr_code_url: string;
-  version: number;
-  current_activity_id: string | null;
-}
+export type { SessionInfo };
 
 /** One session as its admin sees it (join URL, QR address). */
 export function useSessionInfo(sessionId: string) {
@@ -19,11 +11,11 @@ export function useSessionInfo(sessionId: string) {
     queryKey: ["session", sessionId],
     queryFn: async () =>
       unwrap(
-        await api.GET("/api/sessions/{session_id}", {
-          params: { path: { session_id: sessionId } },
+        await api.GET("/api/sessions/{sid}", {
+          params: { path: { sid: sessionId } },
           ...bearer(adminToken.get()),
         }),
-      ) as unknown as SessionInfo,
+      ),
   });
 }
 

@@ -1,4 +1,132 @@
-import type { ActivityUI } from "../types";
+import { useState } from "react";
+import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
+import { Check, NumberField, TextListEditor } from "../shared";
+import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "../types";
 
-/** Placeholder until the hand-made UI lands: the generic, schema-driven UI is used. */
-export const wordcloudUI: ActivityUI = {};
+interface CloudView {
+  prompt?: string;
+  entries_per_participant?: number;
+  max_length?: number;
+  single_word?: boolean;
+}
+
+function WordcloudRespond({ activity, submit }: RespondProps) {
+  const view = activity.config as CloudView;
+  const sent = (activity.your_answers ?? []).map((a) => String(a.data.text ?? ""));
+  const limit = view.entries_per_participant ?? 3;
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const left = Math.max(0, limit - sent.length);
+  return (
+    <form
+      className="respond wordcloud-respond"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const entry = text.trim();
+        if (!entry) return;
+        setBusy(true);
+        const outcome = await submit({ text: entry });
+        setBusy(false);
+        if (outcome.ok) {
+          setText("");
+          setError(null);
+        } else setError(outcome.message);
+      }}
+    >
+      <label className="field">
+        <span className="question">{view.prompt ?? activity.title}</span>
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          maxLength={view.max_length ?? 25}
+          autoComplete="off"
+          enterKeyHint="send"
+          aria-describedby="entries-left"
+        />
+      </label>
+      <p id="entries-left" className="hint">
+        {view.single_word ? "One word per entry. " : ""}
+        {left} of {limit} {limit === 1 ? "entry" : "entries"} left
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy || !text.trim() || left === 0}>
+        Send
+      </button>
+    </form>
+  );
+}
+
+function WordcloudResults({ activity, role }: ResultsProps) {
+  const sent = (activity.your_answers ?? []).map((a) => String(a.data.text ?? ""));
+  return (
+    <>
+      {role === "participant" && sent.length > 0 && (
+        <section aria-label="Your entries">
+          <h2 className="block-title">Your entries</h2>
+          <ul className="entry-list">
+            {sent.map((t, i) => (
+              <li key={i}>{t}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <DisplayBlocks blocks={activity.display} />
+    </>
+  );
+}
+
+interface CloudDraft extends CloudView {
+  profanity_filter?: boolean;
+  blocked_words?: string[];
+  fold_accents?: boolean;
+  top_n?: number;
+}
+
+function WordcloudConfigure({ value, onChange }: ConfigureProps) {
+  const v = value as CloudDraft;
+  const set = (patch: CloudDraft) => onChange({ ...value, ...patch });
+  return (
+    <div className="config-form">
+      <label className="field">
+        <span>Prompt</span>
+        <input value={v.prompt ?? ""} onChange={(e) => set({ prompt: e.target.value })} maxLength={300} required />
+      </label>
+      <div className="row">
+        <NumberField label="Entries per participant" value={v.entries_per_participant ?? 3} min={1} max={10} onChange={(n) => set({ entries_per_participant: n ?? 3 })} />
+        <NumberField label="Characters per entry" value={v.max_length ?? 25} min={1} max={200} onChange={(n) => set({ max_length: n ?? 25 })} />
+        <NumberField label="Words shown" value={v.top_n ?? 50} min={1} max={200} onChange={(n) => set({ top_n: n ?? 50 })} />
+      </div>
+      <Check checked={!!v.single_word} onChange={(single_word) => set({ single_word })}>
+        Single words only
+      </Check>
+      <Check checked={v.profanity_filter ?? true} onChange={(profanity_filter) => set({ profanity_filter })}>
+        Refuse profanity
+      </Check>
+      <Check checked={!!v.fold_accents} onChange={(fold_accents) => set({ fold_accents })}>
+        Count “café” and “cafe” as one
+      </Check>
+      <TextListEditor
+        legend="Blocked words"
+        itemLabel="Blocked word"
+        values={v.blocked_words ?? []}
+        onChange={(blocked_words) => set({ blocked_words })}
+        max={500}
+        addLabel="Add blocked word"
+      />
+    </div>
+  );
+}
+
+export const wordcloudUI: ActivityUI = {
+  Configure: WordcloudConfigure,
+  Respond: WordcloudRespond,
+  Results: WordcloudResults,
+  initialConfig: () => ({ prompt: "", entries_per_participant: 3, max_length: 25, profanity_filter: true }),
+  // Each entry counts as an answer; the form stays open until the participant's limit.
+  answered: (activity) => (activity.your_answers ?? []).length > 0,
+};

@@ -79,9 +79,9 @@ export function ActivityForm({
               </option>
             ))}
           </select>
-          {typeInfo?.description && <small className="muted">{typeInfo.description}</small>}
         </label>
       )}
+      {!existing && typeInfo?.description && <p className="muted">{typeInfo.description}</p>}
       <label className="field">
         <span>Title</span>
         <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} required />

@@ -170,7 +170,7 @@ function ActionControl({
   }
   const listId = `suggest-${action.name}`;
   return (
-    <form className="action inline-form" onSubmit={submit}>
+    <form className="action inline-form" onSubmit={submit} aria-label={label}>
       {fields.map(([name, schema]) => (
         <label key={name} className="field compact">
           <span>{schema.title ?? name}</span>

@@ -1,30 +1,10 @@
 /** The admin console's calls, in one place (typed by the generated client). */
 import { adminAuth, adminToken, api, ApiError, errorMessage, unwrap } from "../../api/client";
-import type { SessionInfo } from "../../lib/session";
+import type { ActivityInfo, ParticipantInfo, SessionDetail, SessionInfo } from "../../api/types";
 
 api.use(adminAuth);
 
-export interface ActivityInfo {
-  id: string;
-  type: string;
-  title: string;
-  description: string | null;
-  config: Record<string, unknown>;
-  position: number;
-  status: "draft" | "active" | "expired";
-  timeout_seconds: number | null;
-}
-
-export interface SessionDetail extends SessionInfo {
-  activities: ActivityInfo[];
-}
-
-export interface ParticipantInfo {
-  id: string;
-  nickname: string;
-  connection_status: "connected" | "disconnected";
-  joined_at: string;
-}
+export type { ActivityInfo, SessionDetail };
 
 export interface ActivityDraft {
   type: string;
@@ -34,14 +14,12 @@ export interface ActivityDraft {
   timeout_seconds?: number | null;
 }
 
-const sid = (session_id: string) => ({ params: { path: { session_id } } });
-const aid = (session_id: string, activity_id: string) => ({ params: { path: { session_id, activity_id } } });
+const inSession = (sid: string) => ({ params: { path: { sid } } });
+const inActivity = (sid: string, aid: string) => ({ params: { path: { sid, aid } } });
 
 export const adminApi = {
   async login(username: string, password: string): Promise<void> {
-    const out = unwrap(await api.POST("/api/auth/login", { body: { username, password } })) as unknown as {
-      access_token: string;
-    };
+    const out = unwrap(await api.POST("/api/auth/login", { body: { username, password } }));
     adminToken.set(out.access_token);
   },
   async logout(): Promise<void> {
@@ -49,67 +27,67 @@ export const adminApi = {
     adminToken.clear();
   },
   async me(): Promise<{ username: string }> {
-    return unwrap(await api.GET("/api/auth/me")) as unknown as { username: string };
+    return unwrap(await api.GET("/api/auth/me"));
   },
   async listSessions(): Promise<SessionInfo[]> {
-    return unwrap(await api.GET("/api/sessions")) as unknown as SessionInfo[];
+    return unwrap(await api.GET("/api/sessions"));
   },
   async createSession(name: string): Promise<SessionInfo> {
-    return unwrap(await api.POST("/api/sessions", { body: { name } })) as unknown as SessionInfo;
+    return unwrap(await api.POST("/api/sessions", { body: { name } }));
   },
   async getSession(id: string): Promise<SessionDetail> {
-    return unwrap(await api.GET("/api/sessions/{session_id}", sid(id))) as unknown as SessionDetail;
+    return unwrap(await api.GET("/api/sessions/{sid}", inSession(id)));
   },
   async renameSession(id: string, name: string): Promise<void> {
-    unwrap(await api.PATCH("/api/sessions/{session_id}", { ...sid(id), body: { name } }));
+    unwrap(await api.PATCH("/api/sessions/{sid}", { ...inSession(id), body: { name } }));
   },
   async deleteSession(id: string): Promise<void> {
-    unwrap(await api.DELETE("/api/sessions/{session_id}", sid(id)));
+    unwrap(await api.DELETE("/api/sessions/{sid}", inSession(id)));
   },
   async startSession(id: string): Promise<void> {
-    unwrap(await api.POST("/api/sessions/{session_id}/start", sid(id)));
+    unwrap(await api.POST("/api/sessions/{sid}/start", inSession(id)));
   },
   async completeSession(id: string): Promise<void> {
-    unwrap(await api.POST("/api/sessions/{session_id}/complete", sid(id)));
+    unwrap(await api.POST("/api/sessions/{sid}/complete", inSession(id)));
   },
   async addActivity(id: string, draft: ActivityDraft): Promise<void> {
-    unwrap(await api.POST("/api/sessions/{session_id}/activities", { ...sid(id), body: { ...draft } }));
+    unwrap(await api.POST("/api/sessions/{sid}/activities", { ...inSession(id), body: { ...draft } }));
   },
   async updateActivity(id: string, activityId: string, changes: Partial<ActivityDraft>, resetAnswers = false): Promise<void> {
-    const result = await api.PATCH("/api/sessions/{session_id}/activities/{activity_id}", {
-      params: { path: { session_id: id, activity_id: activityId }, query: resetAnswers ? { reset_answers: "true" } : {} },
+    const result = await api.PATCH("/api/sessions/{sid}/activities/{aid}", {
+      params: { path: { sid: id, aid: activityId }, query: resetAnswers ? { reset_answers: true } : {} },
       body: { ...changes },
-    } as never);
+    });
     unwrap(result);
   },
   async deleteActivity(id: string, activityId: string): Promise<void> {
-    unwrap(await api.DELETE("/api/sessions/{session_id}/activities/{activity_id}", aid(id, activityId)));
+    unwrap(await api.DELETE("/api/sessions/{sid}/activities/{aid}", inActivity(id, activityId)));
   },
   async reorder(id: string, activityIds: string[]): Promise<void> {
-    unwrap(await api.PUT("/api/sessions/{session_id}/activities/order", { ...sid(id), body: { activity_ids: activityIds } }));
+    unwrap(await api.PUT("/api/sessions/{sid}/activities/order", { ...inSession(id), body: { activity_ids: activityIds } }));
   },
   async activate(id: string, activityId: string): Promise<void> {
-    unwrap(await api.POST("/api/sessions/{session_id}/activities/{activity_id}/activate", aid(id, activityId)));
+    unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/activate", inActivity(id, activityId)));
   },
   async close(id: string, activityId: string): Promise<void> {
-    unwrap(await api.POST("/api/sessions/{session_id}/activities/{activity_id}/close", aid(id, activityId)));
+    unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/close", inActivity(id, activityId)));
   },
   async runAction(id: string, activityId: string, action: string, body: Record<string, unknown>): Promise<string | null> {
     const out = unwrap(
-      await api.POST("/api/sessions/{session_id}/activities/{activity_id}/actions/{action}", {
-        params: { path: { session_id: id, activity_id: activityId, action } },
+      await api.POST("/api/sessions/{sid}/activities/{aid}/actions/{action}", {
+        params: { path: { sid: id, aid: activityId, action } },
         body,
       }),
-    ) as unknown as { message?: string | null };
+    );
     return out?.message ?? null;
   },
   async participants(id: string): Promise<ParticipantInfo[]> {
-    return unwrap(await api.GET("/api/sessions/{session_id}/participants", sid(id))) as unknown as ParticipantInfo[];
+    return unwrap(await api.GET("/api/sessions/{sid}/participants", inSession(id)));
   },
   async kick(id: string, participantId: string): Promise<void> {
     unwrap(
-      await api.DELETE("/api/sessions/{session_id}/participants/{participant_id}", {
-        params: { path: { session_id: id, participant_id: participantId } },
+      await api.DELETE("/api/sessions/{sid}/participants/{pid}", {
+        params: { path: { sid: id, pid: participantId } },
       }),
     );
   },

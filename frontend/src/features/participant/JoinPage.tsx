@@ -75,7 +75,7 @@ function JoinForm({ joinCode, onJoined }: { joinCode: string; onJoined: (id: Par
         body: { join_code: joinCode, nickname },
       });
       if (response.ok && data) {
-        const out = data as unknown as { session_id: string; participant: { id: string; nickname: string }; token: string };
+        const out = data;
         onJoined({
           sessionId: out.session_id,
           participantId: out.participant.id,

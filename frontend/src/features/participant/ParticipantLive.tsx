@@ -97,7 +97,7 @@ function CurrentActivity({
   const round = ui.roundKey(activity);
   const [sentRound, setSentRound] = useState<string | null>(null);
   const secondsLeft = useSecondsLeft(activity.deadline, clockOffsetMs);
-  const answered = ui.answeredNow(activity).length > 0 || sentRound === round;
+  const answered = ui.answered(activity) || sentRound === round;
   const open = activity.accepting_answers && secondsLeft !== 0;
 
   return (

@@ -1,0 +1,227 @@
+import { Check, NumberField, TextListEditor } from "../shared";
+import type { ConfigureProps } from "../types";
+
+type Kind = "single" | "multiple" | "true_false" | "type_answer";
+
+interface QuestionDraft {
+  kind: Kind;
+  text: string;
+  time_limit_seconds?: number;
+  points?: 0 | 1 | 2;
+  options?: string[];
+  correct?: number | number[] | boolean;
+  accepted_answers?: string[];
+  case_sensitive?: boolean;
+  image_url?: string | null;
+}
+
+const KINDS: [Kind, string][] = [
+  ["single", "One correct option"],
+  ["multiple", "Several correct options"],
+  ["true_false", "True or false"],
+  ["type_answer", "Type the answer"],
+];
+
+/** Moves a question to a new kind, keeping what still makes sense. */
+function withKind(q: QuestionDraft, kind: Kind): QuestionDraft {
+  const base = { kind, text: q.text, time_limit_seconds: q.time_limit_seconds ?? 20, points: q.points ?? 1 };
+  const options = q.options?.length ? q.options : ["", ""];
+  if (kind === "single") return { ...base, options, correct: 0 };
+  if (kind === "multiple") return { ...base, options, correct: [0] };
+  if (kind === "true_false") return { ...base, correct: true };
+  return { ...base, accepted_answers: q.accepted_answers?.length ? q.accepted_answers : [""], case_sensitive: false };
+}
+
+function QuestionEditor({
+  q,
+  n,
+  count,
+  onChange,
+  onMove,
+  onRemove,
+}: {
+  q: QuestionDraft;
+  n: number;
+  count: number;
+  onChange: (q: QuestionDraft) => void;
+  onMove: (delta: -1 | 1) => void;
+  onRemove: () => void;
+}) {
+  const label = `Question ${n + 1}`;
+  const correctList = Array.isArray(q.correct) ? q.correct : [];
+  return (
+    <fieldset className="question-editor">
+      <legend>{label}</legend>
+      <label className="field">
+        <span>Kind</span>
+        <select value={q.kind} onChange={(e) => onChange(withKind(q, e.target.value as Kind))}>
+          {KINDS.map(([k, l]) => (
+            <option key={k} value={k}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{label} text</span>
+        <input value={q.text} onChange={(e) => onChange({ ...q, text: e.target.value })} maxLength={500} required />
+      </label>
+      {(q.kind === "single" || q.kind === "multiple") && (
+        <fieldset className="field">
+          <legend>Options (mark the correct {q.kind === "single" ? "one" : "ones"})</legend>
+          <ol className="option-list">
+            {(q.options ?? []).map((o, i) => (
+              <li key={i}>
+                <input
+                  type={q.kind === "single" ? "radio" : "checkbox"}
+                  name={`correct-${n}`}
+                  aria-label={`Option ${i + 1} is correct`}
+                  checked={q.kind === "single" ? q.correct === i : correctList.includes(i)}
+                  onChange={() =>
+                    onChange({
+                      ...q,
+                      correct:
+                        q.kind === "single"
+                          ? i
+                          : correctList.includes(i)
+                            ? correctList.filter((c) => c !== i)
+                            : [...correctList, i].sort((a, b) => a - b),
+                    })
+                  }
+                />
+                <input
+                  aria-label={`${label} option ${i + 1}`}
+                  value={o}
+                  onChange={(e) => onChange({ ...q, options: (q.options ?? []).map((x, j) => (j === i ? e.target.value : x)) })}
+                />
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={`Remove option ${i + 1} of question ${n + 1}`}
+                  disabled={(q.options ?? []).length <= 2}
+                  onClick={() => {
+                    const options = (q.options ?? []).filter((_, j) => j !== i);
+                    const shift = (c: number) => (c > i ? c - 1 : c);
+                    const correct =
+                      q.kind === "single"
+                        ? Math.min(shift(q.correct as number), options.length - 1)
+                        : correctList.filter((c) => c !== i).map(shift);
+                    onChange({ ...q, options, correct });
+                  }}
+                >
+                  ✕
+                </button>
+              </li>
+            ))}
+          </ol>
+          <button
+            type="button"
+            disabled={(q.options ?? []).length >= 10}
+            onClick={() => onChange({ ...q, options: [...(q.options ?? []), ""] })}
+          >
+            Add option
+          </button>
+        </fieldset>
+      )}
+      {q.kind === "true_false" && (
+        <label className="field">
+          <span>Correct answer</span>
+          <select value={q.correct === false ? "false" : "true"} onChange={(e) => onChange({ ...q, correct: e.target.value === "true" })}>
+            <option value="true">True</option>
+            <option value="false">False</option>
+          </select>
+        </label>
+      )}
+      {q.kind === "type_answer" && (
+        <>
+          <TextListEditor
+            legend="Accepted answers"
+            itemLabel={`${label} accepted answer`}
+            values={q.accepted_answers ?? []}
+            onChange={(accepted_answers) => onChange({ ...q, accepted_answers })}
+            min={1}
+            max={20}
+            addLabel="Add accepted answer"
+          />
+          <Check checked={!!q.case_sensitive} onChange={(case_sensitive) => onChange({ ...q, case_sensitive })}>
+            Case-sensitive
+          </Check>
+        </>
+      )}
+      <div className="row">
+        <NumberField
+          label="Time limit (seconds)"
+          value={q.time_limit_seconds ?? 20}
+          min={5}
+          max={600}
+          onChange={(v) => onChange({ ...q, time_limit_seconds: v ?? 20 })}
+        />
+        <label className="field">
+          <span>Points</span>
+          <select value={String(q.points ?? 1)} onChange={(e) => onChange({ ...q, points: Number(e.target.value) as 0 | 1 | 2 })}>
+            <option value="0">No points</option>
+            <option value="1">Standard</option>
+            <option value="2">Double</option>
+          </select>
+        </label>
+      </div>
+      <div className="toolbar small">
+        <button type="button" aria-label={`Move question ${n + 1} up`} disabled={n === 0} onClick={() => onMove(-1)}>
+          ↑
+        </button>
+        <button type="button" aria-label={`Move question ${n + 1} down`} disabled={n === count - 1} onClick={() => onMove(1)}>
+          ↓
+        </button>
+        <button type="button" aria-label={`Remove question ${n + 1}`} disabled={count <= 1} onClick={onRemove}>
+          Remove question
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** The quiz editor: a list of questions with their correct answers and time limits. */
+export function QuizConfigure({ value, onChange }: ConfigureProps) {
+  const questions = (value.questions as QuestionDraft[] | undefined) ?? [];
+  const set = (patch: Record<string, unknown>) => onChange({ ...value, ...patch });
+  const setQuestions = (qs: QuestionDraft[]) => set({ questions: qs });
+  return (
+    <div className="config-form">
+      {questions.map((q, i) => (
+        <QuestionEditor
+          key={i}
+          q={q}
+          n={i}
+          count={questions.length}
+          onChange={(nq) => setQuestions(questions.map((x, j) => (j === i ? nq : x)))}
+          onRemove={() => setQuestions(questions.filter((_, j) => j !== i))}
+          onMove={(d) => {
+            const qs = [...questions];
+            [qs[i], qs[i + d]] = [qs[i + d]!, qs[i]!];
+            setQuestions(qs);
+          }}
+        />
+      ))}
+      <button
+        type="button"
+        disabled={questions.length >= 100}
+        onClick={() => setQuestions([...questions, withKind({ kind: "single", text: "" }, "single")])}
+      >
+        Add question
+      </button>
+      <label className="field">
+        <span>Scoring</span>
+        <select value={(value.scoring as string) ?? "speed"} onChange={(e) => set({ scoring: e.target.value })}>
+          <option value="speed">Faster correct answers score more</option>
+          <option value="flat">Every correct answer scores the same</option>
+        </select>
+      </label>
+      <Check checked={(value.streak_bonus as boolean | undefined) ?? true} onChange={(streak_bonus) => set({ streak_bonus })}>
+        Streak bonus
+      </Check>
+      <Check checked={!!value.partial_credit} onChange={(partial_credit) => set({ partial_credit })}>
+        Partial credit for multiple-choice questions
+      </Check>
+    </div>
+  );
+}
