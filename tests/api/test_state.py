@@ -86,7 +86,7 @@ def test_an_etag_of_another_role_or_participant_does_not_match(api: Api, scene: 
 
 
 def test_a_stale_token_is_refused_even_with_a_matching_etag(api: Api, scene: Scene) -> None:
-    tag = _state(api, scene, scene.alice).headers["etag"]
+    assert _state(api, scene, scene.alice).status_code == 200
     r = api.request("POST", "/api/auth/logout", scene.alice)
     assert r.status_code == 204
     # Within the short re-check window a 304 may still be served; it carries no data.

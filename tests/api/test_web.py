@@ -1,0 +1,121 @@
+"""The web side: the built UI and its SPA fallback, security headers, request ids, the
+OpenAPI document's quality and the docs page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import LiveServer, make_app, make_settings
+
+INDEX = "<!doctype html><title>Caja</title><div id=root></div>"
+
+
+@pytest.fixture(scope="module")
+def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server with a (fake) built UI in its static directory."""
+    static: Path = tmp_path_factory.mktemp("static")
+    (static / "index.html").write_text(INDEX)
+    (static / "assets").mkdir()
+    (static / "assets" / "app-1a2b3c.js").write_text("console.log('caja')")
+    (static / "favicon.ico").write_bytes(b"\x00\x00\x01\x00")
+    server = LiveServer(make_app(make_settings(static_dir=static)))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def ui(ui_server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=ui_server) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/admin", "/admin/sessions/123", "/present/abc", "/join", "/join/K7PX3M"]
+)
+def test_spa_routes_serve_index_html(ui: httpx.Client, path: str) -> None:
+    r = ui.get(path)
+    assert r.status_code == 200
+    assert r.text == INDEX
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["cache-control"] == "no-cache"
+
+
+def test_assets_are_cached_for_long(ui: httpx.Client) -> None:
+    r = ui.get("/assets/app-1a2b3c.js")
+    assert r.status_code == 200
+    assert "immutable" in r.headers["cache-control"]
+    assert "max-age=31536000" in r.headers["cache-control"]
+    assert ui.get("/assets/missing.js").status_code == 404
+    assert ui.get("/favicon.ico").content == b"\x00\x00\x01\x00"
+
+
+def test_unknown_paths_are_404_not_the_spa(ui: httpx.Client) -> None:
+    r = ui.get("/api/unknown")
+    assert r.status_code == 404
+    assert r.json()["error"] == "not_found"
+    assert ui.get("/elsewhere").status_code == 404
+
+
+def test_security_headers_on_pages_and_api(ui: httpx.Client) -> None:
+    for path in ("/", "/api/activity-types", "/api/nope"):
+        r = ui.get(path)
+        csp = r.headers["content-security-policy"]
+        script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src
+        assert "frame-ancestors 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_docs_page_allows_only_its_own_inline_script(ui: httpx.Client) -> None:
+    r = ui.get("/api/docs")
+    assert r.status_code == 200
+    assert "swagger" in r.text.lower()
+    script_src = next(
+        d for d in r.headers["content-security-policy"].split(";") if "script-src" in d
+    )
+    assert "'unsafe-inline'" not in script_src
+    assert "'sha256-" in script_src
+
+
+def test_request_id_is_echoed_or_made(ui: httpx.Client) -> None:
+    mine = "req-1234567890"
+    assert ui.get("/healthz", headers={"X-Request-ID": mine}).headers["x-request-id"] == mine
+    made = ui.get("/healthz", headers={"X-Request-ID": "bad id; drop table"})
+    assert made.headers["x-request-id"] != "bad id; drop table"
+    assert len(made.headers["x-request-id"]) == 32
+
+
+def test_without_a_ui_the_root_points_to_the_docs(live: LiveServer) -> None:
+    r = httpx.get(f"{live.url}/", follow_redirects=False)
+    assert r.status_code in (302, 307)
+    assert r.headers["location"] == "/api/docs"
+
+
+def test_openapi_is_complete_for_a_generated_client(ui: httpx.Client) -> None:
+    doc = ui.get("/api/openapi.json").json()
+    seen: set[str] = set()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            where = f"{method.upper()} {path}"
+            assert op.get("summary"), f"{where} has no summary"
+            op_id = op["operationId"]
+            assert op_id.isidentifier(), f"{where}: operation id {op_id!r}"
+            assert op_id not in seen, f"duplicate operation id {op_id}"
+            seen.add(op_id)
+            statuses = set(op["responses"])
+            assert any(s.startswith("2") for s in statuses), where
+            if path.startswith("/api/") and op.get("parameters"):
+                assert "422" in statuses, f"{where} does not declare 422"
+            for status, response in op["responses"].items():
+                if status.startswith(("4", "5")) and "content" in response:
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema["$ref"].endswith(("/ErrorBody", "/ReadyOut")), (where, status)
+    assert {"create_session", "get_state", "submit_answer", "join_session"} <= seen
+    # FastAPI's default validation error body is not ours: it must not be advertised.
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
