@@ -57,7 +57,7 @@ from caja_core.activity import (
     StoredAnswer,
     ViewContext,
 )
-from caja_core.errors import AnswerRejected, ConfigInvalid
+from caja_core.errors import AnswerRejected, ConfigInvalid, Conflict
 from caja_core.plugins import PluginHost
 from caja_core.storage.db import Database
 
@@ -140,27 +140,36 @@ class ActivityHarness:
     def answer(self, participant: uuid.UUID | str, raw: Any) -> StoredAnswer:
         """Send one answer as ``participant`` (an id or a nickname; joins if new).
 
-        Returns the stored answer. Raises :class:`~caja_core.errors.AnswerRejected` when the
-        type, the lifecycle, the deadline or the one-answer-per-slot rule refuses it.
+        The steps and their order are the host's (``caja_core.services.responses``): parse,
+        lifecycle, slot, identical retry, deadline, ``validate_answer``, one answer per slot
+        unless ``allows_change``, store, ``after_answer``. Returns the stored answer. Raises
+        :class:`~caja_core.errors.AnswerRejected` when the type, the lifecycle or the deadline
+        refuses it, and :class:`~caja_core.errors.Conflict` for a different second answer in
+        a slot that does not allow changes.
         """
         pid = self._pid(participant)
-        if self.status != "active":
-            raise AnswerRejected("This activity is not open for answers")
-        deadline = self.type.deadline(self.config, self.state)
-        if deadline is not None and self.now > deadline:
-            raise AnswerRejected("Time is up for this question")
         answer = self.type.parse_answer(raw)
+        submitted = answer.model_dump(mode="json")
         previous = tuple(a for (p, _), a in sorted(self.answers.items()) if p == pid)
         ctx = AnswerContext(now=self.now, participant_id=pid, previous=previous)
+        if self.status != "active":
+            raise AnswerRejected("This activity is not open for answers")
         slot = self.type.answer_slot(self.config, self.state, answer, ctx)
-        data, meta = self.type.validate_answer(self.config, self.state, answer, ctx)
         existing = self.answers.get((pid, slot))
+        if existing is not None and existing.data == submitted:
+            return existing  # an identical retry
+        deadline = self.type.deadline(self.config, self.state)
+        if deadline is not None and self.now > deadline:
+            raise AnswerRejected("Time is up: answers are no longer accepted")
+        data, meta = self.type.validate_answer(self.config, self.state, answer, ctx)
+        submitted_at = self.now
         if existing is not None:
             if existing.data == data:
                 return existing  # an identical retry
             if not self.type.allows_change(self.config, self.state):
-                raise AnswerRejected("You have already answered")
-        stored = StoredAnswer(pid, self.participants[pid], slot, data, meta, self.now)
+                raise Conflict("You have already answered; this activity does not allow changes")
+            submitted_at = existing.submitted_at
+        stored = StoredAnswer(pid, self.participants[pid], slot, data, meta, submitted_at)
         self.answers[(pid, slot)] = stored
         new_state = self.type.after_answer(
             self.config, self.state, self.stored(), self._aggregate_context()

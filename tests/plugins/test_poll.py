@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import caja_plugins.poll
 from caja_core import AnswerRejected, ConfigInvalid
+from caja_core.errors import Conflict
 from caja_core.testing import ActivityHarness, ActivityTypeContract
 from caja_plugins.poll import PollType
 
@@ -117,7 +118,7 @@ def test_a_second_answer_is_refused_unless_changes_are_allowed() -> None:
     h = harness()
     h.answer("ann", {"choices": [0]})
     h.answer("ann", {"choices": [0]})  # an identical retry is fine
-    with pytest.raises(AnswerRejected, match="already answered"):
+    with pytest.raises(Conflict, match="already answered"):
         h.answer("ann", {"choices": [1]})
 
     h = harness(allow_change=True)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import caja_plugins.quiz
 from caja_core import ActionRejected, AnswerContext, AnswerRejected
+from caja_core.errors import Conflict
 from caja_core.testing import ActivityHarness, ActivityTypeContract
 from caja_plugins.quiz import QuizType
 from caja_plugins.quiz.scoring import speed_points, streak_bonus
@@ -141,7 +142,7 @@ def test_one_answer_per_question_and_late_answers_refused() -> None:
     h = quiz(SINGLE, {**SINGLE, "time_limit_seconds": 10})
     h.act("next")
     h.answer("ann", {"choice": 1})
-    with pytest.raises(AnswerRejected, match="already answered"):
+    with pytest.raises(Conflict, match="already answered"):
         h.answer("ann", {"choice": 2})
     h.act("reveal")
     h.act("next")
