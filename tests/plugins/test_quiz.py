@@ -408,3 +408,56 @@ def test_aggregate_equals_a_recount_in_any_order(picks: list[tuple[int, int]], r
     ]
     assert q["correct_count"] == sum(1 for c, _ in picks if c == 1)
     assert json.loads(json.dumps(results)) == results
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.none(), st.tuples(st.integers(0, 2), st.integers(0, 20_000))),
+            min_size=4,
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_leaderboard_equals_a_recount_with_streaks(
+    sheets: list[list[tuple[int, int] | None]], rnd: Any
+) -> None:
+    """Four single-choice questions (correct = 1, weights 1, 2, 0, 1): any answers, any order."""
+    weights = [1, 2, 0, 1]
+    h = quiz(*[{**SINGLE, "points": w} for w in weights])
+    for n in range(len(sheets)):
+        h.join(f"p{n}")
+    for q in range(4):
+        h.act("next")
+        opened = h.now
+        for n, sheet in enumerate(sheets):
+            if sheet[q] is not None:
+                choice, ms = sheet[q]
+                h.now = opened + dt.timedelta(milliseconds=ms)
+                h.answer(f"p{n}", {"choice": choice})
+        h.now = opened + dt.timedelta(seconds=30)
+        h.act("reveal")
+    answers = h.stored()
+    rnd.shuffle(answers)
+    board = {r["nickname"]: r for r in h.results(answers)["leaderboard"]}
+    for n, sheet in enumerate(sheets):
+        score = correct = streak = 0
+        for q, entry in enumerate(sheet):
+            right = entry is not None and entry[0] == 1
+            correct += right
+            if weights[q] == 0:
+                continue
+            streak = streak + 1 if right else 0
+            if right:
+                assert entry is not None
+                score += round(
+                    1000 - 500 * min(entry[1], 20_000) / 20_000 + 1e-9
+                )  # half up * weights[q]
+                score += min(100 * (streak - 1), 500)
+        assert (board[f"p{n}"]["score"], board[f"p{n}"]["correct"]) == (score, correct)
+    for row in board.values():  # competition ranking: 1 + how many scored strictly more
+        assert row["rank"] == 1 + sum(other["score"] > row["score"] for other in board.values())
