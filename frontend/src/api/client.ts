@@ -7,7 +7,12 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./schema";
 
-export const api = createClient<paths>({ baseUrl: "" });
+// An absolute base URL: Request() outside a browser (tests) refuses relative URLs.
+export const api = createClient<paths>({
+  baseUrl: globalThis.location?.origin ?? "",
+  // Looked up on each call, so tests can stub fetch.
+  fetch: (request) => globalThis.fetch(request),
+});
 
 /** An error from the API, with its HTTP status and the server's `detail` message. */
 export class ApiError extends Error {

@@ -169,11 +169,11 @@ function PollConfigure({ value, onChange }: ConfigureProps) {
   );
 }
 
-function PollResults({ activity }: ResultsProps) {
+function PollResults({ activity, role }: ResultsProps) {
   if (!activity.display.length) {
-    return <p className="muted results-hidden">Results are hidden</p>;
+    return role === "presenter" ? <p className="muted results-hidden">Results are hidden</p> : null;
   }
-  return <DisplayBlocks blocks={activity.display} />;
+  return <DisplayBlocks blocks={activity.display} hideTitle={activity.config.question as string | undefined} />;
 }
 
 export const pollUI: ActivityUI = {

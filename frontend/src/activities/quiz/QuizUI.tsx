@@ -76,6 +76,6 @@ export const quizUI: ActivityUI = {
     streak_bonus: true,
     partial_credit: false,
   }),
-  answered: (activity) => activity.extra.answered === true,
+  answered: (activity) => activity.phase === "question" && activity.extra.answered === true,
   roundKey: (activity) => `${activity.id}:q${currentQuestion(activity.config)?.index ?? -1}`,
 };

@@ -32,7 +32,7 @@ export function Bars({ block }: { block: BarsBlock }) {
               <div className="bar-track" aria-hidden="true">
                 <div
                   className="bar-fill"
-                  style={{ transform: `scaleX(${Math.max(0, Math.min(100, bar.percent)) / 100})` }}
+                  style={{ width: `${Math.max(0, Math.min(100, bar.percent))}%` }}
                 />
               </div>
             </li>

@@ -6,10 +6,12 @@ import { Stats, Table } from "./Simple";
 import { WordCloud } from "./WordCloud";
 
 /** Draws an activity's display blocks; this is all an activity type needs for its results. */
-export function DisplayBlocks({ blocks }: { blocks: DisplayBlock[] }) {
+export function DisplayBlocks({ blocks, hideTitle }: { blocks: DisplayBlock[]; hideTitle?: string | null }) {
   return (
     <div className="blocks">
-      {blocks.map((block, i) => {
+      {blocks.map((shown, i) => {
+        // A block titled like the heading above it would say the same thing twice.
+        const block = hideTitle && shown.title === hideTitle ? { ...shown, title: null } : shown;
         switch (block.kind) {
           case "bars":
             return <Bars key={i} block={block} />;

@@ -52,7 +52,10 @@ export function PresentPage() {
           </span>
         )}
         <span className="present-count" aria-label={`${state?.participant_count ?? 0} people in`}>
-          👥 {state?.participant_count ?? 0}
+          <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+            <path d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM1 20c0-3.3 3.6-6 8-6s8 2.7 8 6v1H1v-1Zm17.5 1v-1c0-1.9-.8-3.6-2.1-4.9 3.6.2 6.6 2.3 6.6 4.9v1h-4.5Z" />
+          </svg>
+          {state?.participant_count ?? 0}
         </span>
         <button type="button" className="ghost" onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>
           {theme === "dark" ? "Light theme" : "Dark theme"}
