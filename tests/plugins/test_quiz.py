@@ -454,9 +454,8 @@ def test_leaderboard_equals_a_recount_with_streaks(
             streak = streak + 1 if right else 0
             if right:
                 assert entry is not None
-                score += round(
-                    1000 - 500 * min(entry[1], 20_000) / 20_000 + 1e-9
-                )  # half up * weights[q]
+                t = min(entry[1], 20_000) / 20_000
+                score += round(1000 - 500 * t + 1e-9) * weights[q]  # +1e-9: halves round up
                 score += min(100 * (streak - 1), 500)
         assert (board[f"p{n}"]["score"], board[f"p{n}"]["correct"]) == (score, correct)
     for row in board.values():  # competition ranking: 1 + how many scored strictly more
