@@ -62,3 +62,5 @@ def configure_logging(settings: Settings) -> None:
         uv = logging.getLogger(name)
         uv.handlers.clear()
         uv.propagate = True
+    # Our own ``request`` line (with the request id and duration) replaces uvicorn's.
+    logging.getLogger("uvicorn.access").propagate = False
