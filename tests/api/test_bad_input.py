@@ -130,8 +130,9 @@ def test_unknown_and_malformed_ids(api: Api, scene: Scene) -> None:
     r = api.request(
         "POST", f"{base}", scene.alice, json={"type": "nope", "title": "t", "config": {}}
     )
-    assert r.status_code in (404, 422)
-    assert "nope" in r.json()["detail"]
+    body = _error(r, 422, "validation_failed")
+    assert "nope" in body["detail"] and "vote" in body["detail"]
+    assert body["errors"][0]["loc"] == ["body", "type"]
 
 
 def test_unknown_routes_and_methods(api: Api) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
 
+from caja_core.errors import ValidationFailed
 from caja_core.services import activities as activity_service
 from caja_server.deps import CurrentAdmin, Db, Host
 from caja_server.errors import error_responses
@@ -38,6 +39,12 @@ def add_activity(
 ) -> ActivityOut:
     """Append an activity of an installed type; its config is checked by the type
     (422 with field errors)."""
+    if body.type not in host:
+        known = ", ".join(sorted(t.name for t, _ in host.activity_types())) or "none"
+        message = f"Unknown activity type '{body.type}' (installed: {known})"
+        raise ValidationFailed(
+            message, [{"loc": ["body", "type"], "msg": message, "type": "unknown_activity_type"}]
+        )
     activity = activity_service.add_activity(
         db,
         host,
