@@ -26,6 +26,7 @@ from caja_core.storage.db import Database
 from caja_server.app import create_app
 from caja_server.routers.state import DatabaseVersions
 from caja_server.settings import Settings
+
 from .testplugin import VotePlugin
 
 PUBLIC_URL = "http://caja.example"
