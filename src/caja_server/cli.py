@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from caja_core import __version__
 from caja_core.errors import CajaError
@@ -213,8 +213,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     database = _open_database(settings)
     try:
         _require_current_schema(database, settings)
-        with database.transaction() as db:
-            password = admins.ensure_initial_admin(db)
+        password = _ensure_initial_admin(database)
     except SQLAlchemyError as exc:
         raise CliError(f"can't reach the database: {_first_line(exc)}") from None
     finally:
@@ -224,7 +223,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _banner(
             "No admin existed, so one was created. This password is shown only once:",
             f"    username: admin\n    password: {password}",
-            f"Log in at {login_url} (and change it by creating your own admin).",
+            f"Log in at {login_url}. Named accounts: {PROG} create-admin USERNAME",
         )
     print(f"Caja is starting on http://{settings.host}:{settings.port} - log in at {login_url}")
     sys.stdout.flush()
@@ -261,6 +260,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         uvicorn.run(create_app(settings), **options)
     return 0
+
+
+def _ensure_initial_admin(database: Database) -> str | None:
+    try:
+        with database.transaction() as db:
+            return admins.ensure_initial_admin(db)
+    except IntegrityError:
+        return None  # another replica starting at the same moment created it
 
 
 def _banner(*lines: str) -> None:

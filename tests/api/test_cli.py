@@ -228,7 +228,12 @@ def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
         password = first.wait_for_stdout(r"password: (\S+)").group(1)
         first.wait_for_stdout(rf"log in at {re.escape(url)}/admin")
         _wait_healthy(url)
-        r = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": password})
+        r = httpx.post(
+            f"{url}/api/auth/login",
+            json={"username": "admin", "password": password},
+            # Trusted (from 127.0.0.1, the default --forwarded-allow-ips): the client's address.
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
         assert r.status_code == 200, r.text
         request_id = r.headers["x-request-id"]
     finally:
@@ -239,12 +244,18 @@ def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
     assert records, first.err_lines
     mine = [r for r in records if r.get("request_id") == request_id]
     assert {r["event"] for r in mine} >= {"login_succeeded", "request"}
+    assert next(r for r in mine if r["event"] == "request")["client"] == "203.0.113.7"
     assert not any(password in line for line in first.err_lines)
 
-    second = Running("--port", str(port), **server_env)
+    second = Running("--port", str(port), "--no-proxy-headers", **server_env)
     try:
         second.wait_for_stdout(r"Caja is starting")
         _wait_healthy(url)
+        r = httpx.get(f"{url}/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+        request_id = r.headers["x-request-id"]
     finally:
         second.stop()
     assert not any("password:" in line for line in second.out_lines)
+    records = [json.loads(line) for line in second.err_lines if line.startswith("{")]
+    line = next(r for r in records if r.get("request_id") == request_id)
+    assert line["client"] == "127.0.0.1"  # forwarded headers ignored
