@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+import datetime as dt
+import uuid
+
+from sqlalchemy import event, update
+
+from caja_core.storage.models import Participant, utcnow
 
 from .conftest import Api, Scene
 
@@ -115,3 +120,17 @@ def test_304_path_reads_only_the_version(api: Api, scene: Scene) -> None:
     assert len(selects) == 5, statements
     assert all(s.startswith("select sessions.version from sessions") for s in selects)
     assert all(s.startswith(("select", "begin", "commit", "rollback")) for s in statements)
+
+
+def test_polling_keeps_a_participant_connected(api: Api, scene: Scene) -> None:
+    long_ago = utcnow() - dt.timedelta(minutes=5)
+    with api.database.transaction() as db:
+        db.execute(
+            update(Participant)
+            .where(Participant.id == uuid.UUID(scene.pid))
+            .values(last_seen_at=long_ago)
+        )
+    url = f"/api/sessions/{scene.sid}/participants"
+    assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "disconnected"
+    assert _state(api, scene, scene.ptoken).status_code == 200
+    assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "connected"
