@@ -5,8 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
+from typing import Any
 
-from .conftest import PASSWORD, PUBLIC_URL, VOTE_CONFIG, Api, Scene
+import httpx
+
+from caja_core import hookimpl
+
+from .conftest import (
+    PASSWORD,
+    PUBLIC_URL,
+    VOTE_CONFIG,
+    Api,
+    LiveServer,
+    Scene,
+    make_app,
+    make_settings,
+)
 
 
 def test_login_sets_an_httponly_lax_cookie_and_me_works_with_it(api: Api) -> None:
@@ -272,3 +287,41 @@ def test_health_and_readiness(api: Api) -> None:
     ready = api.ok("GET", "/readyz")
     assert ready["status"] == "ready"
     assert ready["checks"] == {"database": True, "schema": True, "plugins": True}
+
+
+def test_readiness_fails_on_a_database_that_is_not_migrated(api: Api, tmp_path: Path) -> None:
+    api.server.use_database(f"sqlite:///{tmp_path / 'empty.db'}")
+    r = api.request("GET", "/readyz")
+    assert r.status_code == 503
+    body = r.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"] == {"database": True, "schema": False, "plugins": True}
+    assert "caja-server migrate" in body["detail"]
+
+
+class BrokenPlugin:
+    @hookimpl
+    def caja_register_activity_types(self, register: Any) -> None:
+        raise RuntimeError("boom")
+
+
+def test_a_broken_plugin_is_listed_and_makes_the_server_not_ready(database_url: str) -> None:
+    app = make_app(make_settings(strict_plugins=False))
+    app.state.host.register(BrokenPlugin(), name="broken-plugin", distribution="caja-broken")
+    server = LiveServer(app)
+    server.use_database(database_url)
+    server.start()
+    try:
+        plugins = {p["name"]: p for p in httpx.get(f"{server.url}/api/plugins").json()}
+        assert plugins["broken-plugin"]["loaded"] is False
+        assert plugins["broken-plugin"]["error"] == "RuntimeError: boom"
+        assert plugins["caja-test-vote"]["loaded"] is True
+        ready = httpx.get(f"{server.url}/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["failed_plugins"] == ["broken-plugin"]
+        # Everything else keeps working.
+        types = [t["name"] for t in httpx.get(f"{server.url}/api/activity-types").json()]
+        assert "vote" in types
+    finally:
+        server.stop()
+        app.state.db.dispose()
