@@ -27,7 +27,8 @@ def test_development_accepts_the_default_and_reads_caja_variables(
     monkeypatch.setenv("CAJA_PORT", "9000")
     monkeypatch.setenv("CAJA_STRICT_PLUGINS", "1")
     monkeypatch.setenv("CAJA_LOG_LEVEL", "DEBUG")
-    monkeypatch.delenv("CAJA_ENV", raising=False)
+    for name in ("CAJA_ENV", "CAJA_SECRET_KEY", "CAJA_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.env == "development"
     assert settings.secret_key == DEFAULT_SECRET_KEY
