@@ -19,7 +19,7 @@ from .conftest import Api
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 12
+EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
