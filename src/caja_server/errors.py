@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caja_core import errors as domain
+from caja_server.middleware import REQUEST_ID_SCOPE_KEY
 
 log = structlog.get_logger(__name__)
 
@@ -168,8 +169,15 @@ async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", exc_info=exc)
-    return error_response(500, "internal_error", "Internal server error")
+    request_id = request.scope.get(REQUEST_ID_SCOPE_KEY)
+    log.error("unhandled_error", request_id=request_id, exc_info=exc)
+    return error_response(
+        500,
+        "internal_error",
+        "Internal server error; the request id helps the operator find it in the logs",
+        headers={"X-Request-ID": request_id} if request_id else None,
+        request_id=request_id,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

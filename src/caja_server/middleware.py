@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 log = structlog.get_logger("caja_server.access")
 
 MAX_BODY_BYTES = 64 * 1024
+REQUEST_ID_SCOPE_KEY = "caja.request_id"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -32,6 +33,8 @@ class RequestContextMiddleware:
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        # For the 500 handler, which runs outside this middleware (and its contextvars).
+        scope[REQUEST_ID_SCOPE_KEY] = request_id
         tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500

@@ -27,7 +27,7 @@ from caja_server.app import create_app
 from caja_server.routers.state import DatabaseVersions
 from caja_server.settings import Settings
 
-from .testplugin import VotePlugin
+from .testplugin import CrashPlugin, VotePlugin
 
 PUBLIC_URL = "http://caja.example"
 PASSWORD = "correct horse battery"
@@ -87,6 +87,7 @@ def make_app(settings: Settings | None = None) -> FastAPI:
     """The real app with the test plugin registered next to the installed ones."""
     app = create_app(settings or make_settings())
     app.state.host.register(VotePlugin(), name="caja-test-vote")
+    app.state.host.register(CrashPlugin(), name="caja-test-crash")
     return app
 
 

@@ -325,3 +325,20 @@ def test_a_broken_plugin_is_listed_and_makes_the_server_not_ready(database_url: 
     finally:
         server.stop()
         app.state.db.dispose()
+
+
+def test_a_plugin_bug_is_a_clean_500_with_the_request_id(api: Api, scene: Scene) -> None:
+    crash = api.activity(scene.alice, scene.sid, type="crash", title="Boom", config={})
+    assert crash["status"] == "active"
+    r = api.request(
+        "GET",
+        f"/api/sessions/{scene.sid}/state",
+        scene.alice,
+        headers={"X-Request-ID": "trace-me-123"},
+    )
+    assert r.status_code == 500
+    body = r.json()
+    assert body["error"] == "internal_error"
+    assert body["request_id"] == "trace-me-123"
+    assert r.headers["x-request-id"] == "trace-me-123"
+    assert "ZeroDivisionError" not in r.text  # no internals leak

@@ -112,3 +112,36 @@ class VotePlugin:
     @hookimpl
     def caja_register_activity_types(self, register: Callable[[Vote], None]) -> None:
         register(Vote())
+
+
+class CrashConfig(StrictModel):
+    pass
+
+
+class Crash(ActivityType[CrashConfig, VoteAnswer]):
+    """A buggy type: its view raises. The server must answer a clean 500."""
+
+    name = "crash"
+    title = "Crash"
+    config_model = CrashConfig
+    answer_model = VoteAnswer
+
+    def aggregate(
+        self,
+        config: CrashConfig,
+        state: dict[str, Any],
+        answers: Sequence[StoredAnswer],
+        ctx: AggregateContext,
+    ) -> dict[str, Any]:
+        return {}
+
+    def view(
+        self, config: CrashConfig, state: dict[str, Any], results: dict[str, Any], ctx: ViewContext
+    ) -> ActivityView:
+        raise ZeroDivisionError("a plugin bug")
+
+
+class CrashPlugin:
+    @hookimpl
+    def caja_register_activity_types(self, register: Callable[[Crash], None]) -> None:
+        register(Crash())
