@@ -147,6 +147,17 @@ test("a full session: four activity types, three phones, one big screen", async 
   await expect(eve.page.getByLabel("Your nickname")).toHaveText(XSS);
   await expectAccessible(eve.page, "participant waiting screen");
   await expect(screen.getByTestId("participant-count")).toHaveText("3");
+  // the presenter removes an unwanted fourth participant
+  const mallory = await newPhone(browser);
+  await mallory.page.goto(joinUrl);
+  await mallory.page.getByLabel("Nickname").fill("Mallory");
+  await mallory.page.getByRole("button", { name: "Join" }).click();
+  await expect(screen.getByTestId("participant-count")).toHaveText("4");
+  await admin.getByRole("button", { name: "Remove Mallory" }).click();
+  await expect(mallory.page.getByRole("heading", { name: "You are no longer in this session" })).toBeVisible({ timeout: 30_000 });
+  await expect(screen.getByTestId("participant-count")).toHaveText("3");
+  await expectAccessible(mallory.page, "participant removed");
+  await mallory.context.close();
   await expectAccessible(screen, "big screen join");
   await screenshot(screen, "big-screen-join");
   await expect(admin.locator(".people .nickname")).toHaveText(["Ana", "Ben", XSS].sort() as string[], { useInnerText: true }).catch(async () => {
@@ -178,6 +189,18 @@ test("a full session: four activity types, three phones, one big screen", async 
   await expect(screen.getByText("3 voters")).toBeVisible();
   await expectAccessible(screen, "big screen poll");
   await screenshot(screen, "big-screen-poll");
+  await screenshot(admin, "admin-console");
+  // the light theme, for bright rooms
+  await screen.keyboard.press("t");
+  await expect(screen.locator(".present.theme-light")).toBeVisible();
+  await expectAccessible(screen, "big screen poll, light theme");
+  await screenshot(screen, "big-screen-poll-light");
+  await screen.keyboard.press("t");
+  // the big screen loses the network: it says so, and recovers by itself
+  await screenContext.setOffline(true);
+  await expect(screen.getByText("Reconnecting…")).toBeVisible();
+  await screenContext.setOffline(false);
+  await expect(screen.getByText("Reconnecting…")).toBeHidden({ timeout: 40_000 });
   await expectAccessible(ben.page, "participant poll answered");
   // a reload keeps the participant and their answer
   await ben.page.reload();
@@ -327,6 +350,23 @@ test("a full session: four activity types, three phones, one big screen", async 
   await expectAccessible(admin, "admin session editor (completed)");
   await expectAccessible(ben.page, "participant session ended");
 
+  // export: every answer with its nickname, as CSV and as JSON
+  const csvDownload = admin.waitForEvent("download");
+  await admin.getByRole("button", { name: "Export CSV" }).click();
+  const csv = await (await csvDownload).createReadStream().then(async (stream) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  });
+  expect(csv).toContain("Red");
+  expect(csv).toContain("Ben");
+  expect(csv).toContain("sunny");
+  const jsonDownload = admin.waitForEvent("download");
+  await admin.getByRole("button", { name: "Export JSON" }).click();
+  const jsonPath = await (await jsonDownload).path();
+  const exported = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(jsonPath, "utf8"))) as unknown;
+  expect(JSON.stringify(exported)).toContain("Login page");
+
   // no script ran from the hostile nickname or entry, on any screen
   for (const [phone] of phones) expect(phone.dialogs).toEqual([]);
   expect(dialogs).toEqual([]);
@@ -335,4 +375,20 @@ test("a full session: four activity types, three phones, one big screen", async 
   const xssOnAdmin = await admin.evaluate(() => document.querySelectorAll("img[src='x']").length);
   expect(xssOnAdmin).toBe(0);
   await expect(admin.locator(".people .nickname", { hasText: XSS })).toHaveText(XSS);
+
+  // sessions: rename and delete from the list
+  await admin.goto(`${base}/admin`);
+  await admin.getByLabel("New session name").fill("Scratch");
+  await admin.getByRole("button", { name: "Create session" }).click();
+  await expect(admin.getByRole("heading", { name: "Scratch" })).toBeVisible();
+  await admin.getByRole("link", { name: "All sessions" }).click();
+  await admin.getByRole("button", { name: "Rename Scratch" }).click();
+  await admin.getByLabel("Session name", { exact: true }).fill("Scratch 2");
+  await admin.getByRole("button", { name: "Save" }).click();
+  await expect(admin.getByRole("link", { name: "Scratch 2" })).toBeVisible();
+  await admin.getByRole("button", { name: "Delete Scratch 2" }).click();
+  await admin.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(admin.getByRole("link", { name: "Scratch 2" })).toHaveCount(0);
+  await expect(admin.getByRole("link", { name: "Team meeting" })).toBeVisible();
+  await expectAccessible(admin, "admin sessions list with sessions");
 });

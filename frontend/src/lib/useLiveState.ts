@@ -45,6 +45,9 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
     queryKey,
     enabled,
     retry: false,
+    // Poll even when the browser says it is offline, so failures show as "Reconnecting…"
+    // instead of a silently paused query.
+    networkMode: "always",
     refetchOnWindowFocus: true,
     refetchIntervalInBackground: true,
     queryFn: async ({ signal }) => {
