@@ -101,7 +101,7 @@ test("a full session: four activity types, three phones, one big screen", async 
 
   await admin.getByRole("button", { name: "Start session" }).click();
   await expect(admin.getByRole("button", { name: "Complete session" })).toBeVisible();
-  const joinUrl = (await admin.locator(".editor-head .join-url").textContent())!.trim();
+  const joinUrl = (await admin.locator(".editor-head .admin-join-url").textContent())!.trim();
   expect(joinUrl).toMatch(/\/join\/[A-Z0-9]+$/);
 
   // -- the big screen ----------------------------------------------------------------------

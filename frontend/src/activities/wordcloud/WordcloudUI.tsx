@@ -75,7 +75,7 @@ function WordcloudResults({ activity, role }: ResultsProps) {
           </ul>
         </section>
       )}
-      <DisplayBlocks blocks={activity.display} />
+      <DisplayBlocks blocks={activity.display} hideTitle={(activity.config as CloudView).prompt} />
     </>
   );
 }

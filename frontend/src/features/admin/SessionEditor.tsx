@@ -55,7 +55,7 @@ export function SessionEditor() {
           <h1>{s.name}</h1>
           <p className="muted">
             <span className={`badge ${s.status}`}>{s.status === "active" ? "Live" : s.status === "draft" ? "Draft" : "Completed"}</span>{" "}
-            Join code <strong className="code">{s.join_code}</strong> · <span className="join-url">{s.join_url}</span>
+            Join code <strong className="code">{s.join_code}</strong> · <a className="admin-join-url" href={s.join_url}>{s.join_url}</a>
           </p>
         </div>
         <div className="toolbar">
