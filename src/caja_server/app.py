@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from caja_core import __version__
 from caja_core.plugins import PluginHost
 from caja_core.services.state import ResultsCache
 from caja_core.storage.db import Database
+from caja_server.deps import reject_nul_characters
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import install_error_handlers
 from caja_server.middleware import (
@@ -91,7 +92,7 @@ def create_app(
 
     install_error_handlers(app)
     for router in ALL_ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(reject_nul_characters)])
     add_docs_route(app, "/api/docs", OPENAPI_URL)
     mount_web_ui(app, settings.static_dir)
 

@@ -8,14 +8,15 @@ change that did not commit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session as OrmSession
 
-from caja_core.errors import AuthenticationFailed, Forbidden
+from caja_core.errors import AuthenticationFailed, Forbidden, ValidationFailed
 from caja_core.plugins import PluginHost
 from caja_core.services import admins, participants
 from caja_core.storage.db import Database
@@ -29,6 +30,43 @@ PARTICIPANT_TOKEN_PREFIX = "caja_p_"  # noqa: S105
 # Declared for the OpenAPI document (and the docs' "Authorize" button); checked below.
 _bearer = HTTPBearer(auto_error=False, description="An admin or participant token")
 _cookie = APIKeyCookie(name=ADMIN_COOKIE, auto_error=False, description="Set by login")
+
+
+async def reject_nul_characters(request: Request) -> None:
+    """Refuse JSON bodies whose strings contain NUL (U+0000): PostgreSQL can't store it in
+    text or JSONB, and no legitimate input needs it. The body is read once (Starlette
+    caches it for the route) and only parsed here when it could contain one."""
+    if request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
+        return
+    body = await request.body()
+    if b"\\u0000" not in body and b"\x00" not in body:
+        return
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return  # malformed JSON: the route's own parsing reports it
+    path = _nul_path(parsed, ["body"])
+    if path is not None:
+        raise ValidationFailed(
+            "Text must not contain NUL characters (\\u0000)",
+            [{"loc": path, "msg": "must not contain NUL characters", "type": "string_nul"}],
+        )
+
+
+def _nul_path(value: Any, loc: list[str | int]) -> list[str | int] | None:
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return [*loc, key]
+            if (found := _nul_path(item, [*loc, key])) is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := _nul_path(item, [*loc, index])) is not None:
+                return found
+    return None
 
 
 def _database(request: Request) -> Database:

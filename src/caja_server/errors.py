@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caja_core import errors as domain
@@ -151,6 +151,12 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, "conflict", "The request conflicts with a concurrent change")
 
 
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    # A value the database refuses (out of range, bad encoding): the caller's input.
+    log.warning("data_error", error=type(getattr(exc, "orig", exc)).__name__)
+    return error_response(422, "invalid_value", "A value in the request can't be stored")
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.error("database_unavailable", error=str(exc).splitlines()[0] if str(exc) else "")
     return error_response(
@@ -186,6 +192,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _dbapi_error)
     app.add_exception_handler(Exception, _internal_error)

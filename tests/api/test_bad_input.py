@@ -172,3 +172,20 @@ def test_unreachable_database_is_503_not_500(api: Api, tmp_path) -> None:  # typ
     assert ready.status_code == 503
     assert ready.json()["checks"]["database"] is False
     assert api.request("GET", "/healthz").status_code == 200
+
+
+def test_nul_characters_are_refused_everywhere_in_a_body(api: Api, scene: Scene) -> None:
+    r = api.request("POST", "/api/sessions", scene.alice, json={"name": "a\u0000b"})
+    body = _error(r, 422, "validation_failed")
+    assert body["errors"][0]["loc"] == ["body", "name"]
+    r = api.request(
+        "POST", "/api/join", json={"join_code": scene.session["join_code"], "nickname": "\u0000"}
+    )
+    _error(r, 422)
+    url = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
+    r = api.request("POST", url, scene.ptoken, json={"data": {"choice": 1, "x\u0000": [1]}})
+    assert _error(r, 422)["errors"][0]["loc"] == ["body", "data", "x\u0000"]
+    # A literal backslash-u text is fine.
+    ok = api.request("POST", "/api/sessions", scene.alice, json={"name": "\\u0000 is text"})
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["name"] == "\\u0000 is text"
