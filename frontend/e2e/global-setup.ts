@@ -3,7 +3,7 @@
  * serving the built web UI. The URL goes to the tests through CAJA_E2E_URL.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,8 +27,19 @@ export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "caja-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // The example plugin (examples/caja-rating) joins the built-ins without touching the shared
+  // virtualenv: its source on PYTHONPATH plus a dist-info naming its entry point, which is all
+  // importlib.metadata needs. It is the "any other installed type" of the generic UI tests.
+  const distInfo = join(dir, "plugins", "caja_rating-0.1.0.dist-info");
+  mkdirSync(distInfo, { recursive: true });
+  writeFileSync(join(distInfo, "METADATA"), "Metadata-Version: 2.1\nName: caja-rating\nVersion: 0.1.0\n");
+  writeFileSync(join(distInfo, "entry_points.txt"), "[caja]\nrating = caja_rating\n");
+  const pythonPath = [join(dir, "plugins"), join(root, "examples/caja-rating/src"), process.env.PYTHONPATH]
+    .filter(Boolean)
+    .join(":");
   const env = {
     ...process.env,
+    PYTHONPATH: pythonPath,
     CAJA_DATABASE_URL: `sqlite:///${join(dir, "caja.db")}`,
     CAJA_PUBLIC_URL: url,
     CAJA_ADMIN_PASSWORD: ADMIN_PASSWORD,

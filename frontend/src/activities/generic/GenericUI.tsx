@@ -1,18 +1,20 @@
 /** The UI of an activity type with no JavaScript of its own: forms from its JSON Schemas. */
 import Form from "@rjsf/core";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import type { ConfigureProps, RespondProps, ResultsProps } from "../types";
+import { simplifyNullable } from "./schema";
 import { cspSafeValidator } from "./validator";
 
 const HIDE_SUBMIT: UiSchema = { "ui:submitButtonOptions": { norender: true } };
 
 export function GenericConfigure({ value, onChange, typeInfo }: ConfigureProps) {
+  const schema = useMemo(() => simplifyNullable(typeInfo.config_schema) as RJSFSchema, [typeInfo.config_schema]);
   return (
     <Form
       className="rjsf"
-      schema={typeInfo.config_schema as RJSFSchema}
+      schema={schema}
       uiSchema={HIDE_SUBMIT}
       formData={value}
       validator={cspSafeValidator}
@@ -27,11 +29,12 @@ export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
   const [data, setData] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const schema = useMemo(() => simplifyNullable(typeInfo?.answer_schema ?? {}) as RJSFSchema, [typeInfo?.answer_schema]);
   if (!typeInfo) return <p className="muted">Loading…</p>;
   return (
     <Form
       className="rjsf"
-      schema={typeInfo.answer_schema as RJSFSchema}
+      schema={schema}
       uiSchema={{ "ui:submitButtonOptions": { submitText: "Submit", props: { disabled: busy } } }}
       formData={data}
       idPrefix={`answer-${activity.id}`}
