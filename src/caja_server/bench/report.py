@@ -146,6 +146,8 @@ def render(result: JSON, console: Console) -> None:
         )
     share = 100 * result["loadgen_cpu_share"]
     console.print(f"Load generator CPU during the session: {share:.0f}% of one core")
+    for problem in result.get("problems", []):
+        console.print(f"[bold red]Problem:[/] {problem}", highlight=False)
     targets = Table(title="Targets", title_justify="left")
     for column in ("target", "measured", "met"):
         targets.add_column(column)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from caja_server.bench.activities import BUILT_IN
+from caja_server.bench.client import HttpError
 from caja_server.bench.report import check_targets, render
 from caja_server.bench.saturate import CeilingServer, closed_loop
 from caja_server.bench.scenario import BenchError, Options, Scenario
@@ -146,7 +147,12 @@ async def run_bench(args: argparse.Namespace, opts: Options, console: Console) -
             await _with_ticker(progress, scenario, scenario.run())
             cpu_share = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
         answers = await scenario.readback()
-        throughput = await _flat_out(args, scenario) if args.saturation_seconds > 0 else None
+        throughput = None
+        if args.saturation_seconds > 0:
+            try:
+                throughput = await _flat_out(args, scenario)
+            except (HttpError, RuntimeError) as exc:
+                scenario.problems.append(f"flat-out 304 measurement: {exc}")
     finally:
         scenario.close()
     result: JSON = {
@@ -157,6 +163,7 @@ async def run_bench(args: argparse.Namespace, opts: Options, console: Console) -
         "answers": answers,
         "vote_to_screen": {},
         "loadgen_cpu_share": cpu_share,
+        "problems": scenario.problems,
     }
     for running in scenario.activities:
         delays, missed = vote_to_screen(running.acks, running.screen)

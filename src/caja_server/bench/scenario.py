@@ -95,6 +95,8 @@ class Scenario:
         self.participants: list[Participant] = []
         self.phase = "setup"
         self.t0 = 0.0
+        self.problems: list[str] = []
+        """Failures after setup that did not stop the run (e.g. an activation timing out)."""
 
     # -- plain calls ------------------------------------------------------------------------
 
@@ -202,11 +204,25 @@ class Scenario:
             start = self.t0 + k * phase_len
             await _sleep_until(start)
             self.phase = f"{running.spec.type}: activate"
-            await self._activate(running)
+            try:
+                await self._activate(running)
+            except BenchError as exc:
+                self.problems.append(f"activating the {running.spec.type}: {exc}")
             self.phase = f"{running.spec.type}: answers"
             await self._burst(running, start + lead, window)
             self.phase = f"{running.spec.type}: idle"
-        await asyncio.gather(*tasks)
+        # Requests still waiting one timeout after the end will not come back: stop them so a
+        # stuck server can't hold the run (they are counted as errors).
+        _, stuck = await asyncio.wait(
+            tasks, timeout=max(stop + opts.timeout - time.perf_counter(), 0.1)
+        )
+        for task in stuck:
+            task.cancel()
+        if stuck:
+            self.problems.append(
+                f"{len(stuck)} pollers were still waiting {opts.timeout:g} s after the end"
+            )
+            self.rec.failed("GET state (participant)", stop, time.perf_counter(), "cut at the end")
         self.phase = "reading back"
 
     async def _activate(self, running: Running) -> None:
@@ -307,7 +323,11 @@ class Scenario:
     async def readback(self) -> list[JSON]:
         """Per activity: answers accepted vs stored (results API and the export)."""
         sid = self.session_id
-        export = (await self._admin("GET", f"/api/sessions/{sid}/export?format=json")).json()
+        try:
+            export = (await self._admin("GET", f"/api/sessions/{sid}/export?format=json")).json()
+        except BenchError as exc:
+            self.problems.append(f"reading the export: {exc}")
+            export = {"rows": []}
         per_title: dict[str, set[tuple[str, str]]] = {}
         rows_per_title: dict[str, int] = {}
         for row in export["rows"]:
@@ -317,7 +337,11 @@ class Scenario:
         out = []
         for running in self.activities:
             path = f"/api/sessions/{sid}/activities/{running.id}/results"
-            results = (await self._admin("GET", path)).json()
+            try:
+                results = (await self._admin("GET", path)).json()
+            except BenchError as exc:
+                self.problems.append(f"reading the {running.spec.type} results: {exc}")
+                results = {}
             title = running.spec.title
             out.append(
                 {
@@ -331,7 +355,10 @@ class Scenario:
                     "exported_unique": len(per_title.get(title, ())),
                 }
             )
-        await self._admin("POST", f"/api/sessions/{sid}/complete")
+        try:
+            await self._admin("POST", f"/api/sessions/{sid}/complete")
+        except BenchError as exc:
+            self.problems.append(f"completing the session: {exc}")
         return out
 
     def close(self) -> None:

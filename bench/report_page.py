@@ -1,0 +1,140 @@
+"""Build the measured part of docs/performance.md (and the plot) from bench/results/*.json.
+
+Only the text between the ``<!-- matrix:begin -->`` and ``<!-- matrix:end -->`` markers is
+replaced, so the hand-written analysis around it stays.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+BEGIN, END = "<!-- matrix:begin -->", "<!-- matrix:end -->"
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def load_results(results: Path) -> list[dict[str, Any]]:
+    """Every cell's result, ordered by database then size."""
+    cells = []
+    for path in sorted(results.glob("*.json")):
+        data = json.loads(path.read_text())
+        if "matrix" in data:
+            cells.append(data)
+    return sorted(cells, key=lambda c: (c["matrix"]["database"], c["matrix"]["participants"]))
+
+
+def _row(cell: dict[str, Any]) -> str:
+    m, ep = cell["matrix"], cell["endpoints"]
+    poll = ep.get("GET state (participant)", {})
+    answers = [v for k, v in ep.items() if k.startswith("POST answer")]
+    answer_p99 = max((a["p99_ms"] for a in answers), default=None)
+    answer_err = sum(a["errors"] for a in answers)
+    exact = all(
+        a["accepted"] == a["stored"] == a["exported_unique"] == a["exported_rows"]
+        for a in cell["answers"]
+    )
+    accepted = sum(a["accepted"] for a in cell["answers"])
+    v2s = max((v["p95_ms"] for v in cell["vote_to_screen"].values()), default=None)
+    tp = cell.get("throughput") or {}
+    ratio = tp.get("ratio")
+    flat = (tp.get("state_304") or {}).get("rps")
+    ceiling = (tp.get("ceiling") or {}).get("rps")
+    p50, p99 = poll.get("p50_ms"), poll.get("p99_ms")
+    return (
+        f"| {m['database']} | {m['participants']:,} | {cell['joined']:,} "
+        f"| {_fmt(poll.get('rps'))} | {_fmt(p50, 1)} | {_fmt(p99, 1)} "
+        f"| {poll.get('errors', '-')} | {_fmt(answer_p99, 1)} | {answer_err} "
+        f"| {accepted:,} {'=' if exact else '≠'} stored | {_fmt(v2s)} "
+        f"| {_fmt(flat)} | {_fmt(ceiling)} "
+        f"| {_fmt(100 * ratio, 1) + ' %' if ratio is not None else '-'} "
+        f"| {_fmt(100 * cell['loadgen_cpu_share'])} % |"
+    )
+
+
+def _profile_summary(path: Path, top: int = 12) -> str:
+    """Hottest frames of a py-spy ``raw`` (collapsed stacks) profile."""
+    own: collections.Counter[str] = collections.Counter()
+    caja: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = stack.split(";")
+        own[frames[-1]] += count
+        for frame in set(frames):
+            if "caja_" in frame or "sqlalchemy" in frame.split("(")[-1][:40]:
+                caja[frame] += count
+    if not total:
+        return "(empty profile)\n"
+    lines = [f"{total:,} samples. Own time:\n", "| share | frame |", "|---:|---|"]
+    lines += [f"| {100 * n / total:.1f} % | `{f}` |" for f, n in own.most_common(top)]
+    lines += ["", "Inclusive time of Caja (and SQLAlchemy) frames:\n", "| share | frame |"]
+    lines += ["|---:|---|"]
+    lines += [f"| {100 * n / total:.1f} % | `{f}` |" for f, n in caja.most_common(top)]
+    return "\n".join(lines) + "\n"
+
+
+def plot(cells: list[dict[str, Any]], out: Path) -> None:
+    """Participant poll latency (p50, p99) vs participants, one line per database."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
+    by_db: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for cell in cells:
+        by_db[cell["matrix"]["database"]].append(cell)
+    for db, group in sorted(by_db.items()):
+        sizes = [c["matrix"]["participants"] for c in group]
+        polls = [c["endpoints"].get("GET state (participant)", {}) for c in group]
+        for key, style in (("p50_ms", "--"), ("p99_ms", "-")):
+            ax.plot(sizes, [p.get(key) for p in polls], style, marker="o", label=f"{db} {key[:3]}")
+    ax.axhline(100, color="grey", linewidth=0.8, linestyle=":", label="target p99 100 ms")
+    ax.set_xlabel("participants (each polls every 2 s)")
+    ax.set_ylabel("poll latency, ms (log)")
+    ax.set_yscale("log")
+    ax.set_title("Caja: state poll latency vs audience size (2 cores)")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", linewidth=0.3)
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+
+
+def write_page(results: Path, docs: Path) -> None:
+    """Regenerate the measured section of docs/performance.md and docs/performance.png."""
+    cells = load_results(results)
+    header = (
+        "| database | participants | joined | polls/s | poll p50 ms | poll p99 ms | poll errors "
+        "| answer p99 ms | answer errors | answers | vote-to-screen p95 ms | 304 flat out req/s "
+        "| ceiling req/s | 304 / ceiling | load generator CPU |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+    )
+    parts = [BEGIN, "", header, *(_row(c) for c in cells), ""]
+    if cells:
+        plot(cells, docs / "performance.png")
+        parts += ["![Poll latency vs participants](performance.png)", ""]
+    for profile in sorted(results.glob("profile-*.txt")):
+        parts += [f"#### Server profile: {profile.stem.removeprefix('profile-')}", ""]
+        parts += [_profile_summary(profile)]
+    parts.append(END)
+    generated = "\n".join(parts)
+    page = docs / "performance.md"
+    text = page.read_text() if page.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    start, stop = text.find(BEGIN), text.find(END)
+    if start < 0 or stop < 0:
+        text = text.rstrip() + f"\n\n{BEGIN}\n{END}\n"
+        start, stop = text.find(BEGIN), text.find(END)
+    page.write_text(text[:start] + generated + text[stop + len(END) :])
