@@ -61,6 +61,10 @@ def test_migrate_brings_an_empty_database_to_head(tmp_path: Path) -> None:
     r = run("migrate", "--database-url", url)
     assert r.returncode == 0, r.stderr
     assert "up to date" in r.stdout
+    # Development logs: readable console lines on stderr, not JSON.
+    line = next(x for x in r.stderr.splitlines() if "database_migrated" in x)
+    assert not line.startswith("{")
+    assert "revision=" in line
     database = Database(url)
     assert database.schema_is_current()
     database.dispose()
