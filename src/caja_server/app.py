@@ -17,10 +17,10 @@ from caja_server.deps import reject_nul_characters
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import install_error_handlers
 from caja_server.middleware import (
-    SECURITY_HEADERS,
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    security_headers,
 )
 from caja_server.routers import ALL_ROUTERS
 from caja_server.routers.state import DatabaseVersions, RecentAuth
@@ -98,7 +98,7 @@ def create_app(
 
     # Added innermost first: the request id wraps everything, so even a 413 carries it.
     app.add_middleware(BodySizeLimitMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, headers=SECURITY_HEADERS)
+    app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings.static_origin))
     app.add_middleware(RequestContextMiddleware)
     return app
 

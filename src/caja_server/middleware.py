@@ -154,24 +154,31 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+def content_security_policy(static_origin: str | None = None) -> str:
+    """The CSP of every answer: same-origin scripts only (no inline script), no framing.
+    ``static_origin`` (a CDN serving the UI's assets) is allowed for assets."""
+    extra = f" {static_origin}" if static_origin else ""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self'{extra}",
+            f"style-src 'self'{extra} 'unsafe-inline'",
+            f"img-src 'self'{extra} data: blob:",
+            f"font-src 'self'{extra} data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
+
+def security_headers(static_origin: str | None = None) -> dict[str, str]:
+    """The security headers added to every answer."""
+    return {
+        "Content-Security-Policy": content_security_policy(static_origin),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "X-Frame-Options": "DENY",
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,9 @@ class Settings(BaseSettings):
     log_level: LogLevel = "info"
     static_dir: Path = DEFAULT_STATIC_DIR
     """The built web UI (``index.html`` and ``assets/``); served when it exists."""
+    static_url: str | None = None
+    """Where the UI's assets are served from when not from this server (a CDN, with the UI
+    built with that base URL); the Content-Security-Policy allows its origin."""
 
     @field_validator("public_url")
     @classmethod
@@ -52,6 +56,24 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("static_url")
+    @classmethod
+    def _static_origin(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("must be an http:// or https:// URL")
+        return value.strip()
+
+    @property
+    def static_origin(self) -> str | None:
+        """``scheme://host[:port]`` of :attr:`static_url`, for the CSP."""
+        if self.static_url is None:
+            return None
+        parsed = urlsplit(self.static_url)
+        return f"{parsed.scheme}://{parsed.netloc}"
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -43,7 +43,13 @@ def test_development_accepts_the_default_and_reads_caja_variables(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("env", "staging"), ("port", "0"), ("public_url", "caja.example"), ("log_level", "loud")],
+    [
+        ("env", "staging"),
+        ("port", "0"),
+        ("public_url", "caja.example"),
+        ("log_level", "loud"),
+        ("static_url", "cdn.example/assets"),
+    ],
 )
 def test_bad_values_are_refused(field: str, value: str) -> None:
     with pytest.raises(ValidationError):

@@ -22,7 +22,8 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (static / "assets").mkdir()
     (static / "assets" / "app-1a2b3c.js").write_text("console.log('caja')")
     (static / "favicon.ico").write_bytes(b"\x00\x00\x01\x00")
-    server = LiveServer(make_app(make_settings(static_dir=static)))
+    settings = make_settings(static_dir=static, static_url="https://static.example.org/ui/")
+    server = LiveServer(make_app(settings))
     server.start()
     yield server.url
     server.stop()
@@ -119,3 +120,15 @@ def test_openapi_is_complete_for_a_generated_client(ui: httpx.Client) -> None:
     assert {"create_session", "get_state", "submit_answer", "join_session"} <= seen
     # FastAPI's default validation error body is not ours: it must not be advertised.
     assert "HTTPValidationError" not in doc["components"]["schemas"]
+
+
+def test_the_csp_allows_the_asset_cdn_only_when_configured(
+    ui: httpx.Client, live: LiveServer
+) -> None:
+    def script_src(csp: str) -> str:
+        return next(d.strip() for d in csp.split(";") if d.strip().startswith("script-src"))
+
+    with_cdn = script_src(ui.get("/").headers["content-security-policy"])
+    assert with_cdn == "script-src 'self' https://static.example.org"
+    default = httpx.get(f"{live.url}/healthz").headers["content-security-policy"]
+    assert script_src(default) == "script-src 'self'"
