@@ -99,6 +99,13 @@ test("a full session: four activity types, three phones, one big screen", async 
   await admin.keyboard.press("Enter");
   await expect(admin.locator(".activity-row .activity-title")).toHaveText(["Colours", "Estimates", "Quick quiz", "Words"]);
 
+  // edit an activity before the session starts
+  await admin.getByRole("button", { name: "Edit Words" }).click();
+  const edit = admin.getByRole("form", { name: "Edit activity" });
+  await edit.getByLabel("Description (optional)").fill("Be brief");
+  await edit.getByRole("button", { name: "Save activity" }).click();
+  await expect(edit).toBeHidden();
+
   await admin.getByRole("button", { name: "Start session" }).click();
   await expect(admin.getByRole("button", { name: "Complete session" })).toBeVisible();
   const joinUrl = (await admin.locator(".editor-head .admin-join-url").textContent())!.trim();
@@ -342,6 +349,11 @@ test("a full session: four activity types, three phones, one big screen", async 
   await expect
     .poll(async () => (await words.allTextContents()).map((w) => w.toLowerCase()).sort())
     .toEqual([`${XSS}: 1`, "offline: 1", "python: 2"].sort());
+
+  await expect(screen.getByText("Be brief")).toBeVisible();
+  await admin.getByRole("button", { name: "Close Words" }).click();
+  await expect(ana.page.getByLabel("One word for today")).toBeHidden();
+  await expect(admin.locator(".activity-row", { hasText: "Words" }).getByText("Closed")).toBeVisible();
 
   // -- the end ---------------------------------------------------------------------------------
   await admin.getByRole("button", { name: "Complete session" }).click();
