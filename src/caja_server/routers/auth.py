@@ -62,10 +62,13 @@ def login(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
 )
-def logout(response: Response, db: Db, token: Token, settings: AppSettings) -> None:
+def logout(
+    request: Request, response: Response, db: Db, token: Token, settings: AppSettings
+) -> None:
     """Revoke the admin token (header or cookie) and clear the cookie. Always succeeds."""
     if token is not None and token.startswith(ADMIN_TOKEN_PREFIX):
         admins.logout(db, token)
+        request.app.state.recent_auth.forget(token=token)
     response.delete_cookie(
         ADMIN_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from caja_core.services import participants as participant_service
 from caja_core.services import responses as response_service
@@ -64,9 +64,12 @@ def list_participants(sid: uuid.UUID, admin: CurrentAdmin, db: Db) -> list[Parti
     response_class=Response,
     responses=error_responses(401, 403, 404, 409, 422),
 )
-def kick_participant(sid: uuid.UUID, pid: uuid.UUID, admin: CurrentAdmin, db: Db) -> None:
+def kick_participant(
+    request: Request, sid: uuid.UUID, pid: uuid.UUID, admin: CurrentAdmin, db: Db
+) -> None:
     """Remove someone with their answers; their token stops working."""
     participant_service.kick_participant(db, admin, sid, pid)
+    request.app.state.recent_auth.forget(tag_suffix=f"participant-{pid}")
 
 
 @router.post(

@@ -87,6 +87,17 @@ class RecentAuth:
                     self._entries.clear()
             self._entries[self._key(token, session_id)] = (now + self.ttl, tag_suffix)
 
+    def forget(self, *, token: str | None = None, tag_suffix: str | None = None) -> None:
+        """Drop what is remembered for a token (logout) or an ETag suffix such as
+        ``participant-<id>`` (kick), so this process stops answering their polls at once."""
+        token_hash = hashlib.sha256(token.encode()).hexdigest() if token else None
+        with self._lock:
+            self._entries = {
+                key: value
+                for key, value in self._entries.items()
+                if key[0] != token_hash and value[1] != tag_suffix
+            }
+
 
 def etag(version: int, tag_suffix: str) -> str:
     """``W/"<version>-presenter"`` or ``W/"<version>-participant-<id>"`` (a participant's
