@@ -179,15 +179,19 @@ async def _flat_out(args: argparse.Namespace, scenario: Scenario) -> JSON:
     """Caja's unchanged-state poll flat out, then the bare ASGI ceiling, same client."""
     sample = scenario.participants[: max(1, min(200, len(scenario.participants)))]
     sid, hostname = scenario.session_id, scenario.hostname
-    requests = []
-    for person in sample:
-        head = (
-            f"GET /api/sessions/{sid}/state HTTP/1.1\r\nHost: {hostname}\r\n"
-            f"Authorization: Bearer {person.token}\r\n"
-        )
-        fresh = await scenario.pool.request((head + "\r\n").encode(), retry=True)
-        tag = fresh.header("etag") or ""
-        requests.append((head + f"If-None-Match: {tag}\r\n\r\n").encode())
+    heads = [
+        f"GET /api/sessions/{sid}/state HTTP/1.1\r\nHost: {hostname}\r\n"
+        f"Authorization: Bearer {person.token}\r\n"
+        for person in sample
+    ]
+    # Each request carries the ETag that is current now, so the server can answer 304.
+    fresh = await asyncio.gather(
+        *(scenario.pool.request((head + "\r\n").encode(), retry=True) for head in heads)
+    )
+    requests = [
+        (head + f"If-None-Match: {r.header('etag') or ''}\r\n\r\n").encode()
+        for head, r in zip(heads, fresh, strict=True)
+    ]
     conns, seconds = args.saturation_connections, args.saturation_seconds
     opts = scenario.opts
     server = await closed_loop(opts.host, opts.port, requests, connections=conns, seconds=seconds)
