@@ -172,6 +172,19 @@ describe("word cloud", () => {
   });
 });
 
+describe("word cloud moderation", () => {
+  it("hides and unhides entries from the console", async () => {
+    const runAction = vi.fn().mockResolvedValue(undefined);
+    const { AdminControls } = activityUI("wordcloud");
+    const results = { entries: [{ text: "python", count: 2, hidden: false }, { text: "darn", count: 1, hidden: true }] };
+    render(<>{AdminControls && <AdminControls activity={activity({ type: "wordcloud", results })} runAction={runAction} />}</>);
+    await userEvent.click(screen.getByRole("button", { name: "Hide “python”" }));
+    expect(runAction).toHaveBeenCalledWith("hide", { entry: "python" });
+    await userEvent.click(screen.getByRole("button", { name: "Show “darn” again" }));
+    expect(runAction).toHaveBeenCalledWith("unhide", { entry: "darn" });
+  });
+});
+
 describe("a type with no JavaScript of its own", () => {
   const info = {
     name: "rating",

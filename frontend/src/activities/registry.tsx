@@ -9,7 +9,7 @@ import type { ActivityState, ActivityTypeInfo } from "../api/types";
 import { pokerUI } from "./poker/PokerUI";
 import { pollUI } from "./poll/PollUI";
 import { quizUI } from "./quiz/QuizUI";
-import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "./types";
+import type { ActivityUI, AdminControlsProps, ConfigureProps, RespondProps, ResultsProps } from "./types";
 import { webComponentUI } from "./webComponent";
 import { wordcloudUI } from "./wordcloud/WordcloudUI";
 import { lazy, Suspense, type ComponentType } from "react";
@@ -55,6 +55,7 @@ export interface ResolvedUI {
   Configure: ComponentType<ConfigureProps>;
   Respond: ComponentType<RespondProps>;
   Results: ComponentType<ResultsProps>;
+  AdminControls: ComponentType<AdminControlsProps> | null;
   initialConfig: () => Record<string, unknown>;
   answered: (activity: ActivityState) => boolean;
   roundKey: (activity: ActivityState) => string;
@@ -70,6 +71,7 @@ export function activityUI(type: string, info?: ActivityTypeInfo): ResolvedUI {
     Configure: own?.Configure ?? GenericConfigure,
     Respond: own?.Respond ?? GenericRespond,
     Results: own?.Results ?? GenericResults,
+    AdminControls: own?.AdminControls ?? null,
     initialConfig: own?.initialConfig ?? (() => ({})),
     answered: own?.answered ?? anyAnswer,
     roundKey: own?.roundKey ?? ((a) => a.id),

@@ -25,11 +25,19 @@ export interface ResultsProps {
   role: "presenter" | "participant";
 }
 
+/** Extra controls for the presenter's console (e.g. word-cloud moderation). */
+export interface AdminControlsProps {
+  activity: ActivityState;
+  /** Runs one of the type's admin actions with a body. */
+  runAction: (action: string, body: Record<string, unknown>) => Promise<void>;
+}
+
 /** The UI pieces of one activity type. Missing pieces fall back to the generic ones. */
 export interface ActivityUI {
   Configure?: ComponentType<ConfigureProps>;
   Respond?: ComponentType<RespondProps>;
   Results?: ComponentType<ResultsProps>;
+  AdminControls?: ComponentType<AdminControlsProps>;
   /** The config a new activity of this type starts with. */
   initialConfig?: () => Record<string, unknown>;
   /** Whether the participant has answered the current round (e.g. the quiz's open question). */

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import { Check, NumberField, TextListEditor } from "../shared";
-import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "../types";
+import type { ActivityUI, AdminControlsProps, ConfigureProps, RespondProps, ResultsProps } from "../types";
 
 interface CloudView {
   prompt?: string;
@@ -122,7 +122,56 @@ function WordcloudConfigure({ value, onChange }: ConfigureProps) {
   );
 }
 
+interface Entry {
+  text: string;
+  count: number;
+  hidden?: boolean;
+}
+
+/** Moderation: every entry with a button to hide it from the big screen (or bring it back). */
+function WordcloudModeration({ activity, runAction }: AdminControlsProps) {
+  const entries = ((activity.results as { entries?: Entry[] } | null)?.entries ?? []).slice(0, 100);
+  const [error, setError] = useState<string | null>(null);
+  if (!entries.length) return null;
+  const act = async (action: string, entry: string) => {
+    try {
+      await runAction(action, { entry });
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section aria-label="Moderation">
+      <h4 className="block-title">Entries</h4>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <ul className="moderation">
+        {entries.map((e) => (
+          <li key={e.text} className={e.hidden ? "hidden-entry" : undefined}>
+            <span className="entry-text">{e.text}</span>
+            <span className="muted">{e.count}</span>
+            {e.hidden ? (
+              <button type="button" className="small" aria-label={`Show “${e.text}” again`} onClick={() => void act("unhide", e.text)}>
+                Unhide
+              </button>
+            ) : (
+              <button type="button" className="small" aria-label={`Hide “${e.text}”`} onClick={() => void act("hide", e.text)}>
+                Hide
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export const wordcloudUI: ActivityUI = {
+  AdminControls: WordcloudModeration,
   Configure: WordcloudConfigure,
   Respond: WordcloudRespond,
   Results: WordcloudResults,

@@ -102,7 +102,10 @@ function CurrentActivity({
         Status: {activity.status === "active" ? "running" : "closed"} · phase: {activity.phase}
       </p>
       <div className="toolbar wrap" role="group" aria-label="Activity actions">
-        {actionsOf(typeInfo).map((action) => (
+        {actionsOf(typeInfo)
+          // A type with its own console controls handles the actions that take a body.
+          .filter((action) => !ui.AdminControls || !Object.keys(action.body_schema.properties ?? {}).length)
+          .map((action) => (
           <ActionControl
             key={action.name}
             sessionId={sessionId}
@@ -116,6 +119,12 @@ function CurrentActivity({
       <div className="live-results">
         <ui.Results activity={activity} role="presenter" />
       </div>
+      {ui.AdminControls && (
+        <ui.AdminControls
+          activity={activity}
+          runAction={async (action, body) => onDone(await adminApi.runAction(sessionId, activity.id, action, body))}
+        />
+      )}
     </div>
   );
 }
