@@ -42,6 +42,8 @@ class VersionBoard:
         self._lock = threading.Lock()
         self.enabled = True
         """False while cross-replica updates can't be trusted (relay disconnected)."""
+        self.generation = 0
+        """Bumped by :meth:`clear`; see :meth:`update_if`."""
 
     def get(self, session_id: uuid.UUID) -> int | None:
         """The known version, or None when unknown (then ask the database)."""
@@ -56,6 +58,16 @@ class VersionBoard:
                 if version > self._versions.get(sid, 0):
                     self._versions[sid] = version
 
+    def update_if(self, generation: int, versions: dict[uuid.UUID, int]) -> None:
+        """Record versions read from the database, unless the board was cleared since
+        ``generation`` was read (the read may predate changes the board never heard of)."""
+        with self._lock:
+            if generation != self.generation or not self.enabled:
+                return
+            for sid, version in versions.items():
+                if version > self._versions.get(sid, 0):
+                    self._versions[sid] = version
+
     def forget(self, session_id: uuid.UUID) -> None:
         """Drop one session (e.g. deleted)."""
         with self._lock:
@@ -65,6 +77,7 @@ class VersionBoard:
         """Forget everything."""
         with self._lock:
             self._versions.clear()
+            self.generation += 1
 
     def __len__(self) -> int:
         return len(self._versions)

@@ -16,6 +16,8 @@ from caja_core.storage.db import Database
 from caja_server.deps import reject_nul_characters
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import install_error_handlers
+from caja_server.fastpath import UnchangedStateFastPath
+from caja_server.live import attach_live_versions
 from caja_server.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
@@ -23,7 +25,7 @@ from caja_server.middleware import (
     security_headers,
 )
 from caja_server.routers import ALL_ROUTERS
-from caja_server.routers.state import DatabaseVersions, RecentAuth
+from caja_server.routers.state import RecentAuth
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
 
@@ -69,8 +71,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        relay = app.state.relay
+        if relay is not None:
+            relay.start()
         yield
-        database.dispose()
+        if app.state.relay is not None:
+            app.state.relay.stop()
+        app.state.db.dispose()
 
     app = FastAPI(
         title="Caja",
@@ -86,7 +93,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.host = host
-    app.state.versions = DatabaseVersions(database)
+    attach_live_versions(app, database)
     app.state.recent_auth = RecentAuth()
     app.state.results_cache = ResultsCache()
 
@@ -100,6 +107,8 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings.static_origin))
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: unchanged-state polls are answered before anything else runs.
+    app.add_middleware(UnchangedStateFastPath)
     return app
 
 

@@ -7,9 +7,10 @@ framework runs: no routing, no dependencies, no database, no serialisation. It a
 when everything it needs is already in memory:
 
 - the caller's token was authenticated for this session by this process moments ago
-  (:class:`~caja_server.routers.state.RecentAuth`), and
-- the process's :class:`~caja_core.live.VersionBoard` knows the session's version (fed by
-  local commits and, on PostgreSQL, by every replica's NOTIFYs), and
+  (``app.state.recent_auth``, a :class:`~caja_server.routers.state.RecentAuth`), and
+- the process's :class:`~caja_core.live.VersionBoard` (``app.state.board``) knows the
+  session's version (fed by local commits and, on PostgreSQL, by every replica's NOTIFYs),
+  and
 - the caller's ``If-None-Match`` (or ``?since=``) names that version.
 
 Anything else falls through to the full route, which authenticates, reads the database and
@@ -21,8 +22,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from caja_core.live import VersionBoard
-from caja_server.routers.state import RecentAuth, etag
+from caja_server.routers.state import etag
 
 _PREFIX = "/api/sessions/"
 _SUFFIX = "/state"
@@ -32,10 +32,8 @@ _ADMIN_COOKIE = b"caja_admin="
 class UnchangedStateFastPath:
     """ASGI middleware answering unchanged-state polls with 304 from memory."""
 
-    def __init__(self, app: Any, *, board: VersionBoard, recent: RecentAuth) -> None:
+    def __init__(self, app: Any) -> None:
         self.app = app
-        self.board = board
-        self.recent = recent
         self.hits = 0
         """Polls answered here (tests and the benchmark read it)."""
 
@@ -43,7 +41,7 @@ class UnchangedStateFastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             path: str = scope["path"]
             if path.startswith(_PREFIX) and path.endswith(_SUFFIX):
-                tag = self._unchanged(scope, path[len(_PREFIX) : -len(_SUFFIX)])
+                tag = _unchanged(scope, path[len(_PREFIX) : -len(_SUFFIX)])
                 if tag is not None:
                     self.hits += 1
                     await send(
@@ -60,39 +58,45 @@ class UnchangedStateFastPath:
                     return
         await self.app(scope, receive, send)
 
-    def _unchanged(self, scope: Any, sid_text: str) -> str | None:
-        """The ETag to answer 304 with, or None to let the route decide."""
-        try:
-            sid = uuid.UUID(sid_text)
-        except ValueError:
-            return None
-        version = self.board.get(sid)
-        if version is None:
-            return None
-        token = if_none_match = None
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, credentials = value.decode("latin-1").partition(" ")
-                if scheme.lower() == "bearer" and credentials:
-                    token = credentials.strip()
-            elif name == b"if-none-match":
-                if_none_match = value.decode("latin-1")
-            elif name == b"cookie" and token is None:
-                token = _admin_cookie(value)
-        if token is None:
-            return None
-        suffix = self.recent.get(token, sid)
-        if suffix is None:
-            return None
-        current = etag(version, suffix)
-        if if_none_match is not None:
-            tags = {t.strip() for t in if_none_match.split(",")}
-            if current in tags or current.removeprefix("W/") in tags:
-                return current
-        since = _since(scope.get("query_string", b""))
-        if since is not None and since == version:
-            return current
+
+def _unchanged(scope: Any, sid_text: str) -> str | None:
+    """The ETag to answer 304 with, or None to let the route decide."""
+    state = getattr(scope.get("app"), "state", None)
+    board = getattr(state, "board", None)
+    recent = getattr(state, "recent_auth", None)
+    if board is None or recent is None:
         return None
+    try:
+        sid = uuid.UUID(sid_text)
+    except ValueError:
+        return None
+    version = board.get(sid)
+    if version is None:
+        return None
+    token = if_none_match = None
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and credentials:
+                token = credentials.strip()
+        elif name == b"if-none-match":
+            if_none_match = value.decode("latin-1")
+        elif name == b"cookie" and token is None:
+            token = _admin_cookie(value)
+    if token is None:
+        return None
+    suffix = recent.get(token, sid)
+    if suffix is None:
+        return None
+    current = etag(version, suffix)
+    if if_none_match is not None:
+        tags = {t.strip() for t in if_none_match.split(",")}
+        if current in tags or current.removeprefix("W/") in tags:
+            return current
+    since = _since(scope.get("query_string", b""))
+    if since is not None and since == version:
+        return current
+    return None
 
 
 def _admin_cookie(header: bytes) -> str | None:

@@ -24,7 +24,7 @@ from fastapi import FastAPI
 from caja_core.services import admins
 from caja_core.storage.db import Database
 from caja_server.app import create_app
-from caja_server.routers.state import DatabaseVersions
+from caja_server.live import attach_live_versions
 from caja_server.settings import Settings
 
 from .testplugin import CrashPlugin, VotePlugin
@@ -66,7 +66,12 @@ class LiveServer:
         """Point the app at another database (the test's own)."""
         database = Database(url)
         self.app.state.db = database
-        self.app.state.versions = DatabaseVersions(database)
+        if self.app.state.relay is not None:
+            self.app.state.relay.stop()
+        relay = attach_live_versions(self.app, database)
+        if relay is not None:
+            relay.start()
+            relay.wait_listening()
         return database
 
 
