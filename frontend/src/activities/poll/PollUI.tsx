@@ -171,7 +171,13 @@ function PollConfigure({ value, onChange }: ConfigureProps) {
 
 function PollResults({ activity, role }: ResultsProps) {
   if (!activity.display.length) {
-    return role === "presenter" ? <p className="muted results-hidden">Results are hidden</p> : null;
+    if (role !== "presenter") return null;
+    const voters = activity.extra.voters;
+    return (
+      <p className="muted results-hidden">
+        Results are hidden{typeof voters === "number" ? ` · ${voters} ${voters === 1 ? "vote" : "votes"} so far` : ""}
+      </p>
+    );
   }
   return <DisplayBlocks blocks={activity.display} hideTitle={activity.config.question as string | undefined} />;
 }

@@ -128,6 +128,7 @@ function LiveActivity({ state, clockOffsetMs }: { state: LiveState; clockOffsetM
           <h1 id="present-title">{question ?? activity.title}</h1>
           {question && question !== activity.title && <p className="present-sub">{activity.title}</p>}
           {activity.description && <p className="present-sub">{activity.description}</p>}
+          {activity.status === "expired" && <p className="present-closed">Closed</p>}
         </div>
         <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} className="countdown big" />
       </div>
