@@ -79,3 +79,21 @@ def test_unknown_session(db, host):
         state.build_state(db, host, uuid.uuid4(), role="presenter")
     with pytest.raises(NotFound):
         state.session_version(db, uuid.uuid4())
+
+
+def test_a_failing_plugin_view_does_not_blank_the_state(db, host, live_session, running):
+    from .conftest import Pick
+
+    def broken(self, *args, **kwargs):
+        raise ZeroDivisionError("plugin bug")
+
+    original = Pick.view
+    Pick.view = broken
+    try:
+        doc = state.build_state(db, host, live_session.id, role="presenter", now=T0)
+    finally:
+        Pick.view = original
+    assert doc["activity"]["id"] == str(running.id)
+    assert doc["activity"]["phase"] == "error"
+    assert doc["activity"]["results"] is None
+    assert doc["activity"]["accepting_answers"] is False

@@ -14,16 +14,27 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActivityView, AggregateContext, Role, ViewContext
+from caja_core.activity import (
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    Role,
+    StoredAnswer,
+    ViewContext,
+)
 from caja_core.errors import NotFound
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, now_or, participants_of, stored_answers
 from caja_core.services.participants import count_participants
 from caja_core.services.responses import effective_deadline
 from caja_core.storage.models import Activity, Participant, Session
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,63 @@ def build_state(
     if activity is None or activity.type not in host:
         return doc
     activity_type = host.get(activity.type)
+    try:
+        cached, view, own = _views(
+            db, activity, activity_type, session, role, participant, now, cache
+        )
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the plugin's: the caller maps it (503)
+    except Exception as exc:
+        # A plugin bug must not blank the big screen: show the activity without results.
+        log.error(
+            "activity_view_failed",
+            session_id=str(session.id),
+            activity_id=str(activity.id),
+            type=activity.type,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        doc["activity"] = _activity_doc(activity, role, deadline=None, accepting=False)
+        doc["activity"]["phase"] = "error"
+        doc["activity"]["extra"] = {
+            "error": "This activity's results can't be shown right now (a plugin error)."
+        }
+        return doc
+    deadline = effective_deadline(activity, activity_type, cached.config)
+    if view.deadline is not None:
+        deadline = min(deadline, view.deadline) if deadline is not None else view.deadline
+    accepting = (
+        view.accepting_answers
+        and activity.status == "active"
+        and session.status == "active"
+        and (deadline is None or now <= deadline)
+    )
+    doc["activity"] = _activity_doc(activity, role, deadline=deadline, accepting=accepting)
+    doc["activity"].update(
+        config=view.config,
+        phase=view.phase,
+        results=view.results,
+        display=[block.model_dump(mode="json") for block in view.display],
+        extra=view.extra,
+    )
+    if role == "participant":
+        doc["activity"]["your_answers"] = [
+            {"slot": a.slot, "data": a.data, "submitted_at": a.submitted_at.isoformat()}
+            for a in own
+        ]
+    return doc
+
+
+def _views(
+    db: DB,
+    activity: Activity,
+    activity_type: ActivityType[Any, Any],
+    session: Session,
+    role: Role,
+    participant: Participant | None,
+    now: dt.datetime,
+    cache: ResultsCache | None,
+) -> tuple[CachedResults, ActivityView, list[StoredAnswer]]:
+    """The (cached) results and this viewer's view, and the participant's own answers."""
     key = (activity.id, session.version)
     cached = cache.get(key) if cache is not None else None
     if cached is None:
@@ -136,33 +204,28 @@ def build_state(
         if cache is not None:
             cache.misses += 1
             cache.put(key, cached)
-    own = []
-    if role == "participant" and participant is not None:
-        own = stored_answers(db, activity.id, participant.id)
-        view = activity_type.view(
-            cached.config,
-            deepcopy(activity.state),
-            cached.results,
-            ViewContext(
-                role="participant",
-                now=now,
-                activity_status=activity.status,
-                participant_id=participant.id,
-                own_answers=own,
-            ),
-        )
-    else:
-        view = cached.presenter_view
-    deadline = effective_deadline(activity, activity_type, cached.config)
-    if view.deadline is not None:
-        deadline = min(deadline, view.deadline) if deadline is not None else view.deadline
-    accepting = (
-        view.accepting_answers
-        and activity.status == "active"
-        and session.status == "active"
-        and (deadline is None or now <= deadline)
+    if role != "participant" or participant is None:
+        return cached, cached.presenter_view, []
+    own = stored_answers(db, activity.id, participant.id)
+    view = activity_type.view(
+        cached.config,
+        deepcopy(activity.state),
+        cached.results,
+        ViewContext(
+            role="participant",
+            now=now,
+            activity_status=activity.status,
+            participant_id=participant.id,
+            own_answers=own,
+        ),
     )
-    doc["activity"] = {
+    return cached, view, own
+
+
+def _activity_doc(
+    activity: Activity, role: Role, *, deadline: dt.datetime | None, accepting: bool
+) -> dict[str, Any]:
+    return {
         "id": str(activity.id),
         "type": activity.type,
         "title": activity.title,
@@ -171,17 +234,11 @@ def build_state(
         "position": activity.position,
         "activated_at": _iso(activity.activated_at),
         "deadline": _iso(deadline),
-        "config": view.config,
-        "phase": view.phase,
-        "results": view.results,
-        "display": [block.model_dump(mode="json") for block in view.display],
+        "config": {},
+        "phase": "open",
+        "results": None,
+        "display": [],
         "accepting_answers": accepting,
-        "extra": view.extra,
-        "your_answers": [
-            {"slot": a.slot, "data": a.data, "submitted_at": a.submitted_at.isoformat()}
-            for a in own
-        ]
-        if role == "participant"
-        else None,
+        "extra": {},
+        "your_answers": [] if role == "participant" else None,
     }
-    return doc
