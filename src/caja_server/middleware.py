@@ -156,14 +156,15 @@ class SecurityHeadersMiddleware:
 
 def content_security_policy(static_origin: str | None = None) -> str:
     """The CSP of every answer: same-origin scripts only (no inline script), no framing.
-    ``static_origin`` (a CDN serving the UI's assets) is allowed for assets."""
+    ``static_origin`` (a CDN serving the UI's assets) is allowed for assets. Images may come
+    from any https origin: poll options can show a picture by URL."""
     extra = f" {static_origin}" if static_origin else ""
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self'{extra}",
             f"style-src 'self'{extra} 'unsafe-inline'",
-            f"img-src 'self'{extra} data: blob:",
+            f"img-src 'self'{extra} data: blob: https:",
             f"font-src 'self'{extra} data:",
             "connect-src 'self'",
             "object-src 'none'",
