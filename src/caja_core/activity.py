@@ -40,6 +40,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -187,6 +188,9 @@ class ActivityType(Generic[ConfigT, AnswerT]):
         web_component: optional URL path of an ES module that defines a custom element
             ``caja-<name>`` for a richer view. Without it the UI uses forms generated from
             the JSON Schemas and the display blocks.
+        static_dir: optional folder of files the server publishes at
+            ``/plugins/<name>/<file>`` (e.g. the web component's module, so that
+            ``web_component = "/plugins/<name>/element.js"``).
 
     Only :meth:`view` and :meth:`aggregate` must be overridden; the rest has sensible defaults.
     """
@@ -198,6 +202,7 @@ class ActivityType(Generic[ConfigT, AnswerT]):
     answer_model: ClassVar[type[BaseModel]]
     actions: ClassVar[Mapping[str, type[BaseModel]]] = {}
     web_component: ClassVar[str | None] = None
+    static_dir: ClassVar[Path | None] = None
 
     # -- config -------------------------------------------------------------------------
 

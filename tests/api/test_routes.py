@@ -81,7 +81,7 @@ def test_activity_types_and_plugins(api: Api) -> None:
     actions = {a["name"]: a for a in vote["actions"]}
     assert set(actions) == {"reset", "note"}
     assert "text" in actions["note"]["body_schema"]["properties"]
-    assert vote["web_component"] is None
+    assert vote["web_component"] == "/plugins/vote/vote.js"
     plugins = {p["name"]: p for p in api.ok("GET", "/api/plugins")}
     assert plugins["caja-test-vote"]["loaded"] is True
     assert plugins["caja-test-vote"]["activity_types"] == ["vote"]

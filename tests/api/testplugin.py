@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
@@ -50,6 +51,8 @@ class Vote(ActivityType[VoteConfig, VoteAnswer]):
     config_model = VoteConfig
     answer_model = VoteAnswer
     actions = {"reset": EmptyBody, "note": NoteBody}
+    static_dir = Path(__file__).parent / "plugin_static"
+    web_component = "/plugins/vote/vote.js"
 
     def validate_answer(
         self, config: VoteConfig, state: dict[str, Any], answer: VoteAnswer, ctx: AnswerContext

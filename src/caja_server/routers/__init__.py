@@ -8,6 +8,7 @@ from caja_server.routers import (
     catalog,
     health,
     participants,
+    plugin_files,
     sessions,
     state,
 )
@@ -20,4 +21,5 @@ ALL_ROUTERS: tuple[APIRouter, ...] = (
     participants.router,
     state.router,
     health.router,
+    plugin_files.router,
 )

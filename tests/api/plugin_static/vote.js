@@ -1,0 +1,1 @@
+customElements.define("caja-vote", class extends HTMLElement {});
