@@ -43,6 +43,7 @@ class PickConfig(StrictModel):
 
 class PickAnswer(StrictModel):
     choice: int
+    comment: str | None = None  # accepted but not stored: the stored form is normalised
 
 
 class Pick(ActivityType[PickConfig, PickAnswer]):

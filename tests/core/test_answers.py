@@ -181,3 +181,22 @@ def test_concurrent_identical_answers_are_stored_once(database, host):
     assert results.count(True) == 1 and len(results) == 8
     with database.read() as db:
         assert db.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_a_retry_is_recognised_even_when_the_type_normalises_the_answer(
+    db, host, admin, live_session, setup
+):
+    a, p = setup()
+    sent = {"choice": 2, "comment": "gut feeling"}
+    first, created = submit(db, host, p, a, sent)
+    assert created
+    assert first.data == {"choice": 2}
+    again, created = submit(db, host, p, a, sent)
+    assert not created
+    assert again.id == first.id
+    activities.close_activity(db, host, admin, live_session.id, a.id, now=T0)
+    late, created = submit(db, host, p, a, sent, now=T0 + dt.timedelta(minutes=5))
+    assert not created
+    assert late.id == first.id
+    with pytest.raises(AnswerRejected, match="not open"):
+        submit(db, host, p, a, {"choice": 1})

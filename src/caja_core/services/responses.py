@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from copy import deepcopy
 from typing import Any
 
@@ -90,17 +92,16 @@ def submit_answer(
 
     if session.status != "active":
         raise InvalidState("This session is not running")
+    fingerprint = answer_fingerprint(submitted)
     if activity.status != "active":
         # A retry of an answer that landed before the activity closed still succeeds.
-        for earlier in previous:
-            if earlier.data == submitted:
-                response = _find(db, activity, participant, earlier.slot)
-                if response is not None:
-                    return response, False
+        landed = _find_fingerprint(db, activity, participant, fingerprint)
+        if landed is not None:
+            return landed, False
         raise AnswerRejected("This activity is not open for answers")
     slot = activity_type.answer_slot(config, state, answer, ctx)
     existing = _find(db, activity, participant, slot)
-    if existing is not None and existing.data == submitted:
+    if existing is not None and (existing.fingerprint == fingerprint or existing.data == submitted):
         return existing, False
     deadline = effective_deadline(activity, activity_type, config)
     if deadline is not None and now > deadline:
@@ -113,6 +114,7 @@ def submit_answer(
             raise Conflict("You have already answered; this activity does not allow changes")
         existing.data = stored_data
         existing.meta = meta
+        existing.fingerprint = fingerprint
         existing.updated_at = now
         response = existing
     else:
@@ -122,6 +124,7 @@ def submit_answer(
             slot=slot,
             data=stored_data,
             meta=meta,
+            fingerprint=fingerprint,
             submitted_at=now,
             updated_at=now,
         )
@@ -132,7 +135,7 @@ def submit_answer(
         except IntegrityError:
             # A concurrent request stored this slot first: treat it as if we had seen it.
             raced = _find(db, activity, participant, slot)
-            if raced is not None and raced.data == stored_data:
+            if raced is not None and raced.fingerprint == fingerprint:
                 return raced, False
             raise Conflict("You have already answered") from None
     participant.last_seen_at = now
@@ -163,5 +166,23 @@ def _find(db: DB, activity: Activity, participant: Participant, slot: str) -> Re
             Response.activity_id == activity.id,
             Response.participant_id == participant.id,
             Response.slot == slot,
+        )
+    ).first()
+
+
+def answer_fingerprint(submitted: Any) -> str:
+    """SHA-256 of the parsed answer in canonical JSON: equal answers, equal fingerprints."""
+    canonical = json.dumps(submitted, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _find_fingerprint(
+    db: DB, activity: Activity, participant: Participant, fingerprint: str
+) -> Response | None:
+    return db.scalars(
+        select(Response).where(
+            Response.activity_id == activity.id,
+            Response.participant_id == participant.id,
+            Response.fingerprint == fingerprint,
         )
     ).first()

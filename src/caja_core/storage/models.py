@@ -211,5 +211,8 @@ class Response(Base):
     slot: Mapped[str] = mapped_column(String(64), default="")
     data: Mapped[dict[str, Any]]
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """SHA-256 of the answer exactly as the participant sent it (after parsing), so a
+    retry is recognised even when the type stores a normalised form."""
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
