@@ -1,11 +1,12 @@
 """The live state the big screen and the phones poll, with cheap 304s.
 
-The poll path is built for volume. A poll whose caller was authenticated for this session
-by this process within the last few seconds (:class:`RecentAuth`) only reads the session's
-version (:class:`VersionSource`, one tiny query) and answers 304 when the caller already
-has it. Everything else takes the full path: authenticate, record that a participant was
-seen, and build the document. A version cache fed by the database (LISTEN/NOTIFY) can
-replace :class:`DatabaseVersions` without touching the route.
+The poll path is built for volume. Most unchanged polls never reach this route: the
+outermost ASGI layer (:mod:`caja_server.fastpath`) answers them from memory. Those that do
+(the board did not know the version yet) and whose caller was authenticated for this session
+by this process within the last few seconds (:class:`RecentAuth`) only look up the session's
+version (:class:`VersionSource`: the in-memory board, else one tiny query) and answer 304 when
+the caller already has it. Everything else takes the full path: authenticate, record that a
+participant was seen, and build the document.
 """
 
 from __future__ import annotations
@@ -42,18 +43,6 @@ class VersionSource(Protocol):
     def current(self, session_id: uuid.UUID) -> int:
         """The version; raises NotFound for an unknown session."""
         ...
-
-
-class DatabaseVersions:
-    """Reads the version from the database: one indexed single-column query."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    def current(self, session_id: uuid.UUID) -> int:
-        """The version now."""
-        with self.database.read() as db:
-            return state_service.session_version(db, session_id)
 
 
 class RecentAuth:
