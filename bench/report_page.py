@@ -96,11 +96,13 @@ def plot(cells: list[dict[str, Any]], out: Path) -> None:
     by_db: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
     for cell in cells:
         by_db[cell["matrix"]["database"]].append(cell)
-    for db, group in sorted(by_db.items()):
+    for n, (db, group) in enumerate(sorted(by_db.items())):
         sizes = [c["matrix"]["participants"] for c in group]
         polls = [c["endpoints"].get("GET state (participant)", {}) for c in group]
         for key, style in (("p50_ms", "--"), ("p99_ms", "-")):
-            ax.plot(sizes, [p.get(key) for p in polls], style, marker="o", label=f"{db} {key[:3]}")
+            values = [p.get(key) for p in polls]
+            ax.plot(sizes, values, style, marker="o", color=f"C{n}", label=f"{db} {key[:3]}")
+    ax.set_xscale("log")
     ax.axhline(100, color="grey", linewidth=0.8, linestyle=":", label="target p99 100 ms")
     ax.set_xlabel("participants (each polls every 2 s)")
     ax.set_ylabel("poll latency, ms (log)")

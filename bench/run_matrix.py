@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,7 +126,7 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
             raise RuntimeError(f"caja-server bench failed ({run.returncode})")
     finally:
         if spy is not None:
-            spy.terminate()
+            spy.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C, not on TERM
             spy.wait(timeout=60)
         server.terminate()
         try:
