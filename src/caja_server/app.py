@@ -3,6 +3,7 @@ one app with its own database handle and plugin host (tests build one per test m
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +14,7 @@ from caja_core import __version__
 from caja_core.plugins import PluginHost
 from caja_core.services.state import ResultsCache
 from caja_core.storage.db import Database
-from caja_server.deps import reject_nul_characters
+from caja_server.deps import database_slot, reject_nul_characters
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import install_error_handlers
 from caja_server.fastpath import UnchangedStateFastPath
@@ -24,7 +25,7 @@ from caja_server.middleware import (
     SecurityHeadersMiddleware,
     security_headers,
 )
-from caja_server.routers import ALL_ROUTERS
+from caja_server.routers import ALL_ROUTERS, health
 from caja_server.routers.state import RecentAuth
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
@@ -64,7 +65,7 @@ def create_app(
             (strict when ``settings.strict_plugins``).
     """
     settings = settings or Settings()
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, pool_size=settings.db_pool_size)
     if host is None:
         host = PluginHost(strict=settings.strict_plugins)
         host.load_entry_points()
@@ -95,11 +96,15 @@ def create_app(
     app.state.host = host
     attach_live_versions(app, database)
     app.state.recent_auth = RecentAuth()
+    app.state.db_slots = asyncio.Semaphore(settings.db_concurrency)
     app.state.results_cache = ResultsCache()
 
     install_error_handlers(app)
     for router in ALL_ROUTERS:
-        app.include_router(router, dependencies=[Depends(reject_nul_characters)])
+        gates = [Depends(reject_nul_characters)]
+        if router is not health.router:  # probes never queue behind a burst
+            gates.append(Depends(database_slot))
+        app.include_router(router, dependencies=gates)
     add_docs_route(app, "/api/docs", OPENAPI_URL)
     mount_web_ui(app, settings.static_dir)
 

@@ -8,8 +8,9 @@ change that did not commit.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -30,6 +31,20 @@ PARTICIPANT_TOKEN_PREFIX = "caja_p_"  # noqa: S105
 # Declared for the OpenAPI document (and the docs' "Authorize" button); checked below.
 _bearer = HTTPBearer(auto_error=False, description="An admin or participant token")
 _cookie = APIKeyCookie(name=ADMIN_COOKIE, auto_error=False, description="Set by login")
+
+
+async def database_slot(request: Request) -> AsyncIterator[None]:
+    """Wait, without holding a worker thread, for one of ``settings.db_concurrency`` slots
+    before the request touches the database; give it back when the request is done.
+
+    A request's unit of work spans several threadpool hops (dependencies, the endpoint, the
+    commit). Unbounded, a burst fills every worker thread with requests waiting for a
+    connection or a row lock, and the one request holding the lock never gets a thread to
+    commit: everything stops. With fewer slots than threads and connections, the holder
+    always gets a thread and a connection."""
+    slots: asyncio.Semaphore = request.app.state.db_slots
+    async with slots:
+        yield
 
 
 async def reject_nul_characters(request: Request) -> None:

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies whose ``X-Forwarded-*`` headers are trusted (comma-separated, or ``*``)."""
     log_level: LogLevel = "info"
+    db_concurrency: int = Field(default=16, ge=1, le=200)
+    """How many requests may work with the database at once. The rest wait without holding
+    a worker thread, so a burst can never tie up every thread while the few requests holding
+    a lock or connection wait for one (the deadlock ``docs/performance.md`` describes).
+    Keep it below the database pool (``db_pool_size`` + overflow) and the threadpool (40)."""
+    db_pool_size: int = Field(default=20, ge=1, le=500)
+    """Database connections kept per process (PostgreSQL also allows as many again briefly)."""
     static_dir: Path = DEFAULT_STATIC_DIR
     """The built web UI (``index.html`` and ``assets/``); served when it exists."""
     static_url: str | None = None
