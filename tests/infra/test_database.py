@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from caja_core.storage.db import MAX_OVERFLOW
+from caja_server.settings import Settings
+
 from .tfconfig import ENVIRONMENTS, MODULES, module_call, named_blocks, ref, resource
 
 DATABASE = MODULES / "database"
@@ -63,8 +66,9 @@ def test_the_database_sits_in_the_isolated_subnets() -> None:
     assert ref(call["security_group_id"]) == "module.security_groups.database_security_group_id"
 
 
-# SQLAlchemy pool of caja_core.storage.db.Database: pool_size 10 + max_overflow 20 per task.
-CONNECTIONS_PER_TASK = 30
+# Per task: the app's SQLAlchemy pool (CAJA_DB_POOL_SIZE + overflow) and the two connections
+# of the cross-replica version relay (LISTEN and NOTIFY).
+CONNECTIONS_PER_TASK = Settings().db_pool_size + MAX_OVERFLOW + 2
 
 
 def test_the_task_ceiling_fits_in_the_database_connections() -> None:

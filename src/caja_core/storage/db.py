@@ -24,6 +24,9 @@ log = structlog.get_logger(__name__)
 # Any constant works; it only has to be the same in every replica.
 _MIGRATION_LOCK_ID = zlib.crc32(b"caja-migrations")
 
+MAX_OVERFLOW = 10
+"""Connections a pool may open beyond ``pool_size`` for a moment."""
+
 
 class Database:
     """One database: an engine plus helpers. Create one per app (or per test).
@@ -41,9 +44,9 @@ class Database:
         if self.dialect == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             if parsed.database not in (None, "", ":memory:"):
-                kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+                kwargs.update(pool_size=pool_size, max_overflow=MAX_OVERFLOW)
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=MAX_OVERFLOW, pool_pre_ping=True)
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
