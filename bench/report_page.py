@@ -1,4 +1,5 @@
-"""Build the measured part of docs/performance.md (and the plot) from bench/results/*.json.
+"""Build the measured part of docs/performance.md (and the plot) from bench/results/*.json
+and the py-spy profiles in bench/profiles/.
 
 Only the text between the ``<!-- matrix:begin -->`` and ``<!-- matrix:end -->`` markers is
 replaced, so the hand-written analysis around it stays.
@@ -42,7 +43,21 @@ def _row(cell: dict[str, Any]) -> str:
         for a in cell["answers"]
     )
     accepted = sum(a["accepted"] for a in cell["answers"])
-    v2s = max((v["p95_ms"] for v in cell["vote_to_screen"].values()), default=None)
+    stored = sum(a["stored"] or 0 for a in cell["answers"])
+    once = all(
+        a["stored"] is not None and a["stored"] == a["exported_unique"] == a["exported_rows"]
+        for a in cell["answers"]
+    )
+    if exact:
+        answers_cell = f"{accepted:,} = stored"
+    elif once and stored >= accepted:
+        # Answers whose acknowledgement timed out at the client were stored later (once each).
+        answers_cell = f"{accepted:,} acked, {stored:,} stored once"
+    else:
+        answers_cell = f"{accepted:,} acked ≠ {stored:,} stored"
+    shown = [v["p95_ms"] for v in cell["vote_to_screen"].values() if not math.isnan(v["p95_ms"])]
+    v2s = max(shown, default=None)
+    never = sum(v["never_shown"] for v in cell["vote_to_screen"].values())
     tp = cell.get("throughput") or {}
     ratio = tp.get("ratio")
     flat = (tp.get("state_304") or {}).get("rps")
@@ -52,7 +67,8 @@ def _row(cell: dict[str, Any]) -> str:
         f"| {m['database']} | {m['participants']:,} | {cell['joined']:,} "
         f"| {_fmt(poll.get('rps'))} | {_fmt(p50, 1)} | {_fmt(p99, 1)} "
         f"| {poll.get('errors', '-')} | {_fmt(answer_p99, 1)} | {answer_err} "
-        f"| {accepted:,} {'=' if exact else '≠'} stored | {_fmt(v2s)} "
+        f"| {answers_cell} "
+        f"| {_fmt(v2s)}{f' ({never:,} never shown)' if never else ''} "
         f"| {_fmt(flat)} | {_fmt(ceiling)} "
         f"| {_fmt(100 * ratio, 1) + ' %' if ratio is not None else '-'} "
         f"| {_fmt(100 * cell['loadgen_cpu_share'])} % |"
@@ -128,7 +144,7 @@ def write_page(results: Path, docs: Path) -> None:
     if cells:
         plot(cells, docs / "performance.png")
         parts += ["![Poll latency vs participants](performance.png)", ""]
-    for profile in sorted(results.glob("profile-*.txt")):
+    for profile in sorted((results.parent / "profiles").glob("profile-*.txt")):
         parts += [f"#### Server profile: {profile.stem.removeprefix('profile-')}", ""]
         parts += [_profile_summary(profile)]
     parts.append(END)

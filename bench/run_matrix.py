@@ -7,9 +7,9 @@
 For each cell it makes a fresh database, migrates it, creates an admin, starts
 ``caja-server`` pinned to one core (``taskset -c 0``), runs ``caja-server bench`` pinned to
 the other (``taskset -c 1``, the ceiling app on the server's core), and keeps the JSON in
-``bench/results/``. With ``--profile`` py-spy samples the server during the run and the
-hottest functions go into the page. The page is rebuilt from every JSON in
-``bench/results/``, so cells can be run one at a time.
+``bench/results/``. With ``--profile`` py-spy samples the server during the run (raw
+stacks in ``bench/profiles/``) and the hottest functions go into the page. The page is
+rebuilt from every JSON in ``bench/results/``, so cells can be run one at a time.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
         server = subprocess.Popen(
             [*_pin(args.server_cpu), cli, "--port", str(port)], env=env, stdout=out, stderr=out
         )
-    profile_file = RESULTS / f"profile-{kind}-{size}.txt"
+    profile_file = RESULTS.parent / "profiles" / f"profile-{kind}-{size}.txt"
     spy = None
     try:
         _wait_healthy(url, server, log)
@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS.parent / "profiles").mkdir(exist_ok=True)
     if not args.report_only:
         with tempfile.TemporaryDirectory(prefix="caja-matrix-") as tmp:
             for kind in args.databases.split(","):

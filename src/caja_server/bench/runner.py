@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screen-interval", type=float, default=1, help="big screen period, s (1)")
     p.add_argument("--burst-seconds", type=float, default=10, help="answer burst window, s (10)")
     p.add_argument("--activities", default="poll,quiz,wordcloud", help="types, in order")
-    p.add_argument("--connections", type=int, default=256, help="keep-alive pool size (256)")
+    p.add_argument("--connections", type=int, default=1024, help="keep-alive pool size (1024)")
     p.add_argument("--join-concurrency", type=int, default=32, help="joins in flight (32)")
     p.add_argument("--timeout", type=float, default=30, help="per-request timeout, s (30)")
     p.add_argument(

@@ -49,7 +49,7 @@ class Options:
     poll_interval: float = 2.0
     screen_interval: float = 1.0
     burst_seconds: float = 10.0
-    connections: int = 256
+    connections: int = 1024
     join_concurrency: int = 32
     timeout: float = 30.0
     activities: tuple[str, ...] = ("poll", "quiz", "wordcloud")
