@@ -295,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return bench_main(arguments[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        parser.error("'bench' takes its own options: put them after it (caja-server bench --help)")
     try:
         return COMMANDS[args.command](args)
     except CliError as exc:

@@ -47,7 +47,14 @@ def test_help_lists_the_commands() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [("--no-such-flag",), ("--port", "eighty"), ("create-admin",), ("frobnicate",)]
+    "args",
+    [
+        ("--no-such-flag",),
+        ("--port", "eighty"),
+        ("create-admin",),
+        ("frobnicate",),
+        ("--port", "5", "bench"),
+    ],
 )
 def test_bad_flags_exit_2_with_a_message_and_no_traceback(args: tuple[str, ...]) -> None:
     r = run(*args)
