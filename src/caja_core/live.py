@@ -54,19 +54,19 @@ class VersionBoard:
     def update(self, versions: dict[uuid.UUID, int]) -> None:
         """Record versions; a version never goes backwards."""
         with self._lock:
-            for sid, version in versions.items():
-                if version > self._versions.get(sid, 0):
-                    self._versions[sid] = version
+            self._merge(versions)
 
     def update_if(self, generation: int, versions: dict[uuid.UUID, int]) -> None:
         """Record versions read from the database, unless the board was cleared since
         ``generation`` was read (the read may predate changes the board never heard of)."""
         with self._lock:
-            if generation != self.generation or not self.enabled:
-                return
-            for sid, version in versions.items():
-                if version > self._versions.get(sid, 0):
-                    self._versions[sid] = version
+            if generation == self.generation and self.enabled:
+                self._merge(versions)
+
+    def _merge(self, versions: dict[uuid.UUID, int]) -> None:
+        for sid, version in versions.items():
+            if version > self._versions.get(sid, 0):
+                self._versions[sid] = version
 
     def forget(self, session_id: uuid.UUID) -> None:
         """Drop one session (e.g. deleted)."""
@@ -214,11 +214,12 @@ def libpq_conninfo(sqlalchemy_url: str) -> str:
 
 
 def connect_board(
-    database: Database, tick: float = 0.1
+    database: Database, tick: float = 0.1, *, start: bool = True
 ) -> tuple[VersionBoard, PostgresVersionRelay | None]:
     """A board fed by this process's commits and, on PostgreSQL, by every replica's.
 
-    Returns the board and the relay (None on SQLite); call ``relay.stop()`` on shutdown.
+    Returns the board and the relay (None on SQLite). With ``start=False`` the caller starts
+    the relay later (an app's lifespan); call ``relay.stop()`` on shutdown.
     """
     board = VersionBoard()
     database.add_commit_listener(board.update)
@@ -226,5 +227,6 @@ def connect_board(
     if database.dialect == "postgresql":
         relay = PostgresVersionRelay(libpq_conninfo(database.url), board, tick=tick)
         database.add_commit_listener(relay.publish)
-        relay.start()
+        if start:
+            relay.start()
     return board, relay

@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from caja_server.routers.state import etag
+from caja_server.routers.state import etag, not_modified
 
 _PREFIX = "/api/sessions/"
 _SUFFIX = "/state"
@@ -88,14 +88,8 @@ def _unchanged(scope: Any, sid_text: str) -> str | None:
     suffix = recent.get(token, sid)
     if suffix is None:
         return None
-    current = etag(version, suffix)
-    if if_none_match is not None:
-        tags = {t.strip() for t in if_none_match.split(",")}
-        if current in tags or current.removeprefix("W/") in tags:
-            return current
-    since = _since(scope.get("query_string", b""))
-    if since is not None and since == version:
-        return current
+    if not_modified(version, suffix, _since(scope.get("query_string", b"")), if_none_match):
+        return etag(version, suffix)
     return None
 
 

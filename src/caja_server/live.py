@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from caja_core.live import PostgresVersionRelay, VersionBoard, libpq_conninfo
+from caja_core.live import PostgresVersionRelay, VersionBoard, connect_board
 from caja_core.services import state as state_service
 from caja_core.storage.db import Database
 
@@ -34,12 +34,7 @@ def attach_live_versions(app: Any, database: Database) -> PostgresVersionRelay |
     """Give ``app.state`` a version board fed by ``database``'s commits (and, on
     PostgreSQL, a relay to share them with other replicas; start it in the lifespan).
     Returns the relay, or None on SQLite."""
-    board = VersionBoard()
-    database.add_commit_listener(board.update)
-    relay = None
-    if database.dialect == "postgresql":
-        relay = PostgresVersionRelay(libpq_conninfo(database.url), board)
-        database.add_commit_listener(relay.publish)
+    board, relay = connect_board(database, start=False)
     app.state.board = board
     app.state.versions = BoardVersions(board, database)
     app.state.relay = relay

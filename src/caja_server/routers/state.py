@@ -94,9 +94,11 @@ def etag(version: int, tag_suffix: str) -> str:
     return f'W/"{version}-{tag_suffix}"'
 
 
-def _not_modified(
+def not_modified(
     version: int, tag_suffix: str, since: int | None, if_none_match: str | None
 ) -> bool:
+    """Whether the caller already has ``version``: ``since`` names it or ``If-None-Match``
+    lists its ETag (weak or strong). The route and the fast path share this one check."""
     if since is not None and since == version:
         return True
     if if_none_match:
@@ -150,7 +152,7 @@ def get_state(
     known_suffix = recent.get(token, sid)
     if known_suffix is not None and (since is not None or if_none_match):
         version = versions.current(sid)
-        if _not_modified(version, known_suffix, since, if_none_match):
+        if not_modified(version, known_suffix, since, if_none_match):
             return _no_body(version, known_suffix)
     return _full_state(request, sid, token, role, since, if_none_match)
 
@@ -181,7 +183,7 @@ def _full_state(
                 touch = participant.id
         version = state_service.session_version(db, sid)
         recent.put(token, sid, suffix)
-        if _not_modified(version, suffix, since, if_none_match):
+        if not_modified(version, suffix, since, if_none_match):
             doc = None
         else:
             doc = state_service.build_state(
