@@ -51,6 +51,14 @@ class ValidationFailed(CajaError):
         super().__init__(detail, errors=errors or [])
         self.errors = errors or []
 
+    @classmethod
+    def for_field(cls, field: str, msg: str, detail: str | None = None) -> ValidationFailed:
+        """One field's problem; ``detail`` defaults to "Invalid <field>: <msg>"."""
+        return cls(
+            detail or f"Invalid {field}: {msg}",
+            [{"loc": [field], "msg": msg, "type": "value_error"}],
+        )
+
 
 class ConfigInvalid(ValidationFailed):
     """An activity's config was refused by its activity type."""

@@ -32,18 +32,12 @@ MAX_TIMEOUT_SECONDS = 24 * 3600
 EDITABLE_FIELDS = frozenset({"title", "description", "config", "timeout_seconds"})
 
 
-def _field_error(field: str, msg: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"Invalid {field}: {msg}", [{"loc": [field], "msg": msg, "type": "value_error"}]
-    )
-
-
 def _clean_title(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise _field_error("title", "must not be empty")
+        raise ValidationFailed.for_field("title", "must not be empty")
     title = " ".join(raw.split())
     if len(title) > MAX_TITLE_LENGTH:
-        raise _field_error("title", f"at most {MAX_TITLE_LENGTH} characters")
+        raise ValidationFailed.for_field("title", f"at most {MAX_TITLE_LENGTH} characters")
     return title
 
 
@@ -51,10 +45,12 @@ def _clean_description(description: Any) -> str | None:
     if description is None:
         return None
     if not isinstance(description, str):
-        raise _field_error("description", "must be text")
+        raise ValidationFailed.for_field("description", "must be text")
     description = description.strip()
     if len(description) > MAX_DESCRIPTION_LENGTH:
-        raise _field_error("description", f"at most {MAX_DESCRIPTION_LENGTH} characters")
+        raise ValidationFailed.for_field(
+            "description", f"at most {MAX_DESCRIPTION_LENGTH} characters"
+        )
     return description or None
 
 
@@ -62,9 +58,9 @@ def _clean_timeout(timeout: Any) -> int | None:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, int):
-        raise _field_error("timeout_seconds", "must be a whole number of seconds")
+        raise ValidationFailed.for_field("timeout_seconds", "must be a whole number of seconds")
     if not 1 <= timeout <= MAX_TIMEOUT_SECONDS:
-        raise _field_error("timeout_seconds", f"between 1 and {MAX_TIMEOUT_SECONDS}")
+        raise ValidationFailed.for_field("timeout_seconds", f"between 1 and {MAX_TIMEOUT_SECONDS}")
     return timeout
 
 
@@ -161,7 +157,7 @@ def update_activity(
         activity.timeout_seconds = _clean_timeout(changes["timeout_seconds"])
     if "config" in changes:
         if not isinstance(changes["config"], dict):
-            raise _field_error("config", "must be an object")
+            raise ValidationFailed.for_field("config", "must be an object")
         parsed = activity_type.parse_config(changes["config"])
         new_config = parsed.model_dump(mode="json")
         if new_config != activity.config:
@@ -219,9 +215,11 @@ def reorder_activities(
     try:
         wanted = [uuid.UUID(str(i)) for i in activity_ids]
     except ValueError:
-        raise _field_error("activity_ids", "not a list of activity ids") from None
+        raise ValidationFailed.for_field("activity_ids", "not a list of activity ids") from None
     if len(wanted) != len(set(wanted)) or set(wanted) != set(activities):
-        raise _field_error("activity_ids", "must list every activity of the session exactly once")
+        raise ValidationFailed.for_field(
+            "activity_ids", "must list every activity of the session exactly once"
+        )
     for position, aid in enumerate(wanted):
         activities[aid].position = position
     bump_version(db, session)

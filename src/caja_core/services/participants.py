@@ -42,27 +42,23 @@ def clean_nickname(raw: Any) -> str:
     """Trim and check a nickname: 1-32 characters, no control or invisible format
     characters. Inner runs of spaces collapse to one. Raises ValidationFailed."""
     if not isinstance(raw, str):
-        raise _nickname_error("must be text")
+        raise ValidationFailed.for_field("nickname", "must be text")
     nickname = " ".join(unicodedata.normalize("NFC", raw).split())
     if not nickname:
-        raise _nickname_error("must not be empty")
+        raise ValidationFailed.for_field("nickname", "must not be empty")
     if len(nickname) > MAX_NICKNAME_LENGTH:
-        raise _nickname_error(f"at most {MAX_NICKNAME_LENGTH} characters")
+        raise ValidationFailed.for_field("nickname", f"at most {MAX_NICKNAME_LENGTH} characters")
     bad = [ch for ch in nickname if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn")]
     if bad:
-        raise _nickname_error("must not contain control or invisible characters")
+        raise ValidationFailed.for_field(
+            "nickname", "must not contain control or invisible characters"
+        )
     return nickname
 
 
 def nickname_key(nickname: str) -> str:
     """The form nicknames are compared in: case and compatibility forms folded."""
     return unicodedata.normalize("NFKC", nickname).casefold()
-
-
-def _nickname_error(msg: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"Invalid nickname: {msg}", [{"loc": ["nickname"], "msg": msg, "type": "value_error"}]
-    )
 
 
 def _taken_keys(db: DB, session_id: uuid.UUID) -> set[str]:

@@ -38,21 +38,11 @@ def normalize_join_code(code: str) -> str:
 
 def _clean_name(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise ValidationFailed(
-            "A session needs a name",
-            [{"loc": ["name"], "msg": "must not be empty", "type": "value_error"}],
-        )
+        raise ValidationFailed.for_field("name", "must not be empty", "A session needs a name")
     name = " ".join(raw.split())
     if len(name) > MAX_NAME_LENGTH:
-        raise ValidationFailed(
-            "Session name too long",
-            [
-                {
-                    "loc": ["name"],
-                    "msg": f"at most {MAX_NAME_LENGTH} characters",
-                    "type": "value_error",
-                }
-            ],
+        raise ValidationFailed.for_field(
+            "name", f"at most {MAX_NAME_LENGTH} characters", "Session name too long"
         )
     return name
 
