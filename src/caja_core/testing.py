@@ -430,7 +430,10 @@ def caja_database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def caja_app(caja_host: PluginHost, caja_database_url: str, tmp_path: Path) -> Any:
-    """The real Caja web app (``caja_server.app.create_app``) with ``caja_host``'s plugins."""
+    """The real Caja web app (``caja_server.app.create_app``) with ``caja_host``'s plugins.
+
+    Every new session version is computed at once (``live_tick=0``), so a test sees the
+    results of the answers it just sent."""
     # Imported by name at run time: caja_core does not depend on the web layer.
     server = importlib.import_module("caja_server.app")
     settings_module = importlib.import_module("caja_server.settings")
@@ -439,6 +442,7 @@ def caja_app(caja_host: PluginHost, caja_database_url: str, tmp_path: Path) -> A
         database_url=caja_database_url,
         strict_plugins=True,
         static_dir=tmp_path / "no-web-ui",
+        live_tick=0,
     )
     return server.create_app(settings, host=caja_host)
 

@@ -12,7 +12,6 @@ from fastapi.routing import APIRoute
 
 from caja_core import __version__
 from caja_core.plugins import PluginHost
-from caja_core.services.state import ResultsCache
 from caja_core.storage.db import Database
 from caja_server.deps import database_slot, reject_nul_characters
 from caja_server.docs_page import add_docs_route
@@ -26,7 +25,6 @@ from caja_server.middleware import (
     security_headers,
 )
 from caja_server.routers import ALL_ROUTERS, health
-from caja_server.routers.state import RecentAuth
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
 
@@ -94,10 +92,8 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.host = host
-    attach_live_versions(app, database)
-    app.state.recent_auth = RecentAuth()
+    attach_live_versions(app, database, tick=settings.live_tick)
     app.state.db_slots = asyncio.Semaphore(settings.db_concurrency)
-    app.state.results_cache = ResultsCache()
 
     install_error_handlers(app)
     for router in ALL_ROUTERS:
@@ -112,8 +108,8 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings.static_origin))
     app.add_middleware(RequestContextMiddleware)
-    # Outermost: unchanged-state polls are answered before anything else runs.
-    app.add_middleware(UnchangedStateFastPath)
+    # Outermost: polls answerable from memory are answered before anything else runs.
+    app.add_middleware(UnchangedStateFastPath, headers=security_headers(settings.static_origin))
     return app
 
 

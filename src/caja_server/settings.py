@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     a worker thread, so a burst can never tie up every thread while the few requests holding
     a lock or connection wait for one (the deadlock ``docs/performance.md`` describes).
     Keep it below the database pool (``db_pool_size`` + overflow) and the threadpool (40)."""
+    live_tick: float = Field(default=0.2, ge=0, le=5)
+    """Seconds a session snapshot keeps being served after answers moved the version, so
+    results are aggregated at most about this often during a burst (longer when aggregation
+    itself is slow). 0 computes every new version at once."""
     db_pool_size: int = Field(default=20, ge=1, le=500)
     """Database connections kept per process (PostgreSQL also allows as many again briefly)."""
     static_dir: Path = DEFAULT_STATIC_DIR

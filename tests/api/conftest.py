@@ -68,7 +68,7 @@ class LiveServer:
         self.app.state.db = database
         if self.app.state.relay is not None:
             self.app.state.relay.stop()
-        relay = attach_live_versions(self.app, database)
+        relay = attach_live_versions(self.app, database, tick=self.app.state.settings.live_tick)
         if relay is not None:
             relay.start()
             relay.wait_listening()
@@ -76,13 +76,16 @@ class LiveServer:
 
 
 def make_settings(**overrides: Any) -> Settings:
-    """Test settings: strict plugins, a fixed public URL, no web UI unless given."""
+    """Test settings: strict plugins, a fixed public URL, no web UI unless given, and
+    every new version computed at once (``live_tick=0``: a test reads its own writes;
+    tests/api/test_live_tick.py covers the tick)."""
     values: dict[str, Any] = {
         "env": "test",
         "database_url": "sqlite://",
         "strict_plugins": True,
         "public_url": PUBLIC_URL,
         "static_dir": Path("/nonexistent-caja-static"),
+        "live_tick": 0,
     }
     values.update(overrides)
     return Settings(**values)

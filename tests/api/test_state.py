@@ -157,3 +157,46 @@ def test_polling_keeps_a_participant_connected(api: Api, scene: Scene) -> None:
     assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "disconnected"
     assert _state(api, scene, scene.ptoken).status_code == 200
     assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "connected"
+
+
+def test_fast_path_renders_documents_from_the_snapshot_without_sql(api: Api, scene: Scene) -> None:
+    """Once the route has computed the session's snapshot and checked the token, a poll
+    that needs a document is rendered from memory: no SQL, the same document."""
+    url = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
+    api.ok("POST", url, scene.ptoken, 201, json={"data": {"choice": 1}})
+    from_route = _state(api, scene, scene.ptoken)  # authenticates and computes
+    assert from_route.status_code == 200
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = api.server.app.state.db.engine
+    fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
+    documents = fast.documents
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        from_memory = _state(api, scene, scene.ptoken)  # no ETag: wants the document
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
+    assert fast.documents == documents + 1
+    assert from_memory.status_code == 200
+    assert from_memory.headers["etag"] == from_route.headers["etag"]
+    assert from_memory.headers["content-type"] == "application/json"
+    assert from_memory.headers["x-content-type-options"] == "nosniff"
+    route_doc, memory_doc = from_route.json(), from_memory.json()
+    route_doc.pop("server_time"), memory_doc.pop("server_time")
+    assert memory_doc == route_doc
+    assert [a["data"] for a in memory_doc["activity"]["your_answers"]] == [{"choice": 1}]
+
+
+def test_a_caller_with_a_newer_version_gets_304(api: Api, scene: Scene) -> None:
+    """Behind a load balancer a phone may have seen a newer version on another replica
+    than this one has computed yet: it keeps what it has instead of going back."""
+    doc = _state(api, scene, scene.alice).json()
+    newer = f'W/"{doc["version"] + 5}-presenter"'
+    r = _state(api, scene, scene.alice, **{"If-None-Match": newer})
+    assert r.status_code == 304
+    older = f'W/"{doc["version"] - 1}-presenter"'
+    assert _state(api, scene, scene.alice, **{"If-None-Match": older}).status_code == 200

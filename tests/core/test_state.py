@@ -57,7 +57,9 @@ def test_not_accepting_after_the_deadline(db, host, live_session, running):
 
 
 def test_results_are_aggregated_once_per_version(db, host, live_session, running):
-    cache = state.ResultsCache()
+    from caja_core.services.snapshots import SnapshotCache
+
+    cache = SnapshotCache(tick=0)
     for _ in range(5):
         state.build_state(db, host, live_session.id, role="presenter", now=T0, cache=cache)
     assert cache.misses == 1

@@ -1,76 +1,35 @@
 """The live state document that the big screen and the phones poll.
 
-Aggregation is the expensive part, so results and the presenter's view are computed once
-per (activity, session version) and kept in a small :class:`ResultsCache` the app owns.
+The shared part (session, results, presenter view, everyone's own answers) is a
+:class:`~caja_core.services.snapshots.Snapshot`, computed at most once per version;
+:func:`render` makes one viewer's document from it without the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
-from collections import OrderedDict
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import (
-    ActivityType,
-    ActivityView,
-    AggregateContext,
-    Role,
-    StoredAnswer,
-    ViewContext,
-)
+from caja_core.activity import Role, StoredAnswer, ViewContext
 from caja_core.errors import NotFound
 from caja_core.plugins import PluginHost
-from caja_core.services._common import as_uuid, now_or, participants_of, stored_answers
-from caja_core.services.participants import count_participants
-from caja_core.services.responses import effective_deadline
-from caja_core.storage.models import Activity, Participant, Session
+from caja_core.services._common import as_uuid, now_or, stored_answers
+from caja_core.services.snapshots import (
+    ActivitySnapshot,
+    Snapshot,
+    SnapshotCache,
+    compute_snapshot,
+)
+from caja_core.storage.models import Participant, Session
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class CachedResults:
-    """Results of one activity at one session version."""
-
-    config: Any
-    results: dict[str, Any]
-    presenter_view: ActivityView
-
-
-class ResultsCache:
-    """A small thread-safe LRU of aggregated results keyed by (activity id, version)."""
-
-    def __init__(self, max_entries: int = 256) -> None:
-        self._entries: OrderedDict[tuple[uuid.UUID, int], CachedResults] = OrderedDict()
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
-        self.misses = 0
-        """How many times results were computed (the tests and benchmarks read it)."""
-
-    def get(self, key: tuple[uuid.UUID, int]) -> CachedResults | None:
-        """The cached entry, or None."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple[uuid.UUID, int], entry: CachedResults) -> None:
-        """Store an entry, evicting the least recently used beyond ``max_entries``."""
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
 
 
 def session_version(db: DB, session_id: Any) -> int:
@@ -93,67 +52,124 @@ def build_state(
     role: Role,
     participant: Participant | None = None,
     now: dt.datetime | None = None,
-    cache: ResultsCache | None = None,
+    cache: SnapshotCache | None = None,
 ) -> dict[str, Any]:
-    """The state document for one viewer (see docs/architecture.md for its shape)."""
+    """The state document for one viewer (see docs/architecture.md for its shape).
+
+    With a ``cache``, the shared part comes from a snapshot computed at most once per
+    version (see :class:`~caja_core.services.snapshots.SnapshotCache`); a participant's own
+    answers are always read fresh here.
+    """
     now = now_or(now)
-    session = db.get(Session, as_uuid(session_id, "Session"))
-    if session is None:
+    sid = as_uuid(session_id, "Session")
+    if participant is not None and participant.session_id != sid:
         raise NotFound("Session not found")
-    if participant is not None and participant.session_id != session.id:
-        raise NotFound("Session not found")
+    if cache is None:
+        snap = compute_snapshot(db, host, sid, now)
+    else:
+        snap = cache.get(
+            sid, session_version(db, sid), lambda: compute_snapshot(db, host, sid, now)
+        )
+    own = None
+    if participant is not None and snap.activity is not None:
+        own = stored_answers(db, snap.activity.id, participant.id)
+    return render(
+        snap,
+        role=role,
+        participant_id=participant.id if participant is not None else None,
+        nickname=participant.nickname if participant is not None else None,
+        own_answers=own,
+        now=now,
+    )
+
+
+def render(
+    snap: Snapshot,
+    *,
+    role: Role,
+    participant_id: uuid.UUID | None = None,
+    nickname: str | None = None,
+    own_answers: list[StoredAnswer] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """One viewer's state document from a snapshot, without the database.
+
+    ``own_answers`` overrides the participant's answers held in the snapshot (a fresher
+    read); the nickname defaults to the snapshot's.
+    """
+    now = now_or(now)
+    you = None
+    if role == "participant" and participant_id is not None:
+        you = {
+            "id": str(participant_id),
+            "nickname": nickname
+            if nickname is not None
+            else snap.nicknames.get(participant_id, ""),
+        }
     doc: dict[str, Any] = {
-        "version": session.version,
+        "version": snap.version,
         "server_time": now.isoformat(),
         "role": role,
         "session": {
-            "id": str(session.id),
-            "name": session.name,
-            "status": session.status,
-            "join_code": session.join_code,
+            "id": str(snap.session_id),
+            "name": snap.name,
+            "status": snap.status,
+            "join_code": snap.join_code,
         },
-        "participant_count": count_participants(db, session.id),
-        "you": (
-            {"id": str(participant.id), "nickname": participant.nickname}
-            if participant is not None
-            else None
-        ),
+        "participant_count": snap.participant_count,
+        "you": you,
         "activity": None,
     }
-    activity = (
-        db.get(Activity, session.current_activity_id) if session.current_activity_id else None
-    )
-    if activity is None or activity.type not in host:
+    activity = snap.activity
+    if activity is None or activity.activity_type is None:
         return doc
-    activity_type = host.get(activity.type)
-    try:
-        cached, view, own = _views(
-            db, activity, activity_type, session, role, participant, now, cache
-        )
-    except SQLAlchemyError:
-        raise  # the database's trouble, not the plugin's: the caller maps it (503)
-    except Exception as exc:
-        # A plugin bug must not blank the big screen: show the activity without results.
-        log.error(
-            "activity_view_failed",
-            session_id=str(session.id),
-            activity_id=str(activity.id),
-            type=activity.type,
-            error=f"{type(exc).__name__}: {exc}",
-        )
+    if activity.error:
         doc["activity"] = _activity_doc(activity, role, deadline=None, accepting=False)
         doc["activity"]["phase"] = "error"
         doc["activity"]["extra"] = {
             "error": "This activity's results can't be shown right now (a plugin error)."
         }
         return doc
-    deadline = effective_deadline(activity, activity_type, cached.config)
+    own: list[StoredAnswer] = []
+    view = activity.presenter_view
+    if role == "participant" and participant_id is not None:
+        own = own_answers if own_answers is not None else snap.answers.get(participant_id, [])
+        try:
+            view = activity.activity_type.view(
+                activity.config,
+                deepcopy(activity.state),
+                activity.results or {},
+                ViewContext(
+                    role="participant",
+                    now=now,
+                    activity_status=activity.status,
+                    participant_id=participant_id,
+                    own_answers=own,
+                ),
+            )
+        except Exception as exc:
+            log.error(
+                "activity_view_failed",
+                session_id=str(snap.session_id),
+                activity_id=str(activity.id),
+                type=activity.type,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            return render(
+                replace(snap, activity=replace(activity, error=True)),
+                role=role,
+                participant_id=participant_id,
+                nickname=nickname,
+                now=now,
+            )
+    assert view is not None
+    deadline = activity.deadline
     if view.deadline is not None:
         deadline = min(deadline, view.deadline) if deadline is not None else view.deadline
     accepting = (
         view.accepting_answers
         and activity.status == "active"
-        and session.status == "active"
+        and snap.status == "active"
         and (deadline is None or now <= deadline)
     )
     doc["activity"] = _activity_doc(activity, role, deadline=deadline, accepting=accepting)
@@ -172,58 +188,8 @@ def build_state(
     return doc
 
 
-def _views(
-    db: DB,
-    activity: Activity,
-    activity_type: ActivityType[Any, Any],
-    session: Session,
-    role: Role,
-    participant: Participant | None,
-    now: dt.datetime,
-    cache: ResultsCache | None,
-) -> tuple[CachedResults, ActivityView, list[StoredAnswer]]:
-    """The (cached) results and this viewer's view, and the participant's own answers."""
-    key = (activity.id, session.version)
-    cached = cache.get(key) if cache is not None else None
-    if cached is None:
-        config = activity_type.parse_config(activity.config)
-        names, connected = participants_of(db, session.id, now)
-        results = activity_type.aggregate(
-            config,
-            deepcopy(activity.state),
-            stored_answers(db, activity.id),
-            AggregateContext(now=now, participants=names, connected=connected),
-        )
-        presenter_view = activity_type.view(
-            config,
-            deepcopy(activity.state),
-            results,
-            ViewContext(role="presenter", now=now, activity_status=activity.status),
-        )
-        cached = CachedResults(config, results, presenter_view)
-        if cache is not None:
-            cache.misses += 1
-            cache.put(key, cached)
-    if role != "participant" or participant is None:
-        return cached, cached.presenter_view, []
-    own = stored_answers(db, activity.id, participant.id)
-    view = activity_type.view(
-        cached.config,
-        deepcopy(activity.state),
-        cached.results,
-        ViewContext(
-            role="participant",
-            now=now,
-            activity_status=activity.status,
-            participant_id=participant.id,
-            own_answers=own,
-        ),
-    )
-    return cached, view, own
-
-
 def _activity_doc(
-    activity: Activity, role: Role, *, deadline: dt.datetime | None, accepting: bool
+    activity: ActivitySnapshot, role: Role, *, deadline: dt.datetime | None, accepting: bool
 ) -> dict[str, Any]:
     return {
         "id": str(activity.id),
@@ -242,3 +208,10 @@ def _activity_doc(
         "extra": {},
         "your_answers": [] if role == "participant" else None,
     }
+
+
+def own_answers(db: DB, snap: Snapshot, participant_id: uuid.UUID) -> list[StoredAnswer] | None:
+    """A participant's answers to the snapshot's activity, read fresh (None: no activity)."""
+    if snap.activity is None:
+        return None
+    return stored_answers(db, snap.activity.id, participant_id)

@@ -184,14 +184,7 @@ async def _flat_out(args: argparse.Namespace, scenario: Scenario) -> JSON:
         f"Authorization: Bearer {person.token}\r\n"
         for person in sample
     ]
-    # Each request carries the ETag that is current now, so the server can answer 304.
-    fresh = await asyncio.gather(
-        *(scenario.pool.request((head + "\r\n").encode(), retry=True) for head in heads)
-    )
-    requests = [
-        (head + f"If-None-Match: {r.header('etag') or ''}\r\n\r\n").encode()
-        for head, r in zip(heads, fresh, strict=True)
-    ]
+    requests = await _current_requests(scenario, heads)
     conns, seconds = args.saturation_connections, args.saturation_seconds
     opts = scenario.opts
     server = await closed_loop(opts.host, opts.port, requests, connections=conns, seconds=seconds)
@@ -206,6 +199,26 @@ async def _flat_out(args: argparse.Namespace, scenario: Scenario) -> JSON:
         "state_304": server.as_dict(),
         "ratio": server.rps / ceiling.rps if ceiling.rps else None,
     }
+
+
+async def _current_requests(scenario: Scenario, heads: list[str]) -> list[bytes]:
+    """Each poll with the ETag that is current now, so the server can answer 304. The
+    server may still show an older snapshot for a moment after the last change (its live
+    tick), so ask until every ETag is answered with 304 (at most 10 s)."""
+    etags = [""] * len(heads)
+    deadline = time.monotonic() + 10
+    while True:
+        requests = [
+            (head + f"If-None-Match: {tag}\r\n\r\n").encode()
+            for head, tag in zip(heads, etags, strict=True)
+        ]
+        replies = await asyncio.gather(
+            *(scenario.pool.request(request, retry=True) for request in requests)
+        )
+        if all(r.status == 304 for r in replies) or time.monotonic() > deadline:
+            return requests
+        await asyncio.sleep(0.05)
+        etags = [r.header("etag") or tag for r, tag in zip(replies, etags, strict=True)]
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:

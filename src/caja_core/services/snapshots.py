@@ -1,0 +1,287 @@
+"""Session snapshots: everything the live state needs, read and aggregated once per version.
+
+A poll must not cost a database round trip or an aggregation. A :class:`Snapshot` is what
+every viewer of one session shares at one version: the session, the participant count, the
+current activity with its parsed config, aggregated results and presenter view, and every
+participant's own answers. :func:`~caja_core.services.state.render` turns it into one
+viewer's document without touching the database.
+
+A :class:`SnapshotCache` holds the newest snapshot per session and decides when to compute
+a new one:
+
+- **Once per version.** A snapshot at (or above) the version asked for is reused.
+- **At most once per tick.** During a burst the version moves with every answer; a
+  snapshot younger than ``tick`` seconds is still served (its own, older version is in the
+  ETag, so the client asks again and gets the next one). The hold stretches to twice the
+  last computation's duration when that is longer, so aggregation never takes more than
+  about half of a core. ``tick=0`` disables the hold (every new version is computed).
+- **Single flight.** One thread computes a session's next snapshot; concurrent pollers get
+  the previous snapshot meanwhile (or wait, if there is none yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session as DB
+
+from caja_core.activity import (
+    ActivityType,
+    ActivityView,
+    AggregateContext,
+    StoredAnswer,
+    ViewContext,
+)
+from caja_core.errors import NotFound
+from caja_core.plugins import PluginHost
+from caja_core.services._common import as_uuid, participants_of, stored_answers
+from caja_core.services.responses import effective_deadline
+from caja_core.storage.models import Activity, Session
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ActivitySnapshot:
+    """The current activity at one version: plain values, no ORM object."""
+
+    id: uuid.UUID
+    type: str
+    title: str
+    description: str | None
+    status: str
+    position: int
+    activated_at: dt.datetime | None
+    state: Any
+    activity_type: ActivityType[Any, Any] | None = None
+    """None when the activity's type is not installed here."""
+    config: Any = None
+    results: dict[str, Any] | None = None
+    presenter_view: ActivityView | None = None
+    deadline: dt.datetime | None = None
+    """The earlier of the activity's timeout and the type's own clock."""
+    error: bool = False
+    """True when the plugin failed to aggregate or view: results can't be shown."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What every viewer of one session shares at one version."""
+
+    session_id: uuid.UUID
+    version: int
+    computed_at: dt.datetime
+    name: str
+    status: str
+    join_code: str
+    participant_count: int
+    nicknames: dict[uuid.UUID, str]
+    activity: ActivitySnapshot | None
+    answers: dict[uuid.UUID, list[StoredAnswer]] = field(default_factory=dict)
+    """Each participant's own answers to the current activity, oldest first."""
+    fresh_until: float = 0.0
+    """``time.monotonic()`` until which the cache serves this snapshot as current."""
+
+
+def compute_snapshot(db: DB, host: PluginHost, session_id: Any, now: dt.datetime) -> Snapshot:
+    """Read and aggregate one session (NotFound if there is no such session).
+
+    The version is read first, so the snapshot holds at least everything committed before
+    that version (on PostgreSQL each later statement sees at least as much).
+    """
+    sid = as_uuid(session_id, "Session")
+    session = db.get(Session, sid)
+    if session is None:
+        raise NotFound("Session not found")
+    version = session.version
+    names, connected = participants_of(db, sid, now)
+    activity = (
+        db.get(Activity, session.current_activity_id) if session.current_activity_id else None
+    )
+    current: ActivitySnapshot | None = None
+    answers: dict[uuid.UUID, list[StoredAnswer]] = {}
+    if activity is not None:
+        current, answers = _activity_snapshot(host, activity, session, db, names, connected, now)
+    return Snapshot(
+        session_id=sid,
+        version=version,
+        computed_at=now,
+        name=session.name,
+        status=session.status,
+        join_code=session.join_code,
+        participant_count=len(names),
+        nicknames=names,
+        activity=current,
+        answers=answers,
+    )
+
+
+def _activity_snapshot(
+    host: PluginHost,
+    activity: Activity,
+    session: Session,
+    db: DB,
+    names: dict[uuid.UUID, str],
+    connected: frozenset[uuid.UUID],
+    now: dt.datetime,
+) -> tuple[ActivitySnapshot, dict[uuid.UUID, list[StoredAnswer]]]:
+    base = ActivitySnapshot(
+        id=activity.id,
+        type=activity.type,
+        title=activity.title,
+        description=activity.description,
+        status=activity.status,
+        position=activity.position,
+        activated_at=activity.activated_at,
+        state=deepcopy(activity.state),
+    )
+    if activity.type not in host:
+        return base, {}
+    activity_type = host.get(activity.type)
+    all_answers = stored_answers(db, activity.id)
+    own: dict[uuid.UUID, list[StoredAnswer]] = {}
+    for answer in all_answers:
+        own.setdefault(answer.participant_id, []).append(answer)
+    try:
+        config = activity_type.parse_config(activity.config)
+        results = activity_type.aggregate(
+            config,
+            deepcopy(activity.state),
+            all_answers,
+            AggregateContext(now=now, participants=names, connected=connected),
+        )
+        presenter_view = activity_type.view(
+            config,
+            deepcopy(activity.state),
+            results,
+            ViewContext(role="presenter", now=now, activity_status=activity.status),
+        )
+        deadline = effective_deadline(activity, activity_type, config)
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the plugin's: the caller maps it (503)
+    except Exception as exc:
+        # A plugin bug must not blank the big screen: show the activity without results.
+        log.error(
+            "activity_view_failed",
+            session_id=str(session.id),
+            activity_id=str(activity.id),
+            type=activity.type,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        return _replace(base, activity_type=activity_type, error=True), own
+    return (
+        _replace(
+            base,
+            activity_type=activity_type,
+            config=config,
+            results=results,
+            presenter_view=presenter_view,
+            deadline=deadline,
+        ),
+        own,
+    )
+
+
+def _replace(base: ActivitySnapshot, **changes: Any) -> ActivitySnapshot:
+    from dataclasses import replace
+
+    return replace(base, **changes)
+
+
+class SnapshotCache:
+    """The newest snapshot per session, computed once per version and at most once per tick.
+
+    Args:
+        tick: seconds a snapshot is served after newer versions exist (0: never).
+        max_sessions: sessions kept; the least recently used are dropped beyond it.
+    """
+
+    def __init__(self, tick: float = 0.2, max_sessions: int = 1024) -> None:
+        self.tick = tick
+        self.max_sessions = max_sessions
+        self._latest: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
+        self._locks: dict[uuid.UUID, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.misses = 0
+        """Snapshots computed (tests and benchmarks read it)."""
+
+    def peek(self, session_id: uuid.UUID) -> Snapshot | None:
+        """The newest snapshot, however old, or None."""
+        return self._latest.get(session_id)
+
+    def visible(self, session_id: uuid.UUID, version: int | None) -> Snapshot | None:
+        """The snapshot to serve for a session whose newest version is ``version``, when no
+        computation is needed: it is at least that new, or still within its hold."""
+        snap = self._latest.get(session_id)
+        if snap is None or version is None:
+            return None
+        if snap.version >= version or time.monotonic() < snap.fresh_until:
+            return snap
+        return None
+
+    def get(self, session_id: uuid.UUID, version: int, compute: Callable[[], Snapshot]) -> Snapshot:
+        """A snapshot to serve for ``version``: cached when :meth:`visible` allows, else
+        ``compute()`` in this thread (or the previous snapshot while another thread
+        computes)."""
+        snap = self.visible(session_id, version)
+        if snap is not None:
+            return snap
+        lock = self._lock(session_id)
+        previous = self._latest.get(session_id)
+        if previous is not None:
+            if not lock.acquire(blocking=False):
+                return previous  # someone is computing the next one
+        else:
+            lock.acquire()
+        try:
+            snap = self.visible(session_id, version)
+            if snap is not None:
+                return snap
+            started = time.monotonic()
+            snap = compute()
+            finished = time.monotonic()
+            hold = max(self.tick, 2 * (finished - started)) if self.tick > 0 else 0.0
+            snap = _with_hold(snap, finished + hold)
+            self.misses += 1
+            self._store(snap)
+            return snap
+        finally:
+            lock.release()
+
+    def forget(self, session_id: uuid.UUID) -> None:
+        """Drop a session's snapshot (e.g. deleted)."""
+        with self._guard:
+            self._latest.pop(session_id, None)
+
+    def _lock(self, session_id: uuid.UUID) -> threading.Lock:
+        with self._guard:
+            lock = self._locks.get(session_id)
+            if lock is None:
+                lock = self._locks[session_id] = threading.Lock()
+            return lock
+
+    def _store(self, snap: Snapshot) -> None:
+        with self._guard:
+            current = self._latest.get(snap.session_id)
+            if current is None or snap.version >= current.version:
+                self._latest[snap.session_id] = snap
+            self._latest.move_to_end(snap.session_id)
+            while len(self._latest) > self.max_sessions:
+                old, _ = self._latest.popitem(last=False)
+                self._locks.pop(old, None)
+
+
+def _with_hold(snap: Snapshot, fresh_until: float) -> Snapshot:
+    from dataclasses import replace
+
+    return replace(snap, fresh_until=fresh_until)
