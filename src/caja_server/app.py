@@ -4,9 +4,11 @@ one app with its own database handle and plugin host (tests build one per test m
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
@@ -27,6 +29,8 @@ from caja_server.middleware import (
 from caja_server.routers import ALL_ROUTERS, health
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
+
+log = structlog.get_logger(__name__)
 
 OPENAPI_URL = "/api/openapi.json"
 
@@ -73,7 +77,9 @@ def create_app(
         relay = app.state.relay
         if relay is not None:
             relay.start()
+        stop_flushing = _flush_seen_every(app, SEEN_FLUSH_SECONDS)
         yield
+        stop_flushing()
         if app.state.relay is not None:
             app.state.relay.stop()
         app.state.db.dispose()
@@ -111,6 +117,36 @@ def create_app(
     # Outermost: polls answerable from memory are answered before anything else runs.
     app.add_middleware(UnchangedStateFastPath, headers=security_headers(settings.static_origin))
     return app
+
+
+SEEN_FLUSH_SECONDS = 5.0
+"""How often participants seen polling are written (``connected`` spans 30 s)."""
+
+
+def _flush_seen_every(app: FastAPI, seconds: float) -> Callable[[], None]:
+    """Start writing ``app.state.seen`` every ``seconds``; returns the stop function (which
+    writes what is left)."""
+    stop = threading.Event()
+
+    def flush() -> None:
+        try:
+            app.state.seen.flush()
+        except Exception as exc:  # the database is down: the next round tries again
+            log.warning("seen_flush_failed", error=f"{type(exc).__name__}: {exc}")
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            flush()
+
+    thread = threading.Thread(target=loop, name="caja-seen", daemon=True)
+    thread.start()
+
+    def stop_and_flush() -> None:
+        stop.set()
+        thread.join(timeout=5)
+        flush()
+
+    return stop_and_flush
 
 
 def app_from_environment() -> FastAPI:

@@ -12,7 +12,9 @@ database. It answers only when everything it needs is already in memory
 - the process's :class:`~caja_core.live.VersionBoard` (``app.state.board``) knows the
   session's version (fed by local commits and, on PostgreSQL, by every replica's NOTIFYs),
   and
-- the snapshot cache (``app.state.snapshots``) holds a snapshot it may serve for it.
+- the snapshot cache (``app.state.snapshots``) holds a snapshot it may serve for it, or
+  one for an earlier version: then this request computes the new one in a worker thread
+  while concurrent polls keep getting the previous one.
 
 Then it answers 304 when the caller's ``If-None-Match`` (or ``?since=``) names that version
 or a newer one, and otherwise the caller's document rendered from the snapshot. Anything
@@ -26,9 +28,10 @@ import json
 import uuid
 from typing import Any
 
+import anyio.to_thread
 import structlog
 
-from caja_server.live import answer_from_memory
+from caja_server.live import answer_for, compute_due, look_up
 
 log = structlog.get_logger(__name__)
 
@@ -57,7 +60,7 @@ class UnchangedStateFastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             path: str = scope["path"]
             if path.startswith(_PREFIX) and path.endswith(_SUFFIX):
-                answer = _from_memory(scope, path[len(_PREFIX) : -len(_SUFFIX)])
+                answer = await _from_memory(scope, path[len(_PREFIX) : -len(_SUFFIX)])
                 if answer is not None:
                     tag, body = answer
                     headers = [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
@@ -81,7 +84,7 @@ class UnchangedStateFastPath:
         await self.app(scope, receive, send)
 
 
-def _from_memory(scope: Any, sid_text: str) -> tuple[str, bytes | None] | None:
+async def _from_memory(scope: Any, sid_text: str) -> tuple[str, bytes | None] | None:
     """``(etag, None)`` for 304, ``(etag, body)`` for a document, or None for the route."""
     state = getattr(scope.get("app"), "state", None)
     if getattr(state, "snapshots", None) is None:
@@ -103,13 +106,17 @@ def _from_memory(scope: Any, sid_text: str) -> tuple[str, bytes | None] | None:
     if token is None:
         return None
     try:
-        answer = answer_from_memory(
-            state, sid, token, _since(scope.get("query_string", b"")), if_none_match
+        lookup = look_up(state, sid, token)
+        if lookup is None:
+            return None
+        snap = lookup.snapshot
+        if snap is None:  # due: this request computes it, in a worker thread
+            snap = await anyio.to_thread.run_sync(compute_due, state, sid, lookup.version)
+        answer = answer_for(
+            lookup.viewer, snap, _since(scope.get("query_string", b"")), if_none_match
         )
-    except Exception as exc:  # a plugin's view failed: let the route answer properly
-        log.warning("fast_path_failed", error=f"{type(exc).__name__}: {exc}")
-        return None
-    if answer is None:
+    except Exception as exc:  # the session is gone, or the database failed: the route says
+        log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")
         return None
     if answer.doc is None:
         return answer.etag, None

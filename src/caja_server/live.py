@@ -4,10 +4,12 @@ poll gets when everything it needs is already in memory.
 - :class:`BoardVersions`: a session's newest version from the process's version board,
   else one tiny query.
 - :class:`RecentAuth`: who a token was, for a few seconds after the database said so.
-- :func:`answer_from_memory`: 304, or the caller's whole document rendered from the
-  session's snapshot, or None when the database is needed (the route then authenticates,
-  computes the snapshot and refreshes these caches). Both the route and the outermost
-  fast path (:mod:`caja_server.fastpath`) use it, so they can't disagree.
+- :func:`look_up` and :func:`answer_for`: who polls and which snapshot answers them, then
+  304 or their document rendered from it. When a new snapshot is due, one request computes
+  it (:func:`compute_due`, in a worker thread) while the others keep getting the previous
+  one. Both the route and the outermost fast path (:mod:`caja_server.fastpath`) use these,
+  so they can't disagree.
+- :class:`SeenBuffer`: participants seen polling, written in batches.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import uuid
 from typing import Any, Literal, NamedTuple
 
 from caja_core.live import PostgresVersionRelay, VersionBoard, connect_board
+from caja_core.services import participants
 from caja_core.services import state as state_service
-from caja_core.services.snapshots import SnapshotCache
+from caja_core.services.snapshots import Snapshot, SnapshotCache, compute_snapshot
 from caja_core.storage.db import Database
 from caja_core.storage.models import utcnow
 
@@ -60,6 +63,7 @@ def attach_live_versions(
     app.state.relay = relay
     app.state.recent_auth = RecentAuth()
     app.state.snapshots = SnapshotCache(tick=tick)
+    app.state.seen = SeenBuffer(database)
     return relay
 
 
@@ -74,10 +78,12 @@ class Viewer(NamedTuple):
 
 
 class RecentAuth:
-    """Remembers, for a few seconds, that a token was checked for a session (and whose it
-    was), so polls in between skip the token lookup."""
+    """Remembers, for ``ttl_seconds``, that a token was checked for a session (and whose
+    it was), so polls in between skip the token lookup. Logging out or kicking someone
+    forgets them at once in this process; other replicas stop serving their polls within
+    the TTL (answers and every other request always check the database)."""
 
-    def __init__(self, ttl_seconds: float = 10.0, max_entries: int = 100_000) -> None:
+    def __init__(self, ttl_seconds: float = 30.0, max_entries: int = 100_000) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._entries: dict[tuple[str, uuid.UUID], tuple[float, Viewer]] = {}
@@ -152,22 +158,11 @@ class Answer(NamedTuple):
     doc: dict[str, Any] | None
 
 
-def answer_from_memory(
-    state: Any, session_id: uuid.UUID, token: str, since: int | None, if_none_match: str | None
-) -> Answer | None:
-    """Answer a poll from the app's memory alone, or None when that is not possible.
-
-    It is possible when the token was authenticated for this session moments ago, the
-    board knows the session's version, and the snapshot cache holds a snapshot it may serve
-    for that version. The participant's own answers then come from the snapshot.
-    """
-    viewer: Viewer | None = state.recent_auth.get(token, session_id)
-    if viewer is None:
-        return None
-    snapshots: SnapshotCache = state.snapshots
-    snap = snapshots.visible(session_id, state.board.get(session_id))
-    if snap is None:
-        return None
+def answer_for(
+    viewer: Viewer, snap: Snapshot, since: int | None, if_none_match: str | None
+) -> Answer:
+    """304 when the caller has this snapshot's version (or newer), else its document
+    rendered from the snapshot (a participant's own answers as the snapshot holds them)."""
     tag = etag(snap.version, viewer.tag_suffix)
     if not_modified(snap.version, viewer.tag_suffix, since, if_none_match):
         return Answer(tag, None)
@@ -179,3 +174,75 @@ def answer_from_memory(
         now=utcnow(),
     )
     return Answer(tag, doc)
+
+
+class Lookup(NamedTuple):
+    """What memory knows about a poll: who asks, and the snapshot to answer from.
+
+    ``snapshot`` is None when a new one is due (``version`` says which is current) and no
+    other thread is computing it already."""
+
+    viewer: Viewer
+    version: int
+    snapshot: Snapshot | None
+
+
+def look_up(state: Any, session_id: uuid.UUID, token: str) -> Lookup | None:
+    """The caller and the snapshot to serve, from memory; None when the database is
+    needed to know who the caller is, the session's version, or anything at all about it."""
+    viewer: Viewer | None = state.recent_auth.get(token, session_id)
+    if viewer is None:
+        return None
+    version = state.board.get(session_id)
+    if version is None:
+        return None
+    snapshots: SnapshotCache = state.snapshots
+    snap = snapshots.visible(session_id, version)
+    if snap is None:
+        previous = snapshots.peek(session_id)
+        if previous is None:
+            return None
+        if snapshots.computing(session_id):
+            snap = previous  # one thread computes; the others keep showing the last one
+    if viewer.participant_id is not None:
+        state.seen.see(viewer.participant_id)
+    return Lookup(viewer, version, snap)
+
+
+def compute_due(state: Any, session_id: uuid.UUID, version: int) -> Snapshot:
+    """The session's snapshot for ``version`` (computed here unless another thread just
+    did); blocking: run it in a worker thread."""
+
+    def compute() -> Snapshot:
+        with state.db.read() as db:
+            return compute_snapshot(db, state.host, session_id, utcnow())
+
+    snapshots: SnapshotCache = state.snapshots
+    return snapshots.get(session_id, version, compute)
+
+
+class SeenBuffer:
+    """Participants seen polling, written to the database in batches.
+
+    A poll answered from memory must not write; :meth:`flush` (every few seconds, from the
+    app's lifespan) records everyone seen since the last flush with one statement per 500.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._ids: set[uuid.UUID] = set()
+        self._lock = threading.Lock()
+
+    def see(self, participant_id: uuid.UUID) -> None:
+        """Note that a participant polled."""
+        self._ids.add(participant_id)
+
+    def flush(self) -> int:
+        """Write what was seen; returns how many participants."""
+        with self._lock:
+            ids, self._ids = self._ids, set()
+        if not ids:
+            return 0
+        with self.database.transaction() as db:
+            participants.mark_seen(db, ids, utcnow())
+        return len(ids)

@@ -200,3 +200,30 @@ def test_a_caller_with_a_newer_version_gets_304(api: Api, scene: Scene) -> None:
     assert r.status_code == 304
     older = f'W/"{doc["version"] - 1}-presenter"'
     assert _state(api, scene, scene.alice, **{"If-None-Match": older}).status_code == 200
+
+
+def test_polls_answered_from_memory_are_written_as_seen_in_batches(
+    api: Api, scene: Scene
+) -> None:
+    """A poll answered from memory writes nothing; the participants it saw are written
+    together by the next flush (the app does it every few seconds)."""
+    assert _state(api, scene, scene.ptoken).status_code == 200  # authenticates
+    api.server.app.state.seen.flush()
+    a_while_ago = utcnow() - dt.timedelta(seconds=20)
+    with api.database.transaction() as db:
+        db.execute(
+            update(Participant)
+            .where(Participant.id == uuid.UUID(scene.pid))
+            .values(last_seen_at=a_while_ago)
+        )
+    fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
+    documents = fast.documents
+    assert _state(api, scene, scene.ptoken).status_code == 200
+    assert fast.documents == documents + 1  # answered from memory
+    with api.database.read() as db:
+        assert db.get(Participant, uuid.UUID(scene.pid)).last_seen_at == a_while_ago
+    assert api.server.app.state.seen.flush() == 1
+    with api.database.read() as db:
+        seen = db.get(Participant, uuid.UUID(scene.pid)).last_seen_at
+    assert seen > a_while_ago + dt.timedelta(seconds=15)
+    assert api.server.app.state.seen.flush() == 0  # nothing new since

@@ -6,10 +6,11 @@ import datetime as dt
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
@@ -139,6 +140,23 @@ def touch_participant(db: DB, participant: Participant, now: dt.datetime | None 
     participant.last_seen_at = now
     db.flush()
     return True
+
+
+def mark_seen(db: DB, participant_ids: Iterable[uuid.UUID], now: dt.datetime | None = None) -> int:
+    """Record that these participants were seen now, in one statement per 500 of them
+    (polls are counted in memory and written in batches). Returns the rows written."""
+    now = now_or(now)
+    ids = list(participant_ids)
+    written = 0
+    for start in range(0, len(ids), 500):
+        result = db.execute(
+            update(Participant)
+            .where(Participant.id.in_(ids[start : start + 500]), Participant.last_seen_at < now)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        written += getattr(result, "rowcount", 0) or 0
+    return written
 
 
 def connection_status(participant: Participant, now: dt.datetime | None = None) -> str:

@@ -229,6 +229,11 @@ class SnapshotCache:
             return snap
         return None
 
+    def computing(self, session_id: uuid.UUID) -> bool:
+        """Whether a thread is computing this session's next snapshot right now."""
+        lock = self._locks.get(session_id)
+        return lock is not None and lock.locked()
+
     def get(self, session_id: uuid.UUID, version: int, compute: Callable[[], Snapshot]) -> Snapshot:
         """A snapshot to serve for ``version``: cached when :meth:`visible` allows, else
         ``compute()`` in this thread (or the previous snapshot while another thread

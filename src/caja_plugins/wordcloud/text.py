@@ -51,7 +51,13 @@ def is_profane(text: str) -> bool:
     """The maintained ``alt-profanity-check`` model's verdict on the entry and its words."""
     words = text.split()
     candidates = [text, *words] if len(words) > 1 else [text]
-    return any(int(flag) == 1 for flag in _profanity_model()(candidates))
+    return any(_verdict(candidate) for candidate in candidates)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _verdict(candidate: str) -> bool:
+    # A room sends the same words again and again; the model costs milliseconds a call.
+    return int(_profanity_model()([candidate])[0]) == 1
 
 
 @functools.cache

@@ -33,8 +33,10 @@ from caja_server.live import (
     RecentAuth,
     Role,
     Viewer,
-    answer_from_memory,
+    answer_for,
+    compute_due,
     etag,
+    look_up,
     not_modified,
 )
 from caja_server.schemas import StateOut
@@ -82,10 +84,11 @@ def get_state(
     while nothing changed the answer is an empty 304."""
     role = _role_of(token)
     assert token is not None
-    answer = answer_from_memory(request.app.state, sid, token, since, if_none_match)
-    if answer is None:
-        answer = _from_database(request, sid, token, role, since, if_none_match)
-    return _respond(answer)
+    lookup = look_up(request.app.state, sid, token)
+    if lookup is not None:
+        snap = lookup.snapshot or compute_due(request.app.state, sid, lookup.version)
+        return _respond(answer_for(lookup.viewer, snap, since, if_none_match))
+    return _respond(_from_database(request, sid, token, role, since, if_none_match))
 
 
 def _from_database(
@@ -116,8 +119,10 @@ def _from_database(
             viewer = Viewer(
                 f"participant-{participant.id}", "participant", participant.id, participant.nickname
             )
-            if participant.last_seen_at < now - participants.TOUCH_INTERVAL:
-                touch = participant.id
+            if participants.connection_status(participant, now) == "disconnected":
+                touch = participant.id  # back after a while: show it at once
+            else:
+                request.app.state.seen.see(participant.id)
         recent.put(token, sid, viewer)
         snap = snapshots.get(
             sid,
