@@ -202,9 +202,7 @@ def test_a_caller_with_a_newer_version_gets_304(api: Api, scene: Scene) -> None:
     assert _state(api, scene, scene.alice, **{"If-None-Match": older}).status_code == 200
 
 
-def test_polls_answered_from_memory_are_written_as_seen_in_batches(
-    api: Api, scene: Scene
-) -> None:
+def test_polls_answered_from_memory_are_written_as_seen_in_batches(api: Api, scene: Scene) -> None:
     """A poll answered from memory writes nothing; the participants it saw are written
     together by the next flush (the app does it every few seconds)."""
     assert _state(api, scene, scene.ptoken).status_code == 200  # authenticates
