@@ -113,7 +113,7 @@ async def _from_memory(scope: Any, sid_text: str) -> tuple[str, bytes | None] | 
         if snap is None:  # due: this request computes it, in a worker thread
             snap = await anyio.to_thread.run_sync(compute_due, state, sid, lookup.version)
         answer = answer_for(
-            lookup.viewer, snap, _since(scope.get("query_string", b"")), if_none_match
+            state, lookup.viewer, snap, _since(scope.get("query_string", b"")), if_none_match
         )
     except Exception as exc:  # the session is gone, or the database failed: the route says
         log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")

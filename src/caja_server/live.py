@@ -159,10 +159,15 @@ class Answer(NamedTuple):
 
 
 def answer_for(
-    viewer: Viewer, snap: Snapshot, since: int | None, if_none_match: str | None
+    state: Any, viewer: Viewer, snap: Snapshot, since: int | None, if_none_match: str | None
 ) -> Answer:
     """304 when the caller has this snapshot's version (or newer), else its document
-    rendered from the snapshot (a participant's own answers as the snapshot holds them)."""
+    rendered from the snapshot (a participant's own answers as the snapshot holds them).
+    Phones may be shown an earlier snapshot while only answers moved
+    (:meth:`~caja_core.services.snapshots.SnapshotCache.for_participant`)."""
+    if viewer.participant_id is not None:
+        snapshots: SnapshotCache = state.snapshots
+        snap = snapshots.for_participant(snap.session_id, snap, viewer.participant_id)
     tag = etag(snap.version, viewer.tag_suffix)
     if not_modified(snap.version, viewer.tag_suffix, since, if_none_match):
         return Answer(tag, None)

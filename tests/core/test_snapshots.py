@@ -166,3 +166,45 @@ def test_a_failing_plugin_shows_an_error_phase_not_an_exception(db, host, live_s
     assert snap.activity is not None and snap.activity.error
     doc = state.render(snap, role="participant", participant_id=ana.id, now=T0)
     assert doc["activity"]["phase"] == "error" and doc["activity"]["results"] is None
+
+
+def test_phones_keep_their_snapshot_while_only_answers_move(db, host, admin, live_session, running):
+    """During a burst the big screen gets every tick; a phone keeps the snapshot it was
+    shown unless its own answers or the activity itself changed."""
+    cache = SnapshotCache(tick=0, participant_hold=60)
+    sid = live_session.id
+    ana = _answer(db, host, live_session, running, "Ana", 1)
+    first = _get(cache, db, host, sid)
+    assert cache.for_participant(sid, first, ana.id) is first
+    ben = _answer(db, host, live_session, running, "Ben", 0)
+    second = _get(cache, db, host, sid)
+    assert second.version > first.version
+    assert second.structure == first.structure  # only answers moved
+    assert cache.for_participant(sid, second, ana.id) is first  # Ana: nothing of hers moved
+    assert cache.for_participant(sid, second, ben.id) is second  # Ben sees his own answer
+    # The presenter opens another activity: everyone gets the new snapshot at once.
+    other = activities.add_activity(
+        db, host, admin, sid, type="pick", title="Size?", config={"options": ["S", "L"]}
+    )
+    activities.activate_activity(db, host, admin, sid, other.id, now=T0)
+    third = _get(cache, db, host, sid)
+    assert third.structure != second.structure
+    assert cache.for_participant(sid, third, ana.id) is third
+    assert cache.for_participant(sid, third, ben.id) is third
+
+
+def test_the_phones_hold_ends(db, host, live_session, running):
+    cache = SnapshotCache(tick=0, participant_hold=0.2)
+    sid = live_session.id
+    ana = _answer(db, host, live_session, running, "Ana", 1)
+    first = _get(cache, db, host, sid)
+    _answer(db, host, live_session, running, "Ben", 0)
+    second = _get(cache, db, host, sid)
+    assert cache.for_participant(sid, second, ana.id) is first
+    deadline = time.monotonic() + 0.25
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.for_participant(sid, second, ana.id) is second
+    # With no hold (tick 0 and the default), phones always get the newest snapshot.
+    assert SnapshotCache(tick=0).participant_hold == 0
+    assert SnapshotCache(tick=0.2).participant_hold == pytest.approx(4.0)

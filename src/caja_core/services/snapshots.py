@@ -22,6 +22,8 @@ a new one:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import threading
 import time
 import uuid
@@ -91,6 +93,9 @@ class Snapshot:
     """Each participant's own answers to the current activity, oldest first."""
     fresh_until: float = 0.0
     """``time.monotonic()`` until which the cache serves this snapshot as current."""
+    structure: str = ""
+    """A digest of what answers don't change (session status, the current activity, its
+    status, config and state): when two snapshots share it, only answers moved."""
 
 
 def compute_snapshot(db: DB, host: PluginHost, session_id: Any, now: dt.datetime) -> Snapshot:
@@ -123,7 +128,24 @@ def compute_snapshot(db: DB, host: PluginHost, session_id: Any, now: dt.datetime
         nicknames=names,
         activity=current,
         answers=answers,
+        structure=_structure(session, activity),
     )
+
+
+def _structure(session: Session, activity: Activity | None) -> str:
+    parts: list[Any] = [session.name, session.status, session.current_activity_id]
+    if activity is not None:
+        parts += [
+            activity.status,
+            activity.title,
+            activity.description,
+            activity.config,
+            activity.state,
+            activity.timeout_seconds,
+            activity.activated_at,
+        ]
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _activity_snapshot(
@@ -206,8 +228,12 @@ class SnapshotCache:
         max_sessions: sessions kept; the least recently used are dropped beyond it.
     """
 
-    def __init__(self, tick: float = 0.2, max_sessions: int = 1024) -> None:
+    def __init__(
+        self, tick: float = 0.2, max_sessions: int = 1024, participant_hold: float | None = None
+    ) -> None:
         self.tick = tick
+        self.participant_hold = 20 * tick if participant_hold is None else participant_hold
+        self._shared: dict[uuid.UUID, tuple[Snapshot, float]] = {}
         self.max_sessions = max_sessions
         self._latest: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
         self._locks: dict[uuid.UUID, threading.Lock] = {}
@@ -228,6 +254,31 @@ class SnapshotCache:
         if snap.version >= version or time.monotonic() < snap.fresh_until:
             return snap
         return None
+
+    def for_participant(
+        self, session_id: uuid.UUID, snap: Snapshot, participant_id: uuid.UUID
+    ) -> Snapshot:
+        """The snapshot to show one participant when ``snap`` is the newest one served.
+
+        While only answers moved, phones keep the snapshot they were shown for up to
+        ``participant_hold`` seconds (20 ticks), so during a burst most phone polls are
+        304s instead of a new document each; the big screen shows every tick. A participant
+        whose own answers changed since, and everyone after a structural change (an
+        activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
+        """
+        held = self._shared.get(session_id)
+        if held is None or held[0].version >= snap.version:
+            return snap
+        shown, since = held
+        if time.monotonic() - since > self.participant_hold or shown.structure != snap.structure:
+            with self._guard:
+                current = self._shared.get(session_id)
+                if current is None or current[0].version < snap.version:
+                    self._shared[session_id] = (snap, time.monotonic())
+            return snap
+        if shown.answers.get(participant_id) != snap.answers.get(participant_id):
+            return snap
+        return shown
 
     def computing(self, session_id: uuid.UUID) -> bool:
         """Whether a thread is computing this session's next snapshot right now."""
@@ -267,6 +318,7 @@ class SnapshotCache:
         """Drop a session's snapshot (e.g. deleted)."""
         with self._guard:
             self._latest.pop(session_id, None)
+            self._shared.pop(session_id, None)
 
     def _lock(self, session_id: uuid.UUID) -> threading.Lock:
         with self._guard:
@@ -280,10 +332,13 @@ class SnapshotCache:
             current = self._latest.get(snap.session_id)
             if current is None or snap.version >= current.version:
                 self._latest[snap.session_id] = snap
+            if snap.session_id not in self._shared or self.participant_hold <= 0:
+                self._shared[snap.session_id] = (snap, time.monotonic())
             self._latest.move_to_end(snap.session_id)
             while len(self._latest) > self.max_sessions:
                 old, _ = self._latest.popitem(last=False)
                 self._locks.pop(old, None)
+                self._shared.pop(old, None)
 
 
 def _with_hold(snap: Snapshot, fresh_until: float) -> Snapshot:

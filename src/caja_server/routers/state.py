@@ -87,7 +87,7 @@ def get_state(
     lookup = look_up(request.app.state, sid, token)
     if lookup is not None:
         snap = lookup.snapshot or compute_due(request.app.state, sid, lookup.version)
-        return _respond(answer_for(lookup.viewer, snap, since, if_none_match))
+        return _respond(answer_for(request.app.state, lookup.viewer, snap, since, if_none_match))
     return _respond(_from_database(request, sid, token, role, since, if_none_match))
 
 
