@@ -138,13 +138,22 @@ def current_admin(db: Db, token: Token) -> Admin:
     return admins.admin_for_token(db, token)
 
 
-def current_participant(request: Request, db: Db, token: Token) -> Participant:
-    """The participant of a bearer token, checked against the session in the path.
-    401 without one, 403 for an admin token."""
+def participant_token(token: Token) -> str:
+    """The bearer token of a participant route, before any database work: 401 without
+    one, 403 for an admin token. Routes that do their whole unit of work in one thread
+    check it against the database themselves (``participant_for_token``)."""
     if token is None:
         raise AuthenticationFailed("Join the session first: this needs a participant token")
     if token.startswith(ADMIN_TOKEN_PREFIX):
         raise Forbidden("This route is for participants; admins use the admin routes")
+    return token
+
+
+ParticipantToken = Annotated[str, Depends(participant_token)]
+
+
+def current_participant(request: Request, db: Db, token: ParticipantToken) -> Participant:
+    """The participant of a bearer token, checked against the session in the path."""
     return participants.participant_for_token(db, token, request.path_params.get("sid"))
 
 

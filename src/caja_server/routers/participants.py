@@ -8,8 +8,14 @@ from fastapi import APIRouter, Request, Response, status
 
 from caja_core.services import participants as participant_service
 from caja_core.services import responses as response_service
+from caja_core.storage.db import Database
 from caja_core.storage.models import utcnow
-from caja_server.deps import CurrentAdmin, CurrentParticipant, Db, Host
+from caja_server.deps import (
+    CurrentAdmin,
+    Db,
+    Host,
+    ParticipantToken,
+)
 from caja_server.errors import error_responses
 from caja_server.schemas import (
     AnswerSubmit,
@@ -86,15 +92,22 @@ def submit_answer(
     sid: uuid.UUID,
     aid: uuid.UUID,
     body: AnswerSubmit,
-    participant: CurrentParticipant,
+    request: Request,
+    token: ParticipantToken,
     response: Response,
-    db: Db,
     host: Host,
 ) -> ResponseOut:
     """Store the participant's answer (201). Sending the very same answer again answers
     200 with the stored one; a different second answer is a 409 unless the type allows
     changes. A closed activity or a passed deadline is a 422 with a readable reason."""
-    stored, changed = response_service.submit_answer(db, host, participant, sid, aid, body.data)
+    database: Database = request.app.state.db
+    # The whole unit of work in this one worker thread: on SQLite the write lock is held
+    # from BEGIN to COMMIT, and a transaction spread over several threadpool hops (the
+    # request's dependencies) would hold it while waiting for the busy event loop.
+    with database.transaction() as db:
+        participant = participant_service.participant_for_token(db, token, sid)
+        stored, changed = response_service.submit_answer(db, host, participant, sid, aid, body.data)
+        out = response_out(stored)
     if not changed:
         response.status_code = status.HTTP_200_OK
-    return response_out(stored)
+    return out
