@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     live_tick: float = Field(default=0.2, ge=0, le=5)
     """Seconds a session snapshot keeps being served after answers moved the version, so
     results are aggregated at most about this often during a burst (longer when aggregation
-    itself is slow). 0 computes every new version at once."""
+    itself is slow); phones keep theirs for up to 8 ticks while only answers moved. 0
+    computes every new version at once."""
     db_pool_size: int = Field(default=20, ge=1, le=500)
     """Database connections kept per process (PostgreSQL also allows as many again briefly)."""
     static_dir: Path = DEFAULT_STATIC_DIR

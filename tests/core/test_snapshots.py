@@ -207,4 +207,4 @@ def test_the_phones_hold_ends(db, host, live_session, running):
     assert cache.for_participant(sid, second, ana.id) is second
     # With no hold (tick 0 and the default), phones always get the newest snapshot.
     assert SnapshotCache(tick=0).participant_hold == 0
-    assert SnapshotCache(tick=0.2).participant_hold == pytest.approx(4.0)
+    assert SnapshotCache(tick=0.2).participant_hold == pytest.approx(1.6)

@@ -232,7 +232,7 @@ class SnapshotCache:
         self, tick: float = 0.2, max_sessions: int = 1024, participant_hold: float | None = None
     ) -> None:
         self.tick = tick
-        self.participant_hold = 20 * tick if participant_hold is None else participant_hold
+        self.participant_hold = 8 * tick if participant_hold is None else participant_hold
         self._shared: dict[uuid.UUID, tuple[Snapshot, float]] = {}
         self.max_sessions = max_sessions
         self._latest: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
@@ -261,8 +261,10 @@ class SnapshotCache:
         """The snapshot to show one participant when ``snap`` is the newest one served.
 
         While only answers moved, phones keep the snapshot they were shown for up to
-        ``participant_hold`` seconds (20 ticks), so during a burst most phone polls are
-        304s instead of a new document each; the big screen shows every tick. A participant
+        ``participant_hold`` seconds (8 ticks: 1.6 s with the default tick, so a phone
+        polling every 2 s still sees every answer within one poll interval), so during a
+        burst most phone polls are 304s instead of a new document each; the big screen
+        shows every tick. A participant
         whose own answers changed since, and everyone after a structural change (an
         activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
         """

@@ -26,7 +26,9 @@ def speed_points(elapsed_ms: int, time_limit_seconds: int) -> int:
     """
     limit_ms = time_limit_seconds * 1000
     t = min(max(elapsed_ms, 0), limit_ms)
-    return round_half_up(Fraction(1000 * (2 * limit_ms - t), 2 * limit_ms))
+    # round_half_up(a / b) in integers (no Fraction: a leaderboard scores thousands of these)
+    a, b = 1000 * (2 * limit_ms - t), 2 * limit_ms
+    return (2 * a + b) // (2 * b)
 
 
 def base_points(config: QuizConfig, index: int, answer: StoredAnswer) -> tuple[bool, int]:
@@ -39,7 +41,8 @@ def base_points(config: QuizConfig, index: int, answer: StoredAnswer) -> tuple[b
         full = speed_points(int(answer.meta.get("elapsed_ms", 0)), question.time_limit_seconds)
     else:
         full = 1000
-    return correct, round_half_up(full * share) * question.points
+    points = full if share == 1 else round_half_up(full * share)
+    return correct, points * question.points
 
 
 def streak_bonus(streak: int) -> int:
