@@ -149,10 +149,22 @@ def _flush_seen_every(app: FastAPI, seconds: float) -> Callable[[], None]:
     return stop_and_flush
 
 
-def app_from_environment() -> FastAPI:
-    """``uvicorn --factory caja_server.app:app_from_environment``: settings from ``CAJA_*``."""
+def serving(app: FastAPI) -> UnchangedStateFastPath:
+    """What ``caja-server`` hands to uvicorn: ``app`` with the poll fast path in front of
+    the whole framework (Starlette's error and exception layers included), so a poll
+    answered from memory costs no framework at all. The app keeps its own copy of the layer
+    (for tests and embedders); requests the outer one declined skip it."""
+    settings: Settings = app.state.settings
+    return UnchangedStateFastPath(
+        app, headers=security_headers(settings.static_origin), state=app.state
+    )
+
+
+def app_from_environment() -> UnchangedStateFastPath:
+    """``uvicorn --factory caja_server.app:app_from_environment``: settings from ``CAJA_*``
+    (the app as :func:`serving` wraps it)."""
     from caja_server.logs import configure_logging
 
     settings = Settings()
     configure_logging(settings)
-    return create_app(settings)
+    return serving(create_app(settings))

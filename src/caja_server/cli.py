@@ -256,9 +256,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             **options,
         )
     else:
-        from caja_server.app import create_app
+        from caja_server.app import create_app, serving
 
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(serving(create_app(settings)), **options)
     return 0
 
 

@@ -38,6 +38,7 @@ log = structlog.get_logger(__name__)
 _PREFIX = "/api/sessions/"
 _SUFFIX = "/state"
 _ADMIN_COOKIE = b"caja_admin="
+_TRIED = "caja.fast_path_tried"
 
 
 class UnchangedStateFastPath:
@@ -46,10 +47,14 @@ class UnchangedStateFastPath:
     Args:
         app: the wrapped application.
         headers: extra headers for the documents it sends (the app's security headers).
+        state: the Caja app's ``state``; by default the one of the Starlette app in the
+            request's scope (when installed as the app's middleware). Given, the layer can
+            sit outside the whole framework (:func:`caja_server.app.serving`).
     """
 
-    def __init__(self, app: Any, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, app: Any, headers: dict[str, str] | None = None, state: Any = None) -> None:
         self.app = app
+        self.state = state
         self.headers = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         self.hits = 0
         """Polls answered with 304 here (tests and the benchmark read it)."""
@@ -57,10 +62,13 @@ class UnchangedStateFastPath:
         """Polls answered with a document here."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
+        if scope["type"] == "http" and scope["method"] == "GET" and _TRIED not in scope:
             path: str = scope["path"]
             if path.startswith(_PREFIX) and path.endswith(_SUFFIX):
-                answer = await _from_memory(scope, path[len(_PREFIX) : -len(_SUFFIX)])
+                scope[_TRIED] = True  # an inner copy of this layer need not look again
+                state = self.state or getattr(scope.get("app"), "state", None)
+                sid = path[len(_PREFIX) : -len(_SUFFIX)]
+                answer = await _from_memory(scope, sid, state)
                 if answer is not None:
                     tag, body = answer
                     headers = [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
@@ -84,9 +92,8 @@ class UnchangedStateFastPath:
         await self.app(scope, receive, send)
 
 
-async def _from_memory(scope: Any, sid_text: str) -> tuple[str, bytes | None] | None:
+async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, bytes | None] | None:
     """``(etag, None)`` for 304, ``(etag, body)`` for a document, or None for the route."""
-    state = getattr(scope.get("app"), "state", None)
     if getattr(state, "snapshots", None) is None:
         return None
     try:

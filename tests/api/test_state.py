@@ -225,3 +225,52 @@ def test_polls_answered_from_memory_are_written_as_seen_in_batches(api: Api, sce
         seen = db.get(Participant, uuid.UUID(scene.pid)).last_seen_at
     assert seen > a_while_ago + dt.timedelta(seconds=15)
     assert api.server.app.state.seen.flush() == 0  # nothing new since
+
+
+def test_serving_puts_the_fast_path_in_front_of_the_framework(api: Api, scene: Scene) -> None:
+    """What caja-server runs: the fast path outside Starlette answers from memory (the
+    scope has no app in it yet); what it declines goes through the app once."""
+    import asyncio
+
+    from caja_server.app import serving
+
+    app = api.server.app
+    outer = serving(app)
+    tag = _state(api, scene, scene.ptoken).headers["etag"]  # authenticates, computes
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    def poll(token: str, etag: str) -> dict[str, object]:
+        sent.clear()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": f"/api/sessions/{scene.sid}/state",
+            "raw_path": f"/api/sessions/{scene.sid}/state".encode(),
+            "root_path": "",
+            "query_string": b"",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"authorization", f"Bearer {token}".encode()),
+                (b"if-none-match", etag.encode()),
+            ],
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 80),
+        }
+        asyncio.run(outer(scope, receive, send))
+        return sent[0]
+
+    assert poll(scene.ptoken, tag)["status"] == 304
+    assert outer.hits == 1
+    # Unknown to memory (never authenticated here): the framework answers, once.
+    declined = poll("caja_p_not-a-real-token", tag)
+    assert declined["status"] == 401
+    assert outer.hits == 1
