@@ -113,15 +113,15 @@ async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, byte
     if token is None:
         return None
     try:
-        lookup = look_up(state, sid, token)
+        since = _since(scope.get("query_string", b""))
+        conditional = since is not None or bool(if_none_match)
+        lookup = look_up(state, sid, token, conditional=conditional)
         if lookup is None:
             return None
         snap = lookup.snapshot
         if snap is None:  # due: this request computes it, in a worker thread
             snap = await anyio.to_thread.run_sync(compute_due, state, sid, lookup.version)
-        answer = answer_for(
-            state, lookup.viewer, snap, _since(scope.get("query_string", b"")), if_none_match
-        )
+        answer = answer_for(state, lookup.viewer, snap, since, if_none_match)
     except Exception as exc:  # the session is gone, or the database failed: the route says
         log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")
         return None

@@ -192,11 +192,17 @@ class Lookup(NamedTuple):
     snapshot: Snapshot | None
 
 
-def look_up(state: Any, session_id: uuid.UUID, token: str) -> Lookup | None:
+def look_up(
+    state: Any, session_id: uuid.UUID, token: str, *, conditional: bool = True
+) -> Lookup | None:
     """The caller and the snapshot to serve, from memory; None when the database is
-    needed to know who the caller is, the session's version, or anything at all about it."""
+    needed to know who the caller is, the session's version, or anything at all about it.
+
+    ``conditional`` says the caller sent ``If-None-Match`` or ``since``: it has a document
+    and is polling. A phone without one is loading the page (a reload, a new tab), which
+    is rare and must show the answers it just sent, so it goes to the database."""
     viewer: Viewer | None = state.recent_auth.get(token, session_id)
-    if viewer is None:
+    if viewer is None or (viewer.participant_id is not None and not conditional):
         return None
     version = state.board.get(session_id)
     if version is None:

@@ -36,6 +36,8 @@ def test_a_burst_is_aggregated_once_per_tick(api: Api) -> None:
     assert first.status_code == 200
     misses = snapshots.misses
     tokens = [api.join(session["join_code"], f"P{i}")["token"] for i in range(5)]
+    before = api.request("GET", state_url, tokens[1])  # this phone is known from now on
+    assert before.json()["activity"]["your_answers"] == []
     for token in tokens:
         api.ok("POST", url, token, 201, json={"data": {"choice": 0}})
     held = snapshots.peek(uuid.UUID(sid))
@@ -49,6 +51,9 @@ def test_a_burst_is_aggregated_once_per_tick(api: Api) -> None:
     assert {r.json()["version"] for r in during} == {first.json()["version"]}
     assert all(r.json()["activity"]["results"] == {"counts": [0, 0, 0]} for r in during)
     assert again.status_code == 304
+    # A phone reloading its page (no ETag) sees the answer it just sent, tick or not.
+    reloaded = api.request("GET", state_url, tokens[1]).json()
+    assert [a["data"] for a in reloaded["activity"]["your_answers"]] == [{"choice": 0}]
 
     # After the tick the same ETag brings the whole burst, computed once.
     while time.monotonic() <= held.fresh_until:

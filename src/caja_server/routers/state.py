@@ -84,7 +84,8 @@ def get_state(
     while nothing changed the answer is an empty 304."""
     role = _role_of(token)
     assert token is not None
-    lookup = look_up(request.app.state, sid, token)
+    conditional = since is not None or bool(if_none_match)
+    lookup = look_up(request.app.state, sid, token, conditional=conditional)
     if lookup is not None:
         snap = lookup.snapshot or compute_due(request.app.state, sid, lookup.version)
         return _respond(answer_for(request.app.state, lookup.viewer, snap, since, if_none_match))
