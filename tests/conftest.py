@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,23 @@ from caja_core.storage.db import Database
 from caja_core.storage.models import Base
 
 DB_FIXTURES = {"database", "database_url", "db_url_for_process"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """structlog's defaults, but tracebacks without every frame's variables (rendering an
+    app's whole state takes seconds per logged error)."""
+    from caja_server.logs import TRACEBACKS_WITHOUT_LOCALS
+
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.StackInfoRenderer(),
+            structlog.dev.set_exc_info,
+            structlog.processors.TimeStamper(fmt="%Y-%m-%d %H:%M:%S", utc=False),
+            structlog.dev.ConsoleRenderer(exception_formatter=TRACEBACKS_WITHOUT_LOCALS),
+        ]
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

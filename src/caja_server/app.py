@@ -22,6 +22,7 @@ from caja_server.fastpath import UnchangedStateFastPath
 from caja_server.live import attach_live_versions
 from caja_server.middleware import (
     BodySizeLimitMiddleware,
+    InternalErrorMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     security_headers,
@@ -111,6 +112,7 @@ def create_app(
     mount_web_ui(app, settings.static_dir)
 
     # Added innermost first: the request id wraps everything, so even a 413 carries it.
+    app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings.static_origin))
     app.add_middleware(RequestContextMiddleware)

@@ -16,6 +16,10 @@ import structlog
 
 from caja_server.settings import Settings
 
+TRACEBACKS_WITHOUT_LOCALS = structlog.dev.RichTracebackFormatter(show_locals=False)
+"""Tracebacks in development logs without each frame's variables: they are slow to render
+(an app's whole state) and would print tokens and passwords."""
+
 
 def configure_logging(settings: Settings) -> None:
     """Configure structlog and the standard library's logging for ``settings``."""
@@ -31,7 +35,9 @@ def configure_logging(settings: Settings) -> None:
         renderer = structlog.processors.JSONRenderer()
         shared.append(structlog.processors.format_exc_info)
     else:
-        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        renderer = structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=TRACEBACKS_WITHOUT_LOCALS
+        )
 
     structlog.configure(
         processors=[

@@ -60,6 +60,46 @@ class RequestContextMiddleware:
             structlog.contextvars.reset_contextvars(**tokens)
 
 
+class InternalErrorMiddleware:
+    """Answer an unexpected exception (a plugin bug, say) with the JSON 500 here, inside
+    the app, instead of letting it reach Starlette's outermost error layer. That layer sends
+    the same 500 but re-raises, and the server then drops the keep-alive connection, so the
+    client's next request on it fails with a reset. Logged with its traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except Exception as exc:
+            if started:
+                raise  # too late for a clean answer: the server closes the connection
+            request_id = scope.get(REQUEST_ID_SCOPE_KEY)
+            log.error("unhandled_error", request_id=request_id, exc_info=exc)
+            response = JSONResponse(
+                {
+                    "error": "internal_error",
+                    "detail": "Internal server error; the request id helps the operator "
+                    "find it in the logs",
+                    "request_id": request_id,
+                },
+                status_code=500,
+            )
+            await response(scope, receive, send)
+
+
 class BodyTooLarge(HTTPException):
     """Raised while reading a body that grows past the limit."""
 

@@ -345,3 +345,26 @@ def test_a_plugin_bug_leaves_the_big_screen_working(api: Api, scene: Scene) -> N
     assert "plugin error" in activity["extra"]["error"]
     assert activity["results"] is None
     assert "ZeroDivisionError" not in r.text
+
+
+def test_a_plugin_bug_in_a_route_is_a_json_500_and_the_connection_survives(
+    api: Api, scene: Scene
+) -> None:
+    """The crash type's view raises in the results route: a JSON 500 with a request id,
+    no traceback, and the client's keep-alive connection still answers the next request."""
+    crash = api.activity(scene.alice, scene.sid, type="crash", title="Boom", config={})
+    url = f"/api/sessions/{scene.sid}/activities/{crash['id']}/results"
+    with httpx.Client(base_url=api.server.url, timeout=10) as http:  # one connection
+        headers = {"Authorization": f"Bearer {scene.alice}"}
+        for _ in range(3):
+            r = http.get(url, headers=headers)
+            assert r.status_code == 500
+            body = r.json()
+            assert body["error"] == "internal_error" and body["request_id"]
+            assert r.headers["x-request-id"] == body["request_id"]
+            assert "ZeroDivisionError" not in r.text
+            # The same connection carries on.
+            after = http.get(f"/api/sessions/{scene.sid}", headers=headers)
+            assert after.status_code == 200
+    # Nothing stored was lost.
+    assert api.ok("GET", f"/api/sessions/{scene.sid}", scene.alice)["name"] == scene.session["name"]
