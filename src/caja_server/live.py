@@ -18,16 +18,15 @@ import hashlib
 import threading
 import time
 import uuid
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
+from caja_core.activity import Role
 from caja_core.live import PostgresVersionRelay, VersionBoard, connect_board
 from caja_core.services import participants
 from caja_core.services import state as state_service
 from caja_core.services.snapshots import Snapshot, SnapshotCache, compute_snapshot
 from caja_core.storage.db import Database
 from caja_core.storage.models import utcnow
-
-Role = Literal["presenter", "participant"]
 
 
 class BoardVersions:

@@ -30,7 +30,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import structlog
@@ -82,7 +82,6 @@ class Snapshot:
 
     session_id: uuid.UUID
     version: int
-    computed_at: dt.datetime
     name: str
     status: str
     join_code: str
@@ -120,7 +119,6 @@ def compute_snapshot(db: DB, host: PluginHost, session_id: Any, now: dt.datetime
     return Snapshot(
         session_id=sid,
         version=version,
-        computed_at=now,
         name=session.name,
         status=session.status,
         join_code=session.join_code,
@@ -193,16 +191,10 @@ def _activity_snapshot(
         raise  # the database's trouble, not the plugin's: the caller maps it (503)
     except Exception as exc:
         # A plugin bug must not blank the big screen: show the activity without results.
-        log.error(
-            "activity_view_failed",
-            session_id=str(session.id),
-            activity_id=str(activity.id),
-            type=activity.type,
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        return _replace(base, activity_type=activity_type, error=True), own
+        log_view_failure(session.id, base, exc)
+        return replace(base, activity_type=activity_type, error=True), own
     return (
-        _replace(
+        replace(
             base,
             activity_type=activity_type,
             config=config,
@@ -214,10 +206,16 @@ def _activity_snapshot(
     )
 
 
-def _replace(base: ActivitySnapshot, **changes: Any) -> ActivitySnapshot:
-    from dataclasses import replace
-
-    return replace(base, **changes)
+def log_view_failure(session_id: uuid.UUID, activity: ActivitySnapshot, exc: Exception) -> None:
+    """Log a plugin's failure to aggregate or view an activity (its viewers then see the
+    activity in the ``error`` phase, never the exception)."""
+    log.error(
+        "activity_view_failed",
+        session_id=str(session_id),
+        activity_id=str(activity.id),
+        type=activity.type,
+        error=f"{type(exc).__name__}: {exc}",
+    )
 
 
 class SnapshotCache:
@@ -309,7 +307,7 @@ class SnapshotCache:
             snap = compute()
             finished = time.monotonic()
             hold = max(self.tick, 2 * (finished - started)) if self.tick > 0 else 0.0
-            snap = _with_hold(snap, finished + hold)
+            snap = replace(snap, fresh_until=finished + hold)
             self.misses += 1
             self._store(snap)
             return snap
@@ -341,9 +339,3 @@ class SnapshotCache:
                 old, _ = self._latest.popitem(last=False)
                 self._locks.pop(old, None)
                 self._shared.pop(old, None)
-
-
-def _with_hold(snap: Snapshot, fresh_until: float) -> Snapshot:
-    from dataclasses import replace
-
-    return replace(snap, fresh_until=fresh_until)

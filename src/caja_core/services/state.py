@@ -13,7 +13,6 @@ from copy import deepcopy
 from dataclasses import replace
 from typing import Any
 
-import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
@@ -26,10 +25,9 @@ from caja_core.services.snapshots import (
     Snapshot,
     SnapshotCache,
     compute_snapshot,
+    log_view_failure,
 )
 from caja_core.storage.models import Participant, Session
-
-log = structlog.get_logger(__name__)
 
 
 def session_version(db: DB, session_id: Any) -> int:
@@ -148,13 +146,7 @@ def render(
                 ),
             )
         except Exception as exc:
-            log.error(
-                "activity_view_failed",
-                session_id=str(snap.session_id),
-                activity_id=str(activity.id),
-                type=activity.type,
-                error=f"{type(exc).__name__}: {exc}",
-            )
+            log_view_failure(snap.session_id, activity, exc)
             return render(
                 replace(snap, activity=replace(activity, error=True)),
                 role=role,

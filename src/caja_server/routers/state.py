@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from caja_core.activity import Role
 from caja_core.errors import AuthenticationFailed
 from caja_core.plugins import PluginHost
 from caja_core.services import admins, participants
@@ -31,7 +32,6 @@ from caja_server.live import (
     Answer,
     BoardVersions,
     RecentAuth,
-    Role,
     Viewer,
     answer_for,
     compute_due,
