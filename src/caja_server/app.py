@@ -17,12 +17,11 @@ from caja_core.plugins import PluginHost
 from caja_core.storage.db import Database
 from caja_server.deps import database_slot, reject_nul_characters
 from caja_server.docs_page import add_docs_route
-from caja_server.errors import install_error_handlers
+from caja_server.errors import InternalErrorMiddleware, install_error_handlers
 from caja_server.fastpath import UnchangedStateFastPath
 from caja_server.live import attach_live_versions
 from caja_server.middleware import (
     BodySizeLimitMiddleware,
-    InternalErrorMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     security_headers,

@@ -18,9 +18,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from caja_core import errors as domain
-from caja_server.middleware import REQUEST_ID_SCOPE_KEY
+from caja_server.middleware import REQUEST_ID_SCOPE_KEY, answer_errors
 
 log = structlog.get_logger(__name__)
 
@@ -184,6 +186,26 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
         headers={"X-Request-ID": request_id} if request_id else None,
         request_id=request_id,
     )
+
+
+class InternalErrorMiddleware:
+    """Answer an unexpected exception (a plugin bug, say) with the JSON 500 here, inside
+    the app, instead of letting it reach Starlette's outermost error layer. That layer sends
+    the same 500 but re-raises, and the server then drops the keep-alive connection, so the
+    client's next request on it fails with a reset."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def internal_error(exc: Exception) -> Response:
+            return await _internal_error(Request(scope), exc)
+
+        await answer_errors(self.app, scope, receive, send, Exception, internal_error)
 
 
 def install_error_handlers(app: FastAPI) -> None:

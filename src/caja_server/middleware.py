@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("caja_server.access")
@@ -60,44 +60,30 @@ class RequestContextMiddleware:
             structlog.contextvars.reset_contextvars(**tokens)
 
 
-class InternalErrorMiddleware:
-    """Answer an unexpected exception (a plugin bug, say) with the JSON 500 here, inside
-    the app, instead of letting it reach Starlette's outermost error layer. That layer sends
-    the same 500 but re-raises, and the server then drops the keep-alive connection, so the
-    client's next request on it fails with a reset. Logged with its traceback."""
+async def answer_errors(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    catch: type[Exception],
+    respond: Callable[[Exception], Awaitable[Response]],
+) -> None:
+    """Run ``app``; when it raises ``catch`` before its response started, send
+    ``respond(exc)`` instead (after that, re-raise: the server closes the connection)."""
+    started = False
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def send_tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_tracking)
-        except Exception as exc:
-            if started:
-                raise  # too late for a clean answer: the server closes the connection
-            request_id = scope.get(REQUEST_ID_SCOPE_KEY)
-            log.error("unhandled_error", request_id=request_id, exc_info=exc)
-            response = JSONResponse(
-                {
-                    "error": "internal_error",
-                    "detail": "Internal server error; the request id helps the operator "
-                    "find it in the logs",
-                    "request_id": request_id,
-                },
-                status_code=500,
-            )
-            await response(scope, receive, send)
+    try:
+        await app(scope, receive, tracking_send)
+    except catch as exc:
+        if started:
+            raise
+        await (await respond(exc))(scope, receive, send)
 
 
 class BodyTooLarge(HTTPException):
@@ -145,7 +131,6 @@ class BodySizeLimitMiddleware:
                 await self._too_large()(scope, receive, send)
                 return
         received = 0
-        response_started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -156,18 +141,10 @@ class BodySizeLimitMiddleware:
                     raise BodyTooLarge(self.limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
+        async def too_large(_: Exception) -> Response:
+            return self._too_large()
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if response_started:
-                raise
-            await self._too_large()(scope, receive, send)
+        await answer_errors(self.app, scope, limited_receive, send, BodyTooLarge, too_large)
 
 
 class SecurityHeadersMiddleware:
