@@ -145,14 +145,18 @@ def _middlewares(app):  # type: ignore[no-untyped-def]
         layer = getattr(layer, "app", None)
 
 
-def test_polling_keeps_a_participant_connected(api: Api, scene: Scene) -> None:
-    long_ago = utcnow() - dt.timedelta(minutes=5)
+def _set_last_seen(api: Api, scene: Scene, when: dt.datetime) -> None:
     with api.database.transaction() as db:
         db.execute(
             update(Participant)
             .where(Participant.id == uuid.UUID(scene.pid))
-            .values(last_seen_at=long_ago)
+            .values(last_seen_at=when)
         )
+
+
+def test_polling_keeps_a_participant_connected(api: Api, scene: Scene) -> None:
+    long_ago = utcnow() - dt.timedelta(minutes=5)
+    _set_last_seen(api, scene, long_ago)
     url = f"/api/sessions/{scene.sid}/participants"
     assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "disconnected"
     assert _state(api, scene, scene.ptoken).status_code == 200
@@ -209,12 +213,7 @@ def test_polls_answered_from_memory_are_written_as_seen_in_batches(api: Api, sce
     assert _state(api, scene, scene.ptoken).status_code == 200  # authenticates
     api.server.app.state.seen.flush()
     a_while_ago = utcnow() - dt.timedelta(seconds=20)
-    with api.database.transaction() as db:
-        db.execute(
-            update(Participant)
-            .where(Participant.id == uuid.UUID(scene.pid))
-            .values(last_seen_at=a_while_ago)
-        )
+    _set_last_seen(api, scene, a_while_ago)
     fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
     documents = fast.documents
     stale = f'W/"0-participant-{scene.pid}"'
@@ -276,3 +275,12 @@ def test_serving_puts_the_fast_path_in_front_of_the_framework(api: Api, scene: S
     declined = poll("caja_p_not-a-real-token", tag)
     assert declined["status"] == 401
     assert outer.hits == 1
+
+
+def test_a_deleted_session_is_not_served_from_memory(api: Api, scene: Scene) -> None:
+    first = _state(api, scene, scene.alice)
+    older = f'W/"{first.json()["version"] - 1}-presenter"'
+    assert _state(api, scene, scene.alice, **{"If-None-Match": older}).status_code == 200
+    api.ok("DELETE", f"/api/sessions/{scene.sid}", scene.alice, 204)
+    gone = _state(api, scene, scene.alice, **{"If-None-Match": older})
+    assert gone.status_code == 404

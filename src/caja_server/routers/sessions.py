@@ -7,7 +7,7 @@ import io
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from caja_core.services import export as export_service
@@ -81,9 +81,13 @@ def update_session(
     response_class=Response,
     responses=error_responses(*_ADMIN_ERRORS),
 )
-def delete_session(sid: uuid.UUID, admin: CurrentAdmin, db: Db) -> None:
+def delete_session(request: Request, sid: uuid.UUID, admin: CurrentAdmin, db: Db) -> None:
     """Delete the session with its activities, participants and answers."""
     session_service.delete_session(db, admin, sid)
+    # This process stops answering its polls from memory (other replicas within their
+    # recent-auth TTL: a snapshot they compute then finds no session).
+    request.app.state.board.forget(sid)
+    request.app.state.snapshots.forget(sid)
 
 
 @router.post(
