@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from caja_core import __version__
 from caja_core.plugins import PluginHost
 from caja_core.storage.db import Database
+from caja_server.answers import AnswerWriter
 from caja_server.deps import database_slot, reject_nul_characters
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import InternalErrorMiddleware, install_error_handlers
@@ -26,7 +27,7 @@ from caja_server.middleware import (
     SecurityHeadersMiddleware,
     security_headers,
 )
-from caja_server.routers import ALL_ROUTERS, health
+from caja_server.routers import ALL_ROUTERS, UNGATED
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
 
@@ -80,6 +81,7 @@ def create_app(
         stop_flushing = _flush_seen_every(app, SEEN_FLUSH_SECONDS)
         yield
         stop_flushing()
+        app.state.answers.close()
         if app.state.relay is not None:
             app.state.relay.stop()
         app.state.db.dispose()
@@ -100,11 +102,12 @@ def create_app(
     app.state.host = host
     attach_live_versions(app, database, tick=settings.live_tick)
     app.state.db_slots = asyncio.Semaphore(settings.db_concurrency)
+    app.state.answers = AnswerWriter(database, host)
 
     install_error_handlers(app)
     for router in ALL_ROUTERS:
         gates = [Depends(reject_nul_characters)]
-        if router is not health.router:  # probes never queue behind a burst
+        if router not in UNGATED:
             gates.append(Depends(database_slot))
         app.include_router(router, dependencies=gates)
     add_docs_route(app, "/api/docs", OPENAPI_URL)

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 
 from caja_core.services import admins
 from caja_core.storage.db import Database
+from caja_server.answers import AnswerWriter
 from caja_server.app import create_app
 from caja_server.live import attach_live_versions
 from caja_server.settings import Settings
@@ -66,6 +67,8 @@ class LiveServer:
         """Point the app at another database (the test's own)."""
         database = Database(url)
         self.app.state.db = database
+        self.app.state.answers.close()
+        self.app.state.answers = AnswerWriter(database, self.app.state.host)
         if self.app.state.relay is not None:
             self.app.state.relay.stop()
         relay = attach_live_versions(self.app, database, tick=self.app.state.settings.live_tick)

@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import structlog
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DB
 
 from caja_core.errors import (
     AuthenticationFailed,
+    CajaError,
     Conflict,
     InvalidState,
     NotFound,
@@ -119,16 +120,53 @@ def join_session(
 
 def participant_for_token(db: DB, token: str, session_id: Any = None) -> Participant:
     """The participant a token belongs to; with ``session_id``, only in that session."""
-    if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
-        raise AuthenticationFailed("Not a participant token")
-    participant = db.scalars(
-        select(Participant).where(Participant.token_hash == hash_token(token))
-    ).first()
-    if participant is None:
-        raise AuthenticationFailed("Unknown participant: join the session again")
-    if session_id is not None and participant.session_id != as_uuid(session_id, "Session"):
-        raise AuthenticationFailed("This participant token belongs to another session")
-    return participant
+    found = participants_for_tokens(db, [(token, session_id)])[0]
+    if isinstance(found, CajaError):
+        raise found
+    return found
+
+
+def participants_for_tokens(
+    db: DB, requests: Sequence[tuple[str, Any]]
+) -> list[Participant | CajaError]:
+    """Each ``(token, session_id)``'s participant, or the reason it has none, in one query.
+
+    The batched form of :func:`participant_for_token` (answers are stored in batches): the
+    results are in the order of ``requests``; a ``session_id`` of None accepts any session.
+    """
+    hashes = [
+        hash_token(token)
+        for token, _ in requests
+        if isinstance(token, str) and token.startswith(TOKEN_PREFIX)
+    ]
+    by_hash: dict[str, Participant] = {}
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        by_hash.update(
+            (p.token_hash, p)
+            for p in db.scalars(select(Participant).where(Participant.token_hash.in_(chunk)))
+        )
+    found: list[Participant | CajaError] = []
+    for token, session_id in requests:
+        if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
+            found.append(AuthenticationFailed("Not a participant token"))
+            continue
+        participant = by_hash.get(hash_token(token))
+        if participant is None:
+            found.append(AuthenticationFailed("Unknown participant: join the session again"))
+            continue
+        try:
+            other = session_id is not None and participant.session_id != as_uuid(
+                session_id, "Session"
+            )
+        except NotFound as exc:
+            found.append(exc)
+            continue
+        if other:
+            found.append(AuthenticationFailed("This participant token belongs to another session"))
+        else:
+            found.append(participant)
+    return found
 
 
 def touch_participant(db: DB, participant: Participant, now: dt.datetime | None = None) -> bool:

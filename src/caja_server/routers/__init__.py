@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from caja_server.routers import (
     activities,
+    answers,
     auth,
     catalog,
     health,
@@ -19,7 +20,12 @@ ALL_ROUTERS: tuple[APIRouter, ...] = (
     sessions.router,
     activities.router,
     participants.router,
+    answers.router,
     state.router,
     health.router,
     plugin_files.router,
 )
+
+UNGATED: tuple[APIRouter, ...] = (health.router, answers.router)
+"""Routers that do not wait for a database slot: probes never queue behind a burst, and
+answers are written in batches by the answer writer, which bounds itself."""

@@ -7,25 +7,19 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from caja_core.services import participants as participant_service
-from caja_core.services import responses as response_service
-from caja_core.storage.db import Database
 from caja_core.storage.models import utcnow
 from caja_server.deps import (
     CurrentAdmin,
     Db,
-    Host,
-    ParticipantToken,
 )
 from caja_server.errors import error_responses
 from caja_server.schemas import (
-    AnswerSubmit,
     JoinOut,
     JoinRequest,
     Me,
     ParticipantOut,
-    ResponseOut,
 )
-from caja_server.shaping import participant_out, response_out
+from caja_server.shaping import participant_out
 
 router = APIRouter(prefix="/api", tags=["participants"])
 
@@ -76,38 +70,3 @@ def kick_participant(
     """Remove someone with their answers; their token stops working."""
     participant_service.kick_participant(db, admin, sid, pid)
     request.app.state.recent_auth.forget(tag_suffix=f"participant-{pid}")
-
-
-@router.post(
-    "/sessions/{sid}/activities/{aid}/responses",
-    summary="Answer an activity",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ResponseOut,
-    responses={
-        200: {"model": ResponseOut, "description": "An identical retry: the stored answer"},
-        **error_responses(400, 401, 403, 404, 409, 413, 422),
-    },
-)
-def submit_answer(
-    sid: uuid.UUID,
-    aid: uuid.UUID,
-    body: AnswerSubmit,
-    request: Request,
-    token: ParticipantToken,
-    response: Response,
-    host: Host,
-) -> ResponseOut:
-    """Store the participant's answer (201). Sending the very same answer again answers
-    200 with the stored one; a different second answer is a 409 unless the type allows
-    changes. A closed activity or a passed deadline is a 422 with a readable reason."""
-    database: Database = request.app.state.db
-    # The whole unit of work in this one worker thread: on SQLite the write lock is held
-    # from BEGIN to COMMIT, and a transaction spread over several threadpool hops (the
-    # request's dependencies) would hold it while waiting for the busy event loop.
-    with database.transaction() as db:
-        participant = participant_service.participant_for_token(db, token, sid)
-        stored, changed = response_service.submit_answer(db, host, participant, sid, aid, body.data)
-        out = response_out(stored)
-    if not changed:
-        response.status_code = status.HTTP_200_OK
-    return out

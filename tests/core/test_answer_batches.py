@@ -1,0 +1,246 @@
+"""Answers stored in batches (``submit_answers``): judged in order exactly as if submitted one
+by one, one version bump per batch, one submission's refusal stores nothing of it and stops
+none of the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session as DB
+
+import caja_plugins.poker
+from caja_core import hookimpl
+from caja_core.errors import AnswerRejected, Conflict, NotFound
+from caja_core.plugins import PluginHost
+from caja_core.services import activities, participants, responses, sessions
+from caja_core.services.responses import AnswerSubmission
+from caja_core.storage.db import Database
+from caja_core.storage.models import Activity, Admin, Participant, Response, Session
+
+from .conftest import T0, Pick, PickAnswer, PickConfig, PickPlugin, make_admin
+
+
+class Touchy(Pick):
+    """Pick, with a bug: choosing option 1 crashes."""
+
+    name = "touchy"
+
+    def validate_answer(
+        self, config: PickConfig, state: dict[str, Any], answer: PickAnswer, ctx: Any
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        if answer.choice == 1:
+            raise RuntimeError("plugin bug")
+        return super().validate_answer(config, state, answer, ctx)
+
+
+class TouchyPlugin:
+    @hookimpl
+    def caja_register_activity_types(self, register: Any) -> None:
+        register(Touchy())
+
+
+def opened(
+    db: DB, host: PluginHost, admin: Admin, session: Session, type: str = "pick", **config: Any
+) -> Activity:
+    config = config or {"options": ["a", "b", "c"]}
+    a = activities.add_activity(db, host, admin, session.id, type=type, title="Q", config=config)
+    activities.activate_activity(db, host, admin, session.id, a.id, now=T0)
+    return a
+
+
+def people(db: DB, session: Session, n: int) -> list[Participant]:
+    return [participants.join_session(db, session.join_code, f"P{i}", now=T0)[0] for i in range(n)]
+
+
+def sub(p: Participant, a: Activity, data: Any, at: dt.datetime = T0) -> AnswerSubmission:
+    return AnswerSubmission(p, p.session_id, a.id, data, at)
+
+
+def stored(db: DB, a: Activity) -> dict[str, Any]:
+    rows = db.execute(
+        select(Participant.nickname, Response.data)
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Response.activity_id == a.id)
+    )
+    return {nickname: data for nickname, data in rows}
+
+
+def test_a_batch_is_judged_in_order_like_answers_one_by_one(db, host, admin, live_session):
+    a = opened(db, host, admin, live_session)
+    p0, p1, p2, p3 = people(db, live_session, 4)
+    version = live_session.version
+    outcomes = responses.submit_answers(
+        db,
+        host,
+        [
+            sub(p0, a, {"choice": 0}),
+            sub(p1, a, {"choice": 1}),
+            sub(p0, a, {"choice": 0}),  # an identical retry within the batch
+            sub(p0, a, {"choice": 2}),  # a different second answer
+            sub(p2, a, {"choice": 9}),  # refused by the type
+            sub(p3, a, {"nope": 1}),  # not an answer at all
+        ],
+        now=T0,
+    )
+    assert [o.changed for o in outcomes] == [True, True, False, False, False, False]
+    assert outcomes[2].response is outcomes[0].response
+    assert isinstance(outcomes[3].error, Conflict)
+    assert isinstance(outcomes[4].error, AnswerRejected)
+    assert isinstance(outcomes[5].error, AnswerRejected)
+    assert "choice: Field required" in str(outcomes[5].error)
+    assert stored(db, a) == {"P0": {"choice": 0}, "P1": {"choice": 1}}
+    db.refresh(live_session)
+    assert live_session.version == version + 1  # one bump for the batch
+
+
+def test_a_plugin_crash_on_one_answer_loses_none_of_the_others(db, admin, live_session):
+    host = PluginHost(strict=True)
+    host.register(TouchyPlugin(), name="touchy")
+    a = opened(db, host, admin, live_session, type="touchy")
+    ps = people(db, live_session, 3)
+    outcomes = responses.submit_answers(
+        db, host, [sub(p, a, {"choice": i}) for i, p in enumerate(ps)], now=T0
+    )
+    assert isinstance(outcomes[1].error, RuntimeError)
+    with pytest.raises(RuntimeError, match="plugin bug"):
+        outcomes[1].result()
+    assert stored(db, a) == {"P0": {"choice": 0}, "P2": {"choice": 2}}
+
+
+def test_each_answer_is_judged_by_when_it_arrived(db, host, admin, live_session):
+    a = opened(db, host, admin, live_session, options=["a", "b"], question_seconds=10)
+    early, late = people(db, live_session, 2)
+    outcomes = responses.submit_answers(
+        db,
+        host,
+        [
+            sub(early, a, {"choice": 0}, T0 + dt.timedelta(seconds=9)),
+            sub(late, a, {"choice": 1}, T0 + dt.timedelta(seconds=11)),
+        ],
+        now=T0 + dt.timedelta(seconds=12),  # the batch itself is written after the deadline
+    )
+    response, changed = outcomes[0].result()
+    assert changed and response.meta == {"received": (T0 + dt.timedelta(seconds=9)).isoformat()}
+    assert isinstance(outcomes[1].error, AnswerRejected)
+    assert "Time is up" in str(outcomes[1].error)
+
+
+def test_answers_to_other_sessions_and_unknown_activities_are_not_found(
+    db, host, admin, live_session
+):
+    a = opened(db, host, admin, live_session)
+    other = sessions.create_session(db, admin, "Elsewhere")
+    sessions.start_session(db, admin, other.id, now=T0)
+    b = opened(db, host, admin, other)
+    (p,) = people(db, live_session, 1)
+    outcomes = responses.submit_answers(
+        db,
+        host,
+        [
+            AnswerSubmission(p, other.id, b.id, {"choice": 0}, T0),
+            AnswerSubmission(p, p.session_id, b.id, {"choice": 0}, T0),
+            AnswerSubmission(p, p.session_id, "not-an-id", {"choice": 0}, T0),
+            sub(p, a, {"choice": 2}),
+        ],
+        now=T0,
+    )
+    assert [type(o.error) for o in outcomes[:3]] == [NotFound] * 3
+    assert [str(o.error) for o in outcomes[:3]] == [
+        "Session not found",
+        "Activity not found",
+        "Activity not found",
+    ]
+    assert outcomes[3].changed and stored(db, a) == {"P0": {"choice": 2}}
+    assert stored(db, b) == {}
+
+
+def test_after_answer_sees_the_answers_before_it_in_the_batch(db, admin, live_session):
+    """Poker reveals when every connected voter has voted: a later card in the same batch
+    finds the cards on the table, just as it would one request later."""
+    host = PluginHost(strict=True)
+    host.register(caja_plugins.poker, name="poker")
+    a = opened(
+        db, host, admin, live_session, type="poker", items=[{"title": "Login"}], auto_reveal=True
+    )
+    ps = people(db, live_session, 3)
+    now = T0 + dt.timedelta(seconds=1)
+    outcomes = responses.submit_answers(
+        db,
+        host,
+        [
+            sub(ps[0], a, {"card": "3"}, now),
+            sub(ps[1], a, {"card": "5"}, now),
+            sub(ps[2], a, {"card": "8"}, now),
+            sub(ps[0], a, {"card": "5"}, now),
+        ],
+        now=now,
+    )
+    assert [o.changed for o in outcomes[:3]] == [True, True, True]
+    assert isinstance(outcomes[3].error, AnswerRejected)
+    assert "on the table" in str(outcomes[3].error)
+    db.refresh(a)
+    assert a.state["phase"] == "revealed"
+    assert stored(db, a) == {"P0": {"card": "3"}, "P1": {"card": "5"}, "P2": {"card": "8"}}
+
+
+def test_a_batch_that_loses_a_race_is_stored_one_by_one(
+    database: Database, database_url: str
+) -> None:
+    """Another replica stores one of the batch's slots between the batch's reads and its
+    write: the unique constraint refuses the batch, which is then stored one by one, so only
+    the participant who really answered twice hears about it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("two writers at once need PostgreSQL (SQLite has one write lock)")
+    host = PluginHost(strict=True)
+    host.register(PickPlugin(), name="pick-plugin")
+    with database.transaction() as db:
+        admin = make_admin(db, "racer")
+        session = sessions.create_session(db, admin, "Race")
+        sessions.start_session(db, admin, session.id, now=T0)
+        a = opened(db, host, admin, session)
+        ps = people(db, session, 3)
+    other = database.engine.connect()
+    other.begin()
+    # The "other replica" has inserted P0's answer (choice 2) but not committed yet.
+    other.execute(
+        text(
+            "INSERT INTO responses (id, activity_id, participant_id, slot, data, meta,"
+            " fingerprint, submitted_at, updated_at) VALUES (:id, :a, :p, '', :data, '{}',"
+            " NULL, now(), now())"
+        ),
+        {"id": ps[0].id, "a": a.id, "p": ps[0].id, "data": '{"choice": 2}'},
+    )
+    results: list[Any] = []
+
+    def batch() -> None:
+        with database.transaction() as db:
+            subs = [sub(p, a, {"choice": i}) for i, p in enumerate(ps)]
+            results.extend(responses.submit_answers(db, host, subs, now=T0))
+
+    writer = threading.Thread(target=batch)
+    writer.start()
+    with database.engine.connect() as watcher:  # wait until the batch waits for the row lock
+        for _ in range(2000):
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            ).scalar_one()
+            if waiting:
+                break
+            watcher.execute(text("SELECT pg_sleep(0.005)"))
+        assert waiting, "the batch never waited for the other writer"
+    other.commit()
+    other.close()
+    writer.join(30)
+    assert [o.changed for o in results] == [False, True, True]
+    assert isinstance(results[0].error, Conflict)
+    with database.read() as db:
+        assert stored(db, a) == {"P0": {"choice": 2}, "P1": {"choice": 1}, "P2": {"choice": 2}}
+        count = db.scalar(select(func.count()).select_from(Response))
+        assert count == 3
