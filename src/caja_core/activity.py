@@ -231,6 +231,12 @@ class ActivityType(Generic[ConfigT, AnswerT]):
         """The runtime state of a new (or reset) activity. Default: empty."""
         return {}
 
+    def warm_up(self) -> None:
+        """Load ahead of time what answering needs and takes long to load (a model, a
+        large word list). The server calls it once per process, in a background thread
+        right after start-up, so that neither the first answers nor the presenter's click
+        wait for it; every replica does it. Default: nothing."""
+
     def on_activate(self, config: ConfigT, state: JSON, now: dt.datetime) -> JSON:
         """Called when the presenter activates the activity; returns the new state."""
         return state

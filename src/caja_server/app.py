@@ -79,6 +79,7 @@ def create_app(
         if relay is not None:
             relay.start()
         stop_flushing = _flush_seen_every(app, SEEN_FLUSH_SECONDS)
+        _warm_up_in_background(app.state.host)
         yield
         stop_flushing()
         app.state.answers.close()
@@ -151,6 +152,26 @@ def _flush_seen_every(app: FastAPI, seconds: float) -> Callable[[], None]:
         flush()
 
     return stop_and_flush
+
+
+def _warm_up_in_background(host: PluginHost) -> threading.Thread:
+    """Every activity type's ``warm_up``, one after the other, in a background thread; a
+    failure is logged (answering will load what it needs itself)."""
+
+    def run() -> None:
+        for activity_type, _ in host.activity_types():
+            try:
+                activity_type.warm_up()
+            except Exception as exc:
+                log.warning(
+                    "warm_up_failed",
+                    activity_type=activity_type.name,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+
+    thread = threading.Thread(target=run, name="caja-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def serving(app: FastAPI) -> UnchangedStateFastPath:

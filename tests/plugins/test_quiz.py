@@ -15,7 +15,8 @@ from caja_core import ActionRejected, AnswerContext, AnswerRejected
 from caja_core.errors import Conflict
 from caja_core.testing import ActivityHarness, ActivityTypeContract
 from caja_plugins.quiz import QuizType
-from caja_plugins.quiz.scoring import speed_points, streak_bonus
+from caja_plugins.quiz.questions import QuizConfig, mark
+from caja_plugins.quiz.scoring import Marks, speed_points, streak_bonus
 
 QUIZ = QuizType()
 
@@ -460,3 +461,31 @@ def test_leaderboard_equals_a_recount_with_streaks(
         assert (board[f"p{n}"]["score"], board[f"p{n}"]["correct"]) == (score, correct)
     for row in board.values():  # competition ranking: 1 + how many scored strictly more
         assert row["rank"] == 1 + sum(other["score"] > row["score"] for other in board.values())
+
+
+def test_someone_who_never_answered_is_listed_like_a_wrong_answer_with_nothing_sent() -> None:
+    h = quiz(SINGLE, TRUE_FALSE)
+    h.join("quiet")
+    h.act("next")
+    h.answer("loud", {"choice": 0})
+    rows = {r["nickname"]: r for r in h.results(h.stored())["leaderboard"]}
+    unrevealed = {"question": None, "correct": False, "points": 0, "answered": False}
+    assert rows["quiet"]["last"] == rows["loud"]["last"] == unrevealed
+    h.act("reveal")
+    h.act("next")
+    h.answer("loud", {"value": False})
+    h.act("reveal")
+    rows = {r["nickname"]: r for r in h.results(h.stored())["leaderboard"]}
+    quiet, loud = rows["quiet"], rows["loud"]
+    assert (quiet["score"], quiet["correct"], quiet["answered"], quiet["streak"]) == (0, 0, 0, 0)
+    assert loud["answered"] == 2 and loud["score"] == 0
+    assert quiet["last"] == {**loud["last"], "answered": False}
+    assert quiet["rank"] == loud["rank"] == 1
+
+
+def test_marks_remember_an_answer_by_its_question_and_value() -> None:
+    config = QuizConfig.model_validate(make_config(SINGLE, MULTI, partial_credit=True))
+    marks = Marks(config)
+    for index, data in [(0, {"choices": [1]}), (0, {"choices": [2]}), (1, {"choices": [0, 2]})]:
+        for _ in range(2):
+            assert marks.mark(index, data) == mark(config.questions[index], data, True)

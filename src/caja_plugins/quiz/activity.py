@@ -42,11 +42,10 @@ from caja_plugins.quiz.questions import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
     TypeAnswerQuestion,
-    mark,
     normalise_text,
     public_question,
 )
-from caja_plugins.quiz.scoring import base_points, leaderboard
+from caja_plugins.quiz.scoring import Marks, base_points, leaderboard, row_of
 
 JSON = dict[str, Any]
 
@@ -131,11 +130,12 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         for a in answers:
             if a.slot.startswith("q") and a.slot[1:].isdigit():
                 by_question.setdefault(int(a.slot[1:]), []).append(a)
+        marks = Marks(config)
         questions = [
-            _question_results(config, i, by_question.get(i, []))
+            _question_results(config, i, by_question.get(i, []), marks)
             for i in range(min(state["question"], len(config.questions) - 1) + 1)
         ]
-        board = leaderboard(config, revealed, answers, ctx.participants)
+        board = leaderboard(config, revealed, answers, ctx.participants, marks)
         return {
             "phase": state["phase"],
             "current": state["question"],
@@ -277,10 +277,12 @@ def _answer_data(question: Any, answer: QuizAnswer) -> JSON:
     return {"text": text}
 
 
-def _question_results(config: QuizConfig, index: int, answers: list[StoredAnswer]) -> JSON:
+def _question_results(
+    config: QuizConfig, index: int, answers: list[StoredAnswer], marks: Marks
+) -> JSON:
     question = config.questions[index]
     total = len(answers)
-    correct_count = sum(1 for a in answers if mark(question, a.data, False)[0])
+    correct_count = sum(1 for a in answers if marks.mark(index, a.data)[0])
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         counts = Counter(c for a in answers for c in a.data.get("choices", []))
         right = (
@@ -356,10 +358,7 @@ def _own_extra(results: JSON, state: JSON, ctx: ViewContext) -> JSON:
     slot = f"q{state['question']}"
     extra: JSON = {"answered": any(a.slot == slot for a in ctx.own_answers)}
     if state["phase"] in ("revealed", "leaderboard", "finished"):
-        me = next(
-            (r for r in results["leaderboard"] if r["participant_id"] == str(ctx.participant_id)),
-            None,
-        )
+        me = row_of(results["leaderboard"], str(ctx.participant_id))
         if me is not None:
             extra.update(
                 correct=me["last"]["correct"],

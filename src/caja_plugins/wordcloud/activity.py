@@ -73,9 +73,13 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
     def initial_state(self, config: WordCloudConfig) -> JSON:
         return {"hidden": []}
 
+    def warm_up(self) -> None:
+        """Load the profanity model (a few seconds, once per process)."""
+        warm_up()
+
     def on_activate(self, config: WordCloudConfig, state: JSON, now: dt.datetime) -> JSON:
         if config.profanity_filter:
-            warm_up()  # so the first participant does not wait for the model to load
+            warm_up()  # in case the server's warm-up has not got there yet
         return state
 
     # -- answers ------------------------------------------------------------------------------
