@@ -115,7 +115,9 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
                 [
                     *(str(BIN / "py-spy"), "record", "--pid", str(server.pid)),
                     *("--format", "raw", "--output", str(profile_file)),
-                    *("--rate", "50", "--nonblocking"),
+                    # --gil: only the thread holding the GIL, i.e. where the CPU goes (a
+                    # thread waiting for the GIL after a syscall is not work).
+                    *("--rate", "50", "--nonblocking", "--gil"),
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
@@ -20,6 +21,17 @@ REQUEST_ID_SCOPE_KEY = "caja.request_id"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+_PROCESS_TAG = secrets.token_hex(12)
+_REQUEST_NUMBERS = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """A request id unique across processes and replicas: a random tag drawn once per
+    process plus a counter. (A fresh ``uuid4`` per request asked the kernel for randomness
+    on the event loop's thread, which then waited to get the GIL back from busy threads.)"""
+    return f"{_PROCESS_TAG}{next(_REQUEST_NUMBERS):08x}"
+
+
 class RequestContextMiddleware:
     """Give every request an id (``X-Request-ID``, kept from the caller when it looks sane),
     bind it for every log line of the request, and log one ``request`` line at the end."""
@@ -32,7 +44,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else new_request_id()
         # For the 500 handler, which runs outside this middleware (and its contextvars).
         scope[REQUEST_ID_SCOPE_KEY] = request_id
         tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
