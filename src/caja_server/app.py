@@ -78,9 +78,18 @@ def create_app(
         relay = app.state.relay
         if relay is not None:
             relay.start()
-        stop_flushing = _flush_seen_every(app, SEEN_FLUSH_SECONDS)
+        stop_flushing = _every(
+            SEEN_FLUSH_SECONDS, "seen_flush", lambda: app.state.seen.flush(), last=True
+        )
+        stop_revalidating = _every(
+            REVALIDATE_SECONDS,
+            "auth_revalidation",
+            lambda: app.state.recent_auth.revalidate(app.state.db),
+            last=False,
+        )
         _warm_up_in_background(app.state.host)
         yield
+        stop_revalidating()
         stop_flushing()
         app.state.answers.close()
         if app.state.relay is not None:
@@ -127,31 +136,39 @@ def create_app(
 SEEN_FLUSH_SECONDS = 5.0
 """How often participants seen polling are written (``connected`` spans 30 s)."""
 
+REVALIDATE_SECONDS = 10.0
+"""How often the remembered participant tokens are checked against the database (a kick
+through another replica takes effect here within this)."""
 
-def _flush_seen_every(app: FastAPI, seconds: float) -> Callable[[], None]:
-    """Start writing ``app.state.seen`` every ``seconds``; returns the stop function (which
-    writes what is left)."""
+
+def _every(
+    seconds: float, name: str, work: Callable[[], object], *, last: bool
+) -> Callable[[], None]:
+    """Run ``work`` every ``seconds`` in a background thread; a failure (the database is
+    down) is logged and the next round tries again. Returns the stop function, which runs
+    ``work`` once more when ``last``."""
     stop = threading.Event()
 
-    def flush() -> None:
+    def run() -> None:
         try:
-            app.state.seen.flush()
-        except Exception as exc:  # the database is down: the next round tries again
-            log.warning("seen_flush_failed", error=f"{type(exc).__name__}: {exc}")
+            work()
+        except Exception as exc:
+            log.warning(f"{name}_failed", error=f"{type(exc).__name__}: {exc}")
 
     def loop() -> None:
         while not stop.wait(seconds):
-            flush()
+            run()
 
-    thread = threading.Thread(target=loop, name="caja-seen", daemon=True)
+    thread = threading.Thread(target=loop, name=f"caja-{name}", daemon=True)
     thread.start()
 
-    def stop_and_flush() -> None:
+    def stop_and_finish() -> None:
         stop.set()
         thread.join(timeout=5)
-        flush()
+        if last:
+            run()
 
-    return stop_and_flush
+    return stop_and_finish
 
 
 def _warm_up_in_background(host: PluginHost) -> threading.Thread:

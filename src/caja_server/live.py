@@ -79,13 +79,18 @@ class Viewer(NamedTuple):
 class RecentAuth:
     """Remembers, for ``ttl_seconds``, that a token was checked for a session (and whose
     it was), so polls in between skip the token lookup. Logging out or kicking someone
-    forgets them at once in this process; other replicas stop serving their polls within
-    the TTL (answers and every other request always check the database)."""
+    forgets them at once in this process. :meth:`revalidate` (every few seconds, from the
+    app's lifespan) checks every participant entry used since the last round against the
+    database in one query per 500 and keeps the valid ones: a phone that keeps polling is
+    never sent back to the database path, and a participant kicked or deleted through
+    another replica stops being served here within one round. Presenter entries simply
+    expire (answers and every other request always check the database)."""
 
     def __init__(self, ttl_seconds: float = 30.0, max_entries: int = 100_000) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
-        self._entries: dict[tuple[str, uuid.UUID], tuple[float, Viewer]] = {}
+        # key -> [expires at, viewer, used since the last revalidation]
+        self._entries: dict[tuple[str, uuid.UUID], list[Any]] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -97,7 +102,9 @@ class RecentAuth:
         entry = self._entries.get(self._key(token, session_id))
         if entry is None or entry[0] < time.monotonic():
             return None
-        return entry[1]
+        entry[2] = True
+        viewer: Viewer = entry[1]
+        return viewer
 
     def put(self, token: str, session_id: uuid.UUID, viewer: Viewer) -> None:
         """Remember a successful authentication."""
@@ -107,7 +114,7 @@ class RecentAuth:
                 self._entries = {k: v for k, v in self._entries.items() if v[0] >= now}
                 if len(self._entries) >= self.max_entries:
                     self._entries.clear()
-            self._entries[self._key(token, session_id)] = (now + self.ttl, viewer)
+            self._entries[self._key(token, session_id)] = [now + self.ttl, viewer, False]
 
     def forget(self, *, token: str | None = None, tag_suffix: str | None = None) -> None:
         """Drop what is remembered for a token (logout) or an ETag suffix such as
@@ -119,6 +126,36 @@ class RecentAuth:
                 for key, value in self._entries.items()
                 if key[0] != token_hash and value[1].tag_suffix != tag_suffix
             }
+
+    def revalidate(self, database: Database) -> tuple[int, int]:
+        """Check the participant entries used since the last call against the database:
+        extend the valid ones by the TTL, drop the others (and every expired entry).
+        Returns ``(kept, dropped)``."""
+        now = time.monotonic()
+        with self._lock:
+            used = {
+                key: entry
+                for key, entry in self._entries.items()
+                if entry[2] and entry[0] >= now and entry[1].role == "participant"
+            }
+        valid: set[tuple[str, uuid.UUID]] = set()
+        hashes = [token_hash for token_hash, _ in used]
+        with database.read() as db:
+            for start in range(0, len(hashes), 500):
+                valid.update(participants.token_sessions(db, hashes[start : start + 500]))
+        now = time.monotonic()
+        dropped = 0
+        with self._lock:
+            for key, entry in list(self._entries.items()):
+                if used.get(key) is not entry:  # not checked (or put again since)
+                    if entry[0] < now:
+                        del self._entries[key]
+                elif key in valid:
+                    entry[0], entry[2] = now + self.ttl, False
+                else:
+                    del self._entries[key]
+                    dropped += 1
+        return len(used) - dropped, dropped
 
 
 def etag(version: int, tag_suffix: str) -> str:

@@ -169,6 +169,17 @@ def participants_for_tokens(
     return found
 
 
+def token_sessions(db: DB, token_hashes: Sequence[str]) -> set[tuple[str, uuid.UUID]]:
+    """``(token hash, session id)`` of the participants who hold these (hashed) tokens, in
+    one query: the ones still valid (not kicked, session not deleted)."""
+    rows = db.execute(
+        select(Participant.token_hash, Participant.session_id).where(
+            Participant.token_hash.in_(list(token_hashes))
+        )
+    )
+    return {(token_hash, session_id) for token_hash, session_id in rows}
+
+
 def touch_participant(db: DB, participant: Participant, now: dt.datetime | None = None) -> bool:
     """Record that the participant was seen; writes at most every 10 seconds.
     Returns True when it wrote."""
