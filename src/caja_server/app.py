@@ -115,6 +115,7 @@ def create_app(
     app.state.answers = AnswerWriter(database, host)
 
     install_error_handlers(app)
+    app.state.exception_handlers = app.exception_handlers  # for the answer lane
     for router in ALL_ROUTERS:
         gates = [Depends(reject_nul_characters)]
         if router not in UNGATED:

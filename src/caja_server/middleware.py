@@ -25,6 +25,11 @@ _PROCESS_TAG = secrets.token_hex(12)
 _REQUEST_NUMBERS = itertools.count(1)
 
 
+def valid_request_id(incoming: str) -> bool:
+    """Whether a caller's ``X-Request-ID`` is sane enough to keep (and log)."""
+    return _REQUEST_ID_RE.match(incoming) is not None
+
+
 def new_request_id() -> str:
     """A request id unique across processes and replicas: a random tag drawn once per
     process plus a counter. (A fresh ``uuid4`` per request asked the kernel for randomness
@@ -44,7 +49,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID_RE.match(incoming) else new_request_id()
+        request_id = incoming if valid_request_id(incoming) else new_request_id()
         # For the 500 handler, which runs outside this middleware (and its contextvars).
         scope[REQUEST_ID_SCOPE_KEY] = request_id
         tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
