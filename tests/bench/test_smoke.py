@@ -88,6 +88,9 @@ def test_bench_command_runs_a_tiny_session(server: str, tmp_path: Path) -> None:
     assert "GET state (participant)" in run.stdout
     result = json.loads(report.read_text())
     assert result["joined"] == 20
+    # Each phone loads the page once after joining (a full document), then polls with ETags.
+    assert result["endpoints"]["GET state (page load)"]["requests"] == 20
+    assert result["endpoints"]["GET state (page load)"]["statuses"] == {"200": 20}
     assert [a["type"] for a in result["answers"]] == ["poll", "quiz", "wordcloud"]
     for answers in result["answers"]:
         assert answers["accepted"] == answers["stored"] == answers["exported_unique"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select, update
@@ -80,37 +81,47 @@ def activity_in_session(db: DB, session: Session, activity_id: Any) -> Activity:
 
 
 def stored_answers(
-    db: DB, activity_id: uuid.UUID, participant_id: uuid.UUID | None = None
+    db: DB,
+    activity_id: uuid.UUID,
+    participant_id: uuid.UUID | None = None,
+    nicknames: Mapping[uuid.UUID, str] | None = None,
 ) -> list[StoredAnswer]:
     """The stored answers of an activity (optionally one participant's), oldest first.
 
     Plain columns, not ORM objects: aggregation reads thousands of answers per version, and
-    building and tracking an entity per row costs several times the query itself."""
-    stmt = (
-        select(
+    building and tracking an entity per row costs several times the query itself. Given
+    every participant's ``nicknames`` (the caller has just read them), no join is needed."""
+    where = [Response.activity_id == activity_id]
+    if participant_id is not None:
+        where.append(Response.participant_id == participant_id)
+    order = (Response.submitted_at, Response.id)
+    if nicknames is not None:
+        plain = select(
             Response.participant_id,
-            Participant.nickname,
             Response.slot,
             Response.data,
             Response.meta,
             Response.submitted_at,
         )
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(Response.activity_id == activity_id)
-        .order_by(Response.submitted_at, Response.id)
-    )
-    if participant_id is not None:
-        stmt = stmt.where(Response.participant_id == participant_id)
+        return [
+            StoredAnswer(pid, nicknames.get(pid, ""), slot, data, meta or {}, submitted_at)
+            for pid, slot, data, meta, submitted_at in db.execute(
+                plain.where(*where).order_by(*order)
+            )
+        ]
+    joined = select(
+        Response.participant_id,
+        Participant.nickname,
+        Response.slot,
+        Response.data,
+        Response.meta,
+        Response.submitted_at,
+    ).join(Participant, Participant.id == Response.participant_id)
     return [
-        StoredAnswer(
-            participant_id=pid,
-            nickname=nickname,
-            slot=slot,
-            data=data,
-            meta=meta or {},
-            submitted_at=submitted_at,
+        StoredAnswer(pid, nickname, slot, data, meta or {}, submitted_at)
+        for pid, nickname, slot, data, meta, submitted_at in db.execute(
+            joined.where(*where).order_by(*order)
         )
-        for pid, nickname, slot, data, meta, submitted_at in db.execute(stmt)
     ]
 
 
@@ -121,16 +132,18 @@ CONNECTED_WINDOW = dt.timedelta(seconds=30)
 def participants_of(
     db: DB, session_id: uuid.UUID, now: dt.datetime
 ) -> tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]:
-    """Every participant (id -> nickname) and the ids of those connected now."""
+    """Every participant (id -> nickname) and the ids of those connected now (the
+    comparison runs in SQL: no timestamp to parse per participant)."""
+    seen_lately = Participant.last_seen_at >= now - CONNECTED_WINDOW
     rows = db.execute(
-        select(Participant.id, Participant.nickname, Participant.last_seen_at).where(
+        select(Participant.id, Participant.nickname, seen_lately).where(
             Participant.session_id == session_id
         )
     )
     names: dict[uuid.UUID, str] = {}
-    connected: set[uuid.UUID] = set()
-    for pid, nickname, last_seen in rows:
+    connected: list[uuid.UUID] = []
+    for pid, nickname, is_connected in rows:
         names[pid] = nickname
-        if last_seen >= now - CONNECTED_WINDOW:
-            connected.add(pid)
+        if is_connected:
+            connected.append(pid)
     return names, frozenset(connected)

@@ -168,7 +168,7 @@ def _activity_snapshot(
     if activity.type not in host:
         return base, {}
     activity_type = host.get(activity.type)
-    all_answers = stored_answers(db, activity.id)
+    all_answers = stored_answers(db, activity.id, nicknames=names)
     own: dict[uuid.UUID, list[StoredAnswer]] = {}
     for answer in all_answers:
         own.setdefault(answer.participant_id, []).append(answer)

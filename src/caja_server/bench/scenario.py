@@ -56,6 +56,10 @@ class Options:
     seed: int = 1
 
 
+PAGE_LOAD = "GET state (page load)"
+"""A phone's first state request, right after joining (no ETag yet)."""
+
+
 @dataclass
 class Participant:
     """One simulated phone."""
@@ -181,12 +185,30 @@ class Scenario:
                 if response.status != 201:
                     return None
                 data = response.json()
-                return Participant(i, data["participant"]["id"], data["token"])
+                person = Participant(i, data["participant"]["id"], data["token"])
+                await self._load_page(person)
+                return person
 
         joined = await asyncio.gather(*(join(i) for i in range(self.opts.participants)))
         self.participants = [p for p in joined if p is not None]
         if not self.participants:
             raise BenchError("no participant could join")
+
+    async def _load_page(self, person: Participant) -> None:
+        """What the phone does right after joining: load the session page (the state,
+        without an ETag). Its live polls then carry the ETag it got."""
+        raw = (
+            f"GET /api/sessions/{self.session_id}/state HTTP/1.1\r\nHost: {self.hostname}\r\n"
+            f"Authorization: Bearer {person.token}\r\n\r\n"
+        ).encode("latin-1")
+        started = time.perf_counter()
+        try:
+            response = await self.pool.request(raw, retry=True)
+        except HttpError as exc:
+            self.rec.failed(PAGE_LOAD, started, time.perf_counter(), _kind(exc))
+            return
+        self.rec.ok(PAGE_LOAD, started, time.perf_counter(), response.status)
+        person.etag = response.header("etag") or person.etag
 
     # -- the live part ----------------------------------------------------------------------
 

@@ -102,7 +102,14 @@ class Recorder:
         return out
 
 
-_ORDER = ("admin", "POST /api/join", "GET state (participant)", "  of which", "GET state (big")
+_ORDER = (
+    "admin",
+    "POST /api/join",
+    "GET state (page load)",
+    "GET state (participant)",
+    "  of which",
+    "GET state (big",
+)
 
 
 def _label_order(label: str) -> tuple[int, str]:
