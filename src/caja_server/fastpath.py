@@ -24,6 +24,7 @@ the caches.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from typing import Any
@@ -131,7 +132,10 @@ async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, byte
             return None
         snap = lookup.snapshot
         if snap is None:  # due: this request computes it, in a worker thread
-            snap = await anyio.to_thread.run_sync(compute_due, state, sid, lookup.version)
+            screen = lookup.viewer.participant_id is None
+            snap = await anyio.to_thread.run_sync(
+                functools.partial(compute_due, state, sid, lookup.version, screen=screen)
+            )
         answer = answer_for(state, lookup.viewer, snap, since, if_none_match)
     except Exception as exc:  # the session is gone, or the database failed: the route says
         log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")

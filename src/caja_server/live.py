@@ -244,28 +244,32 @@ def look_up(
     if version is None:
         return None
     snapshots: SnapshotCache = state.snapshots
-    snap = snapshots.visible(session_id, version)
+    screen = viewer.participant_id is None
+    snap = snapshots.visible(session_id, version, screen=screen)
     if snap is None:
         previous = snapshots.peek(session_id)
         if previous is None:
             return None
-        if snapshots.computing(session_id):
+        if snapshots.computing(session_id) and not screen:
             snap = previous  # one thread computes; the others keep showing the last one
     if viewer.participant_id is not None:
         state.seen.see(viewer.participant_id)
     return Lookup(viewer, version, snap)
 
 
-def compute_due(state: Any, session_id: uuid.UUID, version: int) -> Snapshot:
+def compute_due(
+    state: Any, session_id: uuid.UUID, version: int, *, screen: bool = False
+) -> Snapshot:
     """The session's snapshot for ``version`` (computed here unless another thread just
-    did); blocking: run it in a worker thread."""
+    did; the presenter's ``screen`` waits for one being computed); blocking: run it in a
+    worker thread."""
 
     def compute() -> Snapshot:
         with state.db.read() as db:
             return compute_snapshot(db, state.host, session_id, utcnow())
 
     snapshots: SnapshotCache = state.snapshots
-    return snapshots.get(session_id, version, compute)
+    return snapshots.get(session_id, version, compute, screen=screen)
 
 
 class SeenBuffer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -208,3 +209,56 @@ def test_the_phones_hold_ends(db, host, live_session, running):
     # With no hold (tick 0 and the default), phones always get the newest snapshot.
     assert SnapshotCache(tick=0).participant_hold == 0
     assert SnapshotCache(tick=0.2).participant_hold == pytest.approx(1.6)
+
+
+def test_the_big_screen_gets_a_new_snapshot_after_one_tick_however_slow_the_last(
+    db, host, live_session
+):
+    """A slow computation stretches the phones' hold, not the screen's: a screen shown a held
+    snapshot would show the news a whole poll interval later."""
+    cache = SnapshotCache(tick=0.05)
+    sid = live_session.id
+
+    def slow() -> Snapshot:
+        time.sleep(0.3)  # stands for aggregating a very large activity
+        return compute_snapshot(db, host, sid, T0)
+
+    first = cache.get(sid, 1, slow)
+    newer = first.version + 1
+    while time.monotonic() <= first.screen_fresh_until:  # one tick passes
+        time.sleep(0.01)
+    assert time.monotonic() < first.fresh_until  # phones still hold it (about 0.6 s)
+    assert cache.visible(sid, newer) is first
+    assert cache.visible(sid, newer, screen=True) is None
+    fresh = cache.get(sid, newer, lambda: compute_snapshot(db, host, sid, T0), screen=True)
+    assert fresh is not first and cache.misses == 2
+
+
+def test_the_big_screen_waits_for_the_snapshot_being_computed(db, host, live_session, running):
+    cache = SnapshotCache(tick=0)
+    sid = live_session.id
+    old = cache.get(sid, 1, lambda: compute_snapshot(db, host, sid, T0))
+    started, release = threading.Event(), threading.Event()
+    new = replace(old, version=old.version + 1)
+
+    def blocked() -> Snapshot:
+        started.set()
+        release.wait(5)
+        return new
+
+    worker = threading.Thread(target=lambda: cache.get(sid, new.version, blocked), daemon=True)
+    worker.start()
+    assert started.wait(5)
+    # A phone gets the previous one at once; the screen waits for the new one.
+    assert cache.get(sid, new.version, lambda: pytest.fail("computed twice")) is old
+    screen: list[Snapshot] = []
+    waiter = threading.Thread(
+        target=lambda: screen.append(
+            cache.get(sid, new.version, lambda: pytest.fail("twice"), screen=True)
+        )
+    )
+    waiter.start()
+    release.set()
+    waiter.join(5)
+    worker.join(5)
+    assert [s.version for s in screen] == [new.version] and cache.misses == 2

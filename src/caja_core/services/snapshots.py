@@ -92,6 +92,9 @@ class Snapshot:
     """Each participant's own answers to the current activity, oldest first."""
     fresh_until: float = 0.0
     """``time.monotonic()`` until which the cache serves this snapshot as current."""
+    screen_fresh_until: float = 0.0
+    """The same for the big screen: one tick after it was computed, however long that took
+    (a screen shown a held snapshot would show the news only a whole poll later)."""
     structure: str = ""
     """A digest of what answers don't change (session status, the current activity, its
     status, config and state): when two snapshots share it, only answers moved."""
@@ -243,13 +246,17 @@ class SnapshotCache:
         """The newest snapshot, however old, or None."""
         return self._latest.get(session_id)
 
-    def visible(self, session_id: uuid.UUID, version: int | None) -> Snapshot | None:
+    def visible(
+        self, session_id: uuid.UUID, version: int | None, *, screen: bool = False
+    ) -> Snapshot | None:
         """The snapshot to serve for a session whose newest version is ``version``, when no
-        computation is needed: it is at least that new, or still within its hold."""
+        computation is needed: it is at least that new, or still within its hold (for the
+        presenter's ``screen``, one tick)."""
         snap = self._latest.get(session_id)
         if snap is None or version is None:
             return None
-        if snap.version >= version or time.monotonic() < snap.fresh_until:
+        hold = snap.screen_fresh_until if screen else snap.fresh_until
+        if snap.version >= version or time.monotonic() < hold:
             return snap
         return None
 
@@ -285,29 +292,38 @@ class SnapshotCache:
         lock = self._locks.get(session_id)
         return lock is not None and lock.locked()
 
-    def get(self, session_id: uuid.UUID, version: int, compute: Callable[[], Snapshot]) -> Snapshot:
+    def get(
+        self,
+        session_id: uuid.UUID,
+        version: int,
+        compute: Callable[[], Snapshot],
+        *,
+        screen: bool = False,
+    ) -> Snapshot:
         """A snapshot to serve for ``version``: cached when :meth:`visible` allows, else
         ``compute()`` in this thread (or the previous snapshot while another thread
-        computes)."""
-        snap = self.visible(session_id, version)
+        computes; the presenter's ``screen`` waits for that one instead)."""
+        snap = self.visible(session_id, version, screen=screen)
         if snap is not None:
             return snap
         lock = self._lock(session_id)
         previous = self._latest.get(session_id)
-        if previous is not None:
+        if previous is not None and not screen:
             if not lock.acquire(blocking=False):
                 return previous  # someone is computing the next one
         else:
             lock.acquire()
         try:
-            snap = self.visible(session_id, version)
+            snap = self.visible(session_id, version, screen=screen)
             if snap is not None:
                 return snap
             started = time.monotonic()
             snap = compute()
             finished = time.monotonic()
             hold = max(self.tick, 2 * (finished - started)) if self.tick > 0 else 0.0
-            snap = replace(snap, fresh_until=finished + hold)
+            snap = replace(
+                snap, fresh_until=finished + hold, screen_fresh_until=finished + self.tick
+            )
             self.misses += 1
             self._store(snap)
             return snap

@@ -87,7 +87,8 @@ def get_state(
     conditional = since is not None or bool(if_none_match)
     lookup = look_up(request.app.state, sid, token, conditional=conditional)
     if lookup is not None:
-        snap = lookup.snapshot or compute_due(request.app.state, sid, lookup.version)
+        screen = lookup.viewer.participant_id is None
+        snap = lookup.snapshot or compute_due(request.app.state, sid, lookup.version, screen=screen)
         return _respond(answer_for(request.app.state, lookup.viewer, snap, since, if_none_match))
     return _respond(_from_database(request, sid, token, role, since, if_none_match))
 
@@ -129,6 +130,7 @@ def _from_database(
             sid,
             versions.current(sid),
             lambda: compute_snapshot(db, host, sid, now),
+            screen=role == "presenter",
         )
         tag = etag(snap.version, viewer.tag_suffix)
         if not_modified(snap.version, viewer.tag_suffix, since, if_none_match):
