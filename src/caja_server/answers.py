@@ -120,7 +120,7 @@ class AnswerWriter:
         results: list[tuple[ResponseOut, bool] | BaseException]
         try:
             with self.database.transaction() as db:
-                found = participants.participants_for_tokens(
+                found = participants.answerers_for_tokens(
                     db, [(p.token, p.session_id) for p in batch]
                 )
                 submissions = [

@@ -10,10 +10,10 @@ import uuid
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
@@ -55,6 +55,18 @@ def _overrides(activity_type: ActivityType[Any, Any], method: str) -> bool:
     return getattr(type(activity_type), method) is not getattr(ActivityType, method)
 
 
+class Answerer(Protocol):
+    """Who answers: a :class:`~caja_core.storage.models.Participant`, or the columns of one
+    (:func:`caja_core.services.participants.answerers_for_tokens`)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def session_id(self) -> uuid.UUID: ...
+    @property
+    def nickname(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class AnswerSubmission:
     """One answer to store: an authenticated participant, where it goes, and the data.
@@ -63,7 +75,7 @@ class AnswerSubmission:
     are judged by it); None means now.
     """
 
-    participant: Participant
+    participant: Answerer
     session_id: Any
     activity_id: Any
     data: Any
@@ -288,7 +300,7 @@ class _Batch:
         self,
         opened: _Open,
         state: Any,
-        participant: Participant,
+        participant: Answerer,
         slot: str,
         data: Any,
         meta: Any,
@@ -332,9 +344,17 @@ class _Batch:
     def _write(
         self, submissions: Sequence[AnswerSubmission], outcomes: list[AnswerOutcome]
     ) -> None:
-        for submission, outcome in zip(submissions, outcomes, strict=True):
-            if outcome.changed:
-                submission.participant.last_seen_at = self.now
+        answered = [
+            submission.participant.id
+            for submission, outcome in zip(submissions, outcomes, strict=True)
+            if outcome.changed
+        ]
+        if answered:  # they were seen now: one statement for the batch
+            self.db.execute(
+                update(Participant)
+                .where(Participant.id.in_(answered))
+                .values(last_seen_at=self.now)
+            )
         for sid in self.changed:
             bump_version(self.db, self.sessions[sid])
             log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])
