@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from sqlalchemy.exc import OperationalError
 
 from caja_core.errors import CajaError
 from caja_core.plugins import PluginHost
@@ -118,40 +119,62 @@ class AnswerWriter:
 
     def _write(self, batch: list[_Pending]) -> None:
         results: list[tuple[ResponseOut, bool] | BaseException]
-        try:
-            with self.database.transaction() as db:
-                found = participants.answerers_for_tokens(
-                    db, [(p.token, p.session_id) for p in batch]
-                )
-                submissions = [
-                    responses.AnswerSubmission(
-                        participant, p.session_id, p.activity_id, p.data, p.received_at
-                    )
-                    for p, participant in zip(batch, found, strict=True)
-                    if not isinstance(participant, CajaError)
-                ]
-                outcomes = iter(responses.submit_answers(db, self.host, submissions))
-                results = []
-                for participant in found:
-                    if isinstance(participant, CajaError):
-                        results.append(participant)
-                        continue
-                    outcome = next(outcomes)
-                    if outcome.error is not None:
-                        results.append(outcome.error)
-                    else:
-                        assert outcome.response is not None
-                        results.append((response_out(outcome.response), outcome.changed))
-        except Exception as exc:  # the database failed the batch: every request hears it
-            error = f"{type(exc).__name__}: {exc}"
-            log.warning("answer_batch_failed", answers=len(batch), error=error)
-            results = [exc] * len(batch)
+        for attempt in range(2):
+            try:
+                results = self._store(batch)
+                break
+            except OperationalError as exc:
+                if attempt == 0 and _worth_retrying(exc):
+                    continue  # a deadlock or serialization failure: once more, from the start
+                results = self._failed(batch, exc)
+                break
+            except Exception as exc:
+                results = self._failed(batch, exc)
+                break
         self.batches += 1
         for pending, result in zip(batch, results, strict=True):
             try:
                 pending.loop.call_soon_threadsafe(_settle, pending.future, result)
             except RuntimeError:  # that request's event loop is gone (a test client closed)
                 continue
+
+    def _store(self, batch: list[_Pending]) -> list[tuple[ResponseOut, bool] | BaseException]:
+        results: list[tuple[ResponseOut, bool] | BaseException] = []
+        with self.database.transaction() as db:
+            found = participants.answerers_for_tokens(db, [(p.token, p.session_id) for p in batch])
+            submissions = [
+                responses.AnswerSubmission(
+                    participant, p.session_id, p.activity_id, p.data, p.received_at
+                )
+                for p, participant in zip(batch, found, strict=True)
+                if not isinstance(participant, CajaError)
+            ]
+            outcomes = iter(responses.submit_answers(db, self.host, submissions))
+            for participant in found:
+                if isinstance(participant, CajaError):
+                    results.append(participant)
+                    continue
+                outcome = next(outcomes)
+                if outcome.error is not None:
+                    results.append(outcome.error)
+                else:
+                    assert outcome.response is not None
+                    results.append((response_out(outcome.response), outcome.changed))
+        return results
+
+    @staticmethod
+    def _failed(
+        batch: list[_Pending], exc: Exception
+    ) -> list[tuple[ResponseOut, bool] | BaseException]:
+        """The database failed the batch: every request hears it (a 503)."""
+        log.warning("answer_batch_failed", answers=len(batch), error=f"{type(exc).__name__}: {exc}")
+        return [exc] * len(batch)
+
+
+def _worth_retrying(exc: OperationalError) -> bool:
+    """A deadlock or serialization failure (PostgreSQL's SQLSTATE 40P01, 40001): the
+    transaction was rolled back and may simply be run again."""
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
 def _settle(

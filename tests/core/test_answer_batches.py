@@ -244,3 +244,73 @@ def test_a_batch_that_loses_a_race_is_stored_one_by_one(
         assert stored(db, a) == {"P0": {"choice": 2}, "P1": {"choice": 1}, "P2": {"choice": 2}}
         count = db.scalar(select(func.count()).select_from(Response))
         assert count == 3
+
+
+def test_marking_seen_skips_rows_another_transaction_is_writing(
+    database: Database, database_url: str
+) -> None:
+    """Two batches over overlapping participants (a poll flush and an answer batch, or two
+    replicas) must not wait for each other: that is how they deadlocked."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's (SQLite has one writer at a time)")
+    with database.transaction() as db:
+        admin = make_admin(db, "seer")
+        session = sessions.create_session(db, admin, "Seen")
+        ps = people(db, session, 2)
+    later = T0 + dt.timedelta(hours=1)
+    with database.engine.connect() as other:
+        other.begin()
+        other.execute(
+            text("SELECT id FROM participants WHERE id = :id FOR UPDATE"), {"id": ps[0].id}
+        )
+        with database.transaction() as db:  # would block (then deadlock) without SKIP LOCKED
+            db.execute(text("SET LOCAL lock_timeout = '2s'"))
+            assert participants.mark_seen(db, [ps[0].id, ps[1].id], later) == 1
+        other.rollback()
+    with database.read() as db:
+        seen = dict(db.execute(select(Participant.nickname, Participant.last_seen_at)).all())
+    assert seen["P1"] == later and seen["P0"] < later
+
+
+def test_a_deadlock_is_recognised_as_worth_retrying(database: Database, database_url: str) -> None:
+    """The answer writer runs a batch again when PostgreSQL broke a deadlock by rolling it
+    back; here a real one, between two connections."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("deadlock detection is PostgreSQL's")
+    from sqlalchemy.exc import OperationalError
+
+    from caja_server.answers import _worth_retrying
+
+    with database.transaction() as db:
+        admin = make_admin(db, "locker")
+        session = sessions.create_session(db, admin, "Locks")
+        a, b = people(db, session, 2)
+    lock = text("UPDATE participants SET nickname = nickname WHERE id = :id")
+    errors: list[Exception] = []
+    first_locked = threading.Event()
+    with database.engine.connect() as one, database.engine.connect() as two:
+        one.begin()
+        two.begin()
+        one.execute(lock, {"id": a.id})
+        two.execute(lock, {"id": b.id})
+
+        def cross() -> None:
+            first_locked.set()
+            try:
+                one.execute(lock, {"id": b.id})  # waits for two
+            except OperationalError as exc:
+                errors.append(exc)
+
+        waiter = threading.Thread(target=cross)
+        waiter.start()
+        assert first_locked.wait(5)
+        try:
+            two.execute(lock, {"id": a.id})  # closes the cycle: one of them is rolled back
+        except OperationalError as exc:
+            errors.append(exc)
+        waiter.join(30)
+        one.rollback()
+        two.rollback()
+    assert len(errors) == 1 and isinstance(errors[0], OperationalError)
+    assert _worth_retrying(errors[0])
+    assert not _worth_retrying(OperationalError("SELECT 1", {}, Exception("server closed")))

@@ -231,14 +231,25 @@ def touch_participant(db: DB, participant: Participant, now: dt.datetime | None 
 
 def mark_seen(db: DB, participant_ids: Iterable[uuid.UUID], now: dt.datetime | None = None) -> int:
     """Record that these participants were seen now, in one statement per 500 of them
-    (polls are counted in memory and written in batches). Returns the rows written."""
+    (polls are counted in memory and written in batches, answers in batches too). Returns
+    the rows written.
+
+    Rows another transaction is writing right now are skipped (on PostgreSQL, ``FOR UPDATE
+    SKIP LOCKED``): that one is recording the same thing, and waiting for it could deadlock
+    (two batches over overlapping participants lock their rows in different orders)."""
     now = now_or(now)
     ids = list(participant_ids)
     written = 0
     for start in range(0, len(ids), 500):
+        free = (
+            select(Participant.id)
+            .where(Participant.id.in_(ids[start : start + 500]), Participant.last_seen_at < now)
+            .with_for_update(skip_locked=True)
+            .cte("free")
+        )
         result = db.execute(
             update(Participant)
-            .where(Participant.id.in_(ids[start : start + 500]), Participant.last_seen_at < now)
+            .where(Participant.id.in_(select(free.c.id)))
             .values(last_seen_at=now)
             .execution_options(synchronize_session=False)
         )

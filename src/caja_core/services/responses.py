@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
@@ -27,6 +27,7 @@ from caja_core.services._common import (
     participants_of,
     stored_answers,
 )
+from caja_core.services.participants import mark_seen
 from caja_core.storage.models import Activity, Participant, Response, Session
 
 log = structlog.get_logger(__name__)
@@ -350,11 +351,7 @@ class _Batch:
             if outcome.changed
         ]
         if answered:  # they were seen now: one statement for the batch
-            self.db.execute(
-                update(Participant)
-                .where(Participant.id.in_(answered))
-                .values(last_seen_at=self.now)
-            )
+            mark_seen(self.db, answered, self.now)
         for sid in self.changed:
             bump_version(self.db, self.sessions[sid])
             log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])
