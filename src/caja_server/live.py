@@ -114,7 +114,9 @@ class RecentAuth:
                 self._entries = {k: v for k, v in self._entries.items() if v[0] >= now}
                 if len(self._entries) >= self.max_entries:
                     self._entries.clear()
-            self._entries[self._key(token, session_id)] = [now + self.ttl, viewer, False]
+            # Counts as used: the next round keeps it even if its phone has not polled yet
+            # (a page loaded in the lobby, the activity starting a minute later).
+            self._entries[self._key(token, session_id)] = [now + self.ttl, viewer, True]
 
     def forget(self, *, token: str | None = None, tag_suffix: str | None = None) -> None:
         """Drop what is remembered for a token (logout) or an ETag suffix such as

@@ -23,7 +23,8 @@ def test_used_entries_are_kept_while_valid_and_dropped_once_kicked(database: Dat
         recent.put(token, session.id, viewer)
     presenter = Viewer("presenter", "presenter")
     recent.put("caja_a_presenter", session.id, presenter)
-    assert recent.revalidate(database) == (0, 0)  # nothing was used since it was put
+    assert recent.revalidate(database) == (3, 0)  # a fresh entry counts as used once
+    assert recent.revalidate(database) == (0, 0)  # nothing was used since
 
     for token in (ann_token, bob_token, "caja_a_presenter"):
         assert recent.get(token, session.id) is not None

@@ -47,7 +47,7 @@ from caja_core.activity import (
 from caja_core.errors import NotFound
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, participants_of, stored_answers
-from caja_core.services.responses import effective_deadline
+from caja_core.services.answer_rules import effective_deadline
 from caja_core.storage.models import Activity, Session
 
 log = structlog.get_logger(__name__)
