@@ -20,6 +20,7 @@ import re
 import uuid
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -29,16 +30,16 @@ from caja_server.answers import AnswerWriter
 from caja_server.middleware import (
     MAX_BODY_BYTES,
     REQUEST_ID_SCOPE_KEY,
-    new_request_id,
-    valid_request_id,
+    bearer_token,
+    request_id_for,
 )
 
 _PATH = re.compile(r"^/api/sessions/([^/]+)/activities/([^/]+)/responses$")
 
 
-def is_answer(scope: Scope) -> bool:
-    """Whether the request is an answer this lane may take."""
-    return scope["method"] == "POST" and _PATH.match(scope["path"]) is not None
+def answer_ids(scope: Scope) -> re.Match[str] | None:
+    """For ``POST .../activities/{aid}/responses``, the path's two ids; else None."""
+    return _PATH.match(scope["path"]) if scope["method"] == "POST" else None
 
 
 async def answer(
@@ -47,20 +48,28 @@ async def answer(
     send: Send,
     state: Any,
     headers: list[tuple[bytes, bytes]],
+    ids: re.Match[str],
 ) -> Receive | None:
-    """Answer the request and return None; or return the ``receive`` to pass on to the
-    full app (it replays the part of the body read here)."""
+    """Answer the request (whose path gave ``ids``, see :func:`answer_ids`) and return
+    None; or return the ``receive`` to pass on to the full app (it replays the part of the
+    body read here)."""
     writer: AnswerWriter | None = getattr(state, "answers", None)
-    match = _PATH.match(scope["path"])
-    token = _participant_token(scope)
-    if writer is None or match is None or token is None or not _json(scope):
+    request_headers = Headers(scope=scope)
+    token = bearer_token(request_headers.get("authorization"))
+    media_type = request_headers.get("content-type", "").split(";")[0].strip().lower()
+    if (
+        writer is None
+        or token is None
+        or not token.startswith(TOKEN_PREFIX)
+        or media_type != "application/json"
+    ):
         return receive
     messages, body, complete = await _read_body(receive)
     replay = _replaying(messages, receive)
     if not complete or b"\\u0000" in body or b"\x00" in body:
         return replay
     try:
-        sid, aid = uuid.UUID(match[1]), uuid.UUID(match[2])
+        sid, aid = uuid.UUID(ids[1]), uuid.UUID(ids[2])
         parsed = json.loads(body)
     except ValueError:
         return replay
@@ -70,7 +79,7 @@ async def answer(
     if not isinstance(data, dict):
         return replay
 
-    request_id = _request_id(scope)
+    request_id = request_id_for(request_headers)
     scope[REQUEST_ID_SCOPE_KEY] = request_id
     extra = [*headers, (b"x-request-id", request_id.encode())]
     try:
@@ -93,36 +102,6 @@ async def answer(
 
     await response(scope, replay, send_with_headers)
     return None
-
-
-def _participant_token(scope: Scope) -> str | None:
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
-    for name, value in headers:
-        if name == b"authorization":
-            scheme, _, credentials = value.decode("latin-1").partition(" ")
-            credentials = credentials.strip()
-            if scheme.lower() == "bearer" and credentials.startswith(TOKEN_PREFIX):
-                return credentials
-            return None
-    return None
-
-
-def _json(scope: Scope) -> bool:
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
-    for name, value in headers:
-        if name == b"content-type":
-            return value.split(b";")[0].strip().lower() == b"application/json"
-    return False
-
-
-def _request_id(scope: Scope) -> str:
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
-    for name, value in headers:
-        if name == b"x-request-id":
-            incoming = value.decode("latin-1")
-            if valid_request_id(incoming):
-                return incoming
-    return new_request_id()
 
 
 async def _read_body(receive: Receive) -> tuple[list[Message], bytes, bool]:

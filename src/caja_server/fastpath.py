@@ -34,6 +34,7 @@ import structlog
 
 from caja_server import answer_lane
 from caja_server.live import answer_for, compute_due, look_up
+from caja_server.middleware import bearer_token
 
 log = structlog.get_logger(__name__)
 
@@ -66,10 +67,11 @@ class UnchangedStateFastPath:
         """Answers taken by the answer lane (:mod:`caja_server.answer_lane`)."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and _TRIED not in scope and answer_lane.is_answer(scope):
+        ids = answer_lane.answer_ids(scope) if scope["type"] == "http" else None
+        if ids is not None and _TRIED not in scope:
             scope[_TRIED] = True
             state = self.state or getattr(scope.get("app"), "state", None)
-            passed_on = await answer_lane.answer(scope, receive, send, state, self.headers)
+            passed_on = await answer_lane.answer(scope, receive, send, state, self.headers, ids)
             if passed_on is None:
                 self.answers += 1
                 return
@@ -115,9 +117,7 @@ async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, byte
     token = if_none_match = None
     for name, value in scope["headers"]:
         if name == b"authorization":
-            scheme, _, credentials = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and credentials:
-                token = credentials.strip()
+            token = bearer_token(value.decode("latin-1")) or token
         elif name == b"if-none-match":
             if_none_match = value.decode("latin-1")
         elif name == b"cookie" and token is None:

@@ -25,9 +25,18 @@ _PROCESS_TAG = secrets.token_hex(12)
 _REQUEST_NUMBERS = itertools.count(1)
 
 
-def valid_request_id(incoming: str) -> bool:
-    """Whether a caller's ``X-Request-ID`` is sane enough to keep (and log)."""
-    return _REQUEST_ID_RE.match(incoming) is not None
+def request_id_for(headers: Headers) -> str:
+    """The request's id: the caller's ``X-Request-ID`` when it is sane enough to keep (and
+    log), else a new one."""
+    incoming = headers.get("x-request-id", "")
+    return incoming if _REQUEST_ID_RE.match(incoming) else new_request_id()
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The credentials of an ``Authorization: Bearer ...`` header, or None."""
+    scheme, _, credentials = (authorization or "").partition(" ")
+    credentials = credentials.strip()
+    return credentials if scheme.lower() == "bearer" and credentials else None
 
 
 def new_request_id() -> str:
@@ -48,8 +57,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if valid_request_id(incoming) else new_request_id()
+        request_id = request_id_for(Headers(scope=scope))
         # For the 500 handler, which runs outside this middleware (and its contextvars).
         scope[REQUEST_ID_SCOPE_KEY] = request_id
         tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
