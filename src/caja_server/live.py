@@ -14,7 +14,6 @@ poll gets when everything it needs is already in memory.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 import uuid
@@ -95,7 +94,8 @@ class RecentAuth:
 
     @staticmethod
     def _key(token: str, session_id: uuid.UUID) -> tuple[str, uuid.UUID]:
-        return hashlib.sha256(token.encode()).hexdigest(), session_id
+        # The participants table's own token hash: revalidate() looks the keys up there.
+        return participants.hash_token(token), session_id
 
     def get(self, token: str, session_id: uuid.UUID) -> Viewer | None:
         """Who the token is, or None when not checked recently."""
@@ -121,7 +121,7 @@ class RecentAuth:
     def forget(self, *, token: str | None = None, tag_suffix: str | None = None) -> None:
         """Drop what is remembered for a token (logout) or an ETag suffix such as
         ``participant-<id>`` (kick), so this process stops answering their polls at once."""
-        token_hash = hashlib.sha256(token.encode()).hexdigest() if token else None
+        token_hash = participants.hash_token(token) if token else None
         with self._lock:
             self._entries = {
                 key: value

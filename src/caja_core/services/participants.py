@@ -27,9 +27,11 @@ from caja_core.services._common import (
     CONNECTED_WINDOW,
     as_uuid,
     bump_version,
-    hash_token,
     now_or,
     session_for_admin,
+)
+from caja_core.services._common import (
+    hash_token as hash_token,  # re-exported: how a token's stored hash is made
 )
 from caja_core.services.sessions import normalize_join_code
 from caja_core.storage.models import Admin, Participant, Session
