@@ -105,9 +105,6 @@ def leaderboard(
     rows: list[dict[str, Any]] = []
     for pid, nickname in names.items():
         mine = by_person.get(pid, {})
-        if not mine:  # the loop below, for someone without an answer to a shown question
-            rows.append(_no_score(pid, nickname, order))
-            continue
         score = correct_count = streak = 0
         last: dict[str, Any] = {"question": None, "correct": False, "points": 0, "answered": False}
         for index in order:
@@ -162,21 +159,6 @@ def row_of(board: list[dict[str, Any]], participant_id: str) -> dict[str, Any] |
 _INDEXES: dict[int, tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]] = {}
 _INDEXES_KEPT = 32  # boards of this many session versions (and sessions) at once
 _INDEX_LOCK = threading.Lock()
-
-
-def _no_score(pid: uuid.UUID, nickname: str, order: Sequence[int]) -> dict[str, Any]:
-    last: dict[str, Any] = {"question": None, "correct": False, "points": 0, "answered": False}
-    if order:
-        last = {"question": order[-1], "correct": False, "points": 0, "bonus": 0, "answered": False}
-    return {
-        "participant_id": _id_text(pid),
-        "nickname": nickname,
-        "score": 0,
-        "correct": 0,
-        "answered": 0,
-        "streak": 0,
-        "last": last,
-    }
 
 
 _id_text = functools.lru_cache(maxsize=1 << 16)(str)
