@@ -16,7 +16,7 @@ from caja_core.errors import Conflict
 from caja_core.testing import ActivityHarness, ActivityTypeContract
 from caja_plugins.quiz import QuizType
 from caja_plugins.quiz.questions import QuizConfig, mark
-from caja_plugins.quiz.scoring import Marks, speed_points, streak_bonus
+from caja_plugins.quiz.scoring import Marks, leaderboard, speed_points, streak_bonus
 
 QUIZ = QuizType()
 
@@ -489,3 +489,20 @@ def test_marks_remember_an_answer_by_its_question_and_value() -> None:
     for index, data in [(0, {"choices": [1]}), (0, {"choices": [2]}), (1, {"choices": [0, 2]})]:
         for _ in range(2):
             assert marks.mark(index, data) == mark(config.questions[index], data, True)
+
+
+def test_someone_who_answered_and_left_keeps_their_row_under_the_name_they_answered_with() -> None:
+    h = quiz(SINGLE)
+    h.act("next")
+    h.answer("stays", {"choice": 0})
+    h.answer("leaves", {"choice": 1})
+    h.act("reveal")
+    answers = h.stored()
+    staying = {a.participant_id: a.nickname for a in answers if a.nickname == "stays"}
+    config = QuizConfig.model_validate(make_config(SINGLE))
+    board = leaderboard(config, [0], answers, staying)
+    assert [(r["nickname"], r["rank"], r["correct"]) for r in board] == [
+        ("leaves", 1, 1),
+        ("stays", 2, 0),
+    ]
+    assert board == leaderboard(config, [0], answers[::-1], staying, Marks(config))

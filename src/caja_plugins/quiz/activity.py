@@ -45,7 +45,7 @@ from caja_plugins.quiz.questions import (
     normalise_text,
     public_question,
 )
-from caja_plugins.quiz.scoring import Marks, base_points, leaderboard, row_of
+from caja_plugins.quiz.scoring import Marks, base_points, group_by_question, leaderboard, row_of
 
 JSON = dict[str, Any]
 
@@ -126,16 +126,13 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         ctx: AggregateContext,
     ) -> JSON:
         revealed = sorted(set(state.get("revealed", [])))
-        by_question: dict[int, list[StoredAnswer]] = {}
-        for a in answers:
-            if a.slot.startswith("q") and a.slot[1:].isdigit():
-                by_question.setdefault(int(a.slot[1:]), []).append(a)
+        by_question = group_by_question(answers)
         marks = Marks(config)
         questions = [
             _question_results(config, i, by_question.get(i, []), marks)
             for i in range(min(state["question"], len(config.questions) - 1) + 1)
         ]
-        board = leaderboard(config, revealed, answers, ctx.participants, marks)
+        board = leaderboard(config, revealed, answers, ctx.participants, marks, by_question)
         return {
             "phase": state["phase"],
             "current": state["question"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import itertools
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -12,8 +12,10 @@ from typing import Any
 from caja_core import StoredAnswer
 from caja_plugins.quiz.questions import QuizConfig, mark
 
+JSON = dict[str, Any]
 STREAK_STEP = 100
 STREAK_CAP = 500
+_NO_ANSWER = (False, 0)
 
 
 def round_half_up(value: Fraction) -> int:
@@ -48,7 +50,7 @@ def base_points(
         full = speed_points(int(answer.meta.get("elapsed_ms", 0)), question.time_limit_seconds)
     else:
         full = 1000
-    points = full if share == 1 else round_half_up(full * share)
+    points = full if share == 1 else round_half_up(full * Fraction(share))
     return correct, points * question.points
 
 
@@ -58,9 +60,9 @@ class Marks:
 
     def __init__(self, config: QuizConfig) -> None:
         self.config = config
-        self._seen: dict[tuple[int, Any], tuple[bool, Fraction]] = {}
+        self._seen: dict[tuple[int, Any], tuple[bool, Fraction | int]] = {}
 
-    def mark(self, index: int, data: dict[str, Any]) -> tuple[bool, Fraction]:
+    def mark(self, index: int, data: dict[str, Any]) -> tuple[bool, Fraction | int]:
         """Whether ``data`` is fully correct for question ``index``, and its share."""
         # A stored answer has one of these fields (see the type's validate_answer).
         choices = data.get("choices")
@@ -71,7 +73,9 @@ class Marks:
         found = self._seen.get(key)
         if found is None:
             question = self.config.questions[index]
-            found = self._seen[key] = mark(question, data, self.config.partial_credit)
+            ok, share = mark(question, data, self.config.partial_credit)
+            # a whole share as an int: compared thousands of times, a Fraction's == is slow
+            found = self._seen[key] = ok, int(share) if share.denominator == 1 else share
         return found
 
 
@@ -86,61 +90,111 @@ def leaderboard(
     answers: Sequence[StoredAnswer],
     participants: Mapping[uuid.UUID, str],
     marks: Marks | None = None,
+    by_question: Mapping[int, Sequence[StoredAnswer]] | None = None,
 ) -> list[dict[str, Any]]:
     """Scores over the revealed questions, best first; equal scores share a rank.
 
     Every participant of the session is listed (0 points until they score), plus anyone who
     answered. The order (and so the result) does not depend on the order of ``answers``.
+
+    A room of thousands gives a handful of distinct outcomes per question, so each answer is
+    marked once through ``marks``, and rows with the same last outcome share one ``last``
+    dict (treat the rows as read-only). ``by_question``, when the caller has already
+    grouped ``answers`` by question index, saves grouping them again.
     """
     shown = set(revealed)
-    order = sorted(shown)
     marks = marks or Marks(config)
-    by_person: dict[uuid.UUID, dict[int, StoredAnswer]] = {}
-    names = dict(participants)
-    for a in answers:
-        index = _slot_index(a.slot)
-        if index is not None and index in shown:
-            by_person.setdefault(a.participant_id, {})[index] = a
-            names.setdefault(a.participant_id, a.nickname)
-    rows: list[dict[str, Any]] = []
-    for pid, nickname in names.items():
-        mine = by_person.get(pid, {})
+    # participant -> {question index: (fully correct, points before the streak bonus)},
+    # keyed by the id's integer: a UUID's own hash is Python code, run 10,000s of times
+    by_person: dict[int, dict[int, tuple[bool, int]]] = {}
+    answerers: dict[int, StoredAnswer] = {}
+    if by_question is None:
+        by_question = group_by_question(answers)
+    for index in shown:
+        for a in by_question.get(index, ()):
+            key = a.participant_id.int
+            mine = by_person.get(key)
+            if mine is None:
+                mine = by_person[key] = {}
+                answerers[key] = a
+            mine[index] = base_points(config, index, a, marks)
+    for pid in participants:
+        answerers.pop(pid.int, None)
+    extra = {a.participant_id: a.nickname for a in answerers.values()}  # answered, then left
+    scored = [(index, config.questions[index].points > 0) for index in sorted(shown)]
+    streaks = config.streak_bonus
+    nothing: dict[int, tuple[bool, int]] = {}
+    lasts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    totals = []
+    for pid, nickname in itertools.chain(participants.items(), extra.items()):
+        mine = by_person.get(pid.int, nothing)
         score = correct_count = streak = 0
-        last: dict[str, Any] = {"question": None, "correct": False, "points": 0, "answered": False}
-        for index in order:
-            question = config.questions[index]
-            answer = mine.get(index)
-            ok, points = base_points(config, index, answer, marks) if answer else (False, 0)
+        last_key: tuple[Any, ...] = (None, False, 0, 0, False)
+        for index, counts in scored:
+            ok, points = mine.get(index, _NO_ANSWER)
             bonus = 0
-            if question.points > 0:
-                streak = streak + 1 if ok else 0
-                if ok and config.streak_bonus:
-                    bonus = streak_bonus(streak)
+            if counts:
+                if ok:
+                    streak += 1
+                    if streaks:
+                        bonus = min(STREAK_STEP * (streak - 1), STREAK_CAP)
+                else:
+                    streak = 0
             score += points + bonus
             correct_count += ok
-            last = {
-                "question": index,
-                "correct": ok,
-                "points": points + bonus,
-                "bonus": bonus,
-                "answered": answer is not None,
-            }
+            last_key = (index, ok, points + bonus, bonus, index in mine)
+        last = lasts.get(last_key)
+        if last is None:
+            last = lasts[last_key] = _last(*last_key)
+        totals.append(
+            (
+                -score,
+                nickname.casefold(),
+                _id_text(pid),
+                nickname,
+                correct_count,
+                len(mine),
+                streak,
+                last,
+            )
+        )
+    totals.sort(key=_sort_key)
+    rows: list[dict[str, Any]] = []
+    rank = previous = 0
+    for position, (minus, _, text_id, nickname, correct_count, answered, streak, last) in enumerate(
+        totals
+    ):
+        if position == 0 or minus != previous:
+            rank, previous = position + 1, minus
         rows.append(
             {
-                "participant_id": _id_text(pid),
+                "participant_id": text_id,
                 "nickname": nickname,
-                "score": score,
+                "score": -minus,
                 "correct": correct_count,
-                "answered": len(mine),
+                "answered": answered,
                 "streak": streak,
                 "last": last,
+                "rank": rank,
             }
         )
-    rows.sort(key=lambda r: (-r["score"], r["nickname"].casefold(), r["participant_id"]))
-    for position, row in enumerate(rows):
-        tied = position > 0 and rows[position - 1]["score"] == row["score"]
-        row["rank"] = rows[position - 1]["rank"] if tied else position + 1
     return rows
+
+
+def _last(question: int | None, ok: bool, points: int, bonus: int, answered: bool) -> JSON:
+    if question is None:  # nothing revealed yet
+        return {"question": None, "correct": False, "points": 0, "answered": False}
+    return {
+        "question": question,
+        "correct": ok,
+        "points": points,
+        "bonus": bonus,
+        "answered": answered,
+    }
+
+
+def _sort_key(entry: tuple[Any, ...]) -> tuple[int, str, str]:
+    return entry[0], entry[1], entry[2]  # best score, then by name, then by id
 
 
 def row_of(board: list[dict[str, Any]], participant_id: str) -> dict[str, Any] | None:
@@ -161,8 +215,30 @@ _INDEXES_KEPT = 32  # boards of this many session versions (and sessions) at onc
 _INDEX_LOCK = threading.Lock()
 
 
-_id_text = functools.lru_cache(maxsize=1 << 16)(str)
-"""A participant id as text; remembered, as every aggregation writes every id again."""
+def _id_text(pid: uuid.UUID) -> str:
+    """A participant id as text; remembered (by the id's integer, which hashes in C), as
+    every aggregation writes every id again."""
+    key = pid.int
+    text = _ID_TEXTS.get(key)
+    if text is None:
+        if len(_ID_TEXTS) >= _ID_TEXTS_KEPT:
+            _ID_TEXTS.clear()
+        text = _ID_TEXTS[key] = str(pid)
+    return text
+
+
+_ID_TEXTS: dict[int, str] = {}
+_ID_TEXTS_KEPT = 1 << 17
+
+
+def group_by_question(answers: Sequence[StoredAnswer]) -> dict[int, list[StoredAnswer]]:
+    """The answers to each question (slot ``q<index>``), in their order."""
+    grouped: dict[int, list[StoredAnswer]] = {}
+    for a in answers:
+        index = _slot_index(a.slot)
+        if index is not None:
+            grouped.setdefault(index, []).append(a)
+    return grouped
 
 
 def _slot_index(slot: str) -> int | None:
