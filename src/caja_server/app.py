@@ -4,6 +4,7 @@ one app with its own database handle and plugin host (tests build one per test m
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -87,7 +88,7 @@ def create_app(
             lambda: app.state.recent_auth.revalidate(app.state.db),
             last=False,
         )
-        _warm_up_in_background(app.state.host)
+        app.state.warm_up = _warm_up_in_background(app.state.host, freeze=settings.gc_freeze)
         yield
         stop_revalidating()
         stop_flushing()
@@ -172,9 +173,10 @@ def _every(
     return stop_and_finish
 
 
-def _warm_up_in_background(host: PluginHost) -> threading.Thread:
+def _warm_up_in_background(host: PluginHost, *, freeze: bool = False) -> threading.Thread:
     """Every activity type's ``warm_up``, one after the other, in a background thread; a
-    failure is logged (answering will load what it needs itself)."""
+    failure is logged (answering will load what it needs itself). Then, with ``freeze``,
+    collect once and ``gc.freeze()`` what is loaded (the ``gc_freeze`` setting)."""
 
     def run() -> None:
         for activity_type, _ in host.activity_types():
@@ -186,6 +188,10 @@ def _warm_up_in_background(host: PluginHost) -> threading.Thread:
                     activity_type=activity_type.name,
                     error=f"{type(exc).__name__}: {exc}",
                 )
+        if freeze:
+            gc.collect()
+            gc.freeze()
+            log.info("gc_frozen", objects=gc.get_freeze_count())
 
     thread = threading.Thread(target=run, name="caja-warm-up", daemon=True)
     thread.start()

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     results are aggregated at most about this often during a burst (longer when aggregation
     itself is slow); phones keep theirs for up to 8 ticks while only answers moved. 0
     computes every new version at once."""
+    gc_freeze: bool = True
+    """After start-up and the activity types' warm-up, hide everything loaded so far (code,
+    plugins, the word cloud's model: about 200,000 objects) from Python's cyclic garbage
+    collector (``gc.freeze()``). A full collection, which holds the whole process, then scans
+    only what live sessions hold: about 130 ms less each time on the 2-core machine."""
     db_pool_size: int = Field(default=20, ge=1, le=500)
     """Database connections kept per process (PostgreSQL also allows as many again briefly)."""
     static_dir: Path = DEFAULT_STATIC_DIR

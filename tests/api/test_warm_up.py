@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
@@ -54,3 +55,29 @@ def test_types_warm_up_after_start_without_holding_it_up() -> None:
         Slow.release.set()
         # ...and the broken type's failure did not stop the next one.
         assert Slow.warmed.wait(10)
+
+
+def test_after_the_warm_up_what_is_loaded_is_hidden_from_the_garbage_collector() -> None:
+    Slow.release.set()
+    host = PluginHost(strict=True)
+    host.register(Plugin(), name="warm")
+    before = gc.get_freeze_count()
+    try:
+        with TestClient(create_app(make_settings(gc_freeze=True), host=host)) as client:
+            client.app.state.warm_up.join(30)  # type: ignore[attr-defined]
+            assert not client.app.state.warm_up.is_alive()  # type: ignore[attr-defined]
+            # Everything the process had loaded, the app and its plugins included.
+            assert gc.get_freeze_count() > max(before, 10_000)
+            assert gc.is_tracked(host) and all(o is not host for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
+def test_without_the_setting_nothing_is_frozen() -> None:
+    Slow.release.set()
+    host = PluginHost(strict=True)
+    host.register(Plugin(), name="warm")
+    before = gc.get_freeze_count()
+    with TestClient(create_app(make_settings(), host=host)) as client:
+        client.app.state.warm_up.join(30)  # type: ignore[attr-defined]
+        assert gc.get_freeze_count() == before
