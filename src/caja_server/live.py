@@ -268,7 +268,8 @@ def compute_due(
 
     def compute() -> Snapshot:
         with state.db.read() as db:
-            return compute_snapshot(db, state.host, session_id, utcnow())
+            previous = snapshots.peek(session_id)
+            return compute_snapshot(db, state.host, session_id, utcnow(), previous)
 
     snapshots: SnapshotCache = state.snapshots
     return snapshots.get(session_id, version, compute, screen=screen)

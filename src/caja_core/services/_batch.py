@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
@@ -63,6 +63,7 @@ class Batch:
         self.open: dict[uuid.UUID, Open | Exception] = {}
         self.changed: dict[uuid.UUID, set[uuid.UUID]] = {}  # session -> who answered
         self.stored: dict[uuid.UUID, int] = {}  # session -> answers stored or changed
+        self.rows: dict[uuid.UUID, list[uuid.UUID]] = {}  # session -> responses written
         self.people: dict[uuid.UUID, tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]] = {}
 
     def run(self, submissions: Sequence[AnswerSubmission]) -> list[AnswerOutcome]:
@@ -176,6 +177,7 @@ class Batch:
         if new_state is not None:
             activity.state = new_state
         self.changed.setdefault(sid, set()).add(participant.id)
+        self.rows.setdefault(sid, []).append(response.id)
         self.stored[sid] = self.stored.get(sid, 0) + 1
         return AnswerOutcome(response, True)
 
@@ -235,7 +237,15 @@ class Batch:
         if answered:  # they were seen now: one statement for the batch
             mark_seen(self.db, answered, self.now)
         for sid in self.changed:
-            bump_version(self.db, self.sessions[sid])
+            version = bump_version(self.db, self.sessions[sid])
+            # Stamped with the version that makes them visible: snapshots load only
+            # the answers stamped above the version they hold.
+            self.db.execute(
+                update(Response)
+                .where(Response.id.in_(self.rows[sid]))
+                .values(version=version)
+                .execution_options(synchronize_session=False)
+            )
             log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])
 
 

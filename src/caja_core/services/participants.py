@@ -116,7 +116,14 @@ def join_session(
             f"The nickname '{nickname}' is taken in this session; try '{suggestion}'",
             suggestion=suggestion,
         ) from None
-    bump_version(db, session)
+    version = bump_version(db, session)
+    # Stamped with the version that makes them visible (snapshots read only newer ones).
+    db.execute(
+        update(Participant)
+        .where(Participant.id == participant.id)
+        .values(version=version)
+        .execution_options(synchronize_session=False)
+    )
     log.info("participant_joined", session_id=str(session.id), participant_id=str(participant.id))
     return participant, token, session
 

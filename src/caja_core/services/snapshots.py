@@ -46,8 +46,10 @@ from caja_core.activity import (
 )
 from caja_core.errors import NotFound
 from caja_core.plugins import PluginHost
-from caja_core.services._common import as_uuid, participants_of, stored_answers
+from caja_core.services._common import as_uuid
 from caja_core.services.answer_rules import effective_deadline
+from caja_core.services.answer_sets import AnswerSet, load_answers
+from caja_core.services.roster import Roster, load_roster
 from caja_core.storage.models import Activity, Session
 
 log = structlog.get_logger(__name__)
@@ -98,27 +100,47 @@ class Snapshot:
     structure: str = ""
     """A digest of what answers don't change (session status, the current activity, its
     status, config and state): when two snapshots share it, only answers moved."""
+    answer_set: AnswerSet | None = field(default=None, compare=False, repr=False)
+    roster: Roster | None = field(default=None, compare=False, repr=False)
+    """The session's participants as loaded (:func:`~caja_core.services.roster.load_roster`)."""
+    """The current activity's answers as loaded: the next snapshot reads only what changed
+    since (:func:`~caja_core.services.answer_sets.load_answers`)."""
 
 
-def compute_snapshot(db: DB, host: PluginHost, session_id: Any, now: dt.datetime) -> Snapshot:
+def compute_snapshot(
+    db: DB,
+    host: PluginHost,
+    session_id: Any,
+    now: dt.datetime,
+    previous: Snapshot | None = None,
+) -> Snapshot:
     """Read and aggregate one session (NotFound if there is no such session).
 
-    The version is read first, so the snapshot holds at least everything committed before
-    that version (on PostgreSQL each later statement sees at least as much).
+    ``db`` is a consistent read (:meth:`~caja_core.storage.db.Database.read`): the snapshot
+    holds exactly what was committed at its version. Given the ``previous`` snapshot of the
+    session, only the answers stored or changed since are read.
     """
     sid = as_uuid(session_id, "Session")
     session = db.get(Session, sid)
     if session is None:
         raise NotFound("Session not found")
     version = session.version
-    names, connected = participants_of(db, sid, now)
+    kept = previous if previous is not None and previous.session_id == sid else None
+    roster = load_roster(db, sid, version, now, kept.roster if kept else None)
+    names, connected = dict(roster.names), roster.connected
     activity = (
         db.get(Activity, session.current_activity_id) if session.current_activity_id else None
     )
     current: ActivitySnapshot | None = None
     answers: dict[uuid.UUID, list[StoredAnswer]] = {}
+    answer_set = None
     if activity is not None:
-        current, answers = _activity_snapshot(host, activity, session, db, names, connected, now)
+        if activity.type in host:
+            answers_kept = kept.answer_set if kept else None
+            answer_set = load_answers(db, activity.id, version, names, answers_kept)
+        current, answers = _activity_snapshot(
+            host, activity, session, answer_set, names, connected, now
+        )
     return Snapshot(
         session_id=sid,
         version=version,
@@ -130,6 +152,8 @@ def compute_snapshot(db: DB, host: PluginHost, session_id: Any, now: dt.datetime
         activity=current,
         answers=answers,
         structure=_structure(session, activity),
+        answer_set=answer_set,
+        roster=roster,
     )
 
 
@@ -153,7 +177,7 @@ def _activity_snapshot(
     host: PluginHost,
     activity: Activity,
     session: Session,
-    db: DB,
+    answer_set: AnswerSet | None,
     names: dict[uuid.UUID, str],
     connected: frozenset[uuid.UUID],
     now: dt.datetime,
@@ -168,10 +192,10 @@ def _activity_snapshot(
         activated_at=activity.activated_at,
         state=deepcopy(activity.state),
     )
-    if activity.type not in host:
+    if activity.type not in host or answer_set is None:
         return base, {}
     activity_type = host.get(activity.type)
-    all_answers = stored_answers(db, activity.id, nicknames=names)
+    all_answers = answer_set.answers
     own: dict[uuid.UUID, list[StoredAnswer]] = {}
     for answer in all_answers:
         own.setdefault(answer.participant_id, []).append(answer)

@@ -66,7 +66,9 @@ def build_state(
         snap = compute_snapshot(db, host, sid, now)
     else:
         snap = cache.get(
-            sid, session_version(db, sid), lambda: compute_snapshot(db, host, sid, now)
+            sid,
+            session_version(db, sid),
+            lambda: compute_snapshot(db, host, sid, now, cache.peek(sid)),
         )
     own = None
     if participant is not None and snap.activity is not None:

@@ -52,8 +52,13 @@ class Database:
             _configure_sqlite(self.engine)
         self._commit_listeners: list[Callable[[dict[uuid.UUID, int]], None]] = []
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads see one snapshot of the database for the whole transaction
+        # (REPEATABLE READ; read-only, so they never fail to serialise), as SQLite's do:
+        # what a read combines from several statements is consistent.
+        consistent = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
         self._readonly = sessionmaker(
-            self.engine.execution_options(caja_readonly=True), expire_on_commit=False
+            self.engine.execution_options(caja_readonly=True, **consistent),
+            expire_on_commit=False,
         )
 
     @contextlib.contextmanager
@@ -78,7 +83,8 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[OrmSession]:
-        """A read-only unit of work (on SQLite it does not take the write lock)."""
+        """A read-only unit of work that sees one consistent state of the database (on
+        SQLite it does not take the write lock; on PostgreSQL it is REPEATABLE READ)."""
         with self._readonly() as db, db.begin():
             yield db
 

@@ -177,6 +177,7 @@ class Participant(Base):
     __tablename__ = "participants"
     __table_args__ = (
         UniqueConstraint("session_id", "nickname_key", name="uq_participants_session_nickname"),
+        Index("ix_participants_session_version", "session_id", "version"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -189,6 +190,8 @@ class Participant(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The session version whose commit added this participant (None before 0003)."""
 
 
 class Response(Base):
@@ -199,6 +202,7 @@ class Response(Base):
         UniqueConstraint(
             "activity_id", "participant_id", "slot", name="uq_responses_activity_participant_slot"
         ),
+        Index("ix_responses_activity_version", "activity_id", "version"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -216,3 +220,6 @@ class Response(Base):
     retry is recognised even when the type stores a normalised form."""
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The session version whose commit stored or last changed this answer (None for
+    answers stored before 0003): a snapshot at version V loads only answers above V."""

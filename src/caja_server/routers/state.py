@@ -129,7 +129,7 @@ def _from_database(
         snap = snapshots.get(
             sid,
             versions.current(sid),
-            lambda: compute_snapshot(db, host, sid, now),
+            lambda: compute_snapshot(db, host, sid, now, snapshots.peek(sid)),
             screen=role == "presenter",
         )
         tag = etag(snap.version, viewer.tag_suffix)
