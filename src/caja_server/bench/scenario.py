@@ -9,6 +9,9 @@ Timeline (``t0`` = when every participant has joined; ``P`` = duration / activit
     all along                every participant polls the state every ``poll_interval`` and
                              the big screen every ``screen_interval``, with If-None-Match
 
+Before ``t0`` each phone, like the real page, polls every ``poll_interval`` from the moment
+it has joined and loaded the page (``GET state (lobby)``), until everyone has joined.
+
 Requests are scheduled at fixed times (open loop). Latency is measured from the scheduled
 time, not from when a connection became free or the previous request returned, so a slow
 server shows up as latency instead of silently lowering the load (coordinated omission).
@@ -58,6 +61,8 @@ class Options:
 
 PAGE_LOAD = "GET state (page load)"
 """A phone's first state request, right after joining (no ETag yet)."""
+LOBBY = "GET state (lobby)"
+"""A phone's polls between its page load and the live part, while the others join."""
 
 
 @dataclass
@@ -99,6 +104,8 @@ class Scenario:
         self.participants: list[Participant] = []
         self.phase = "setup"
         self.t0 = 0.0
+        self._lobby: list[asyncio.Task[None]] = []
+        self._joined = asyncio.Event()
         self.problems: list[str] = []
         """Failures after setup that did not stop the run (e.g. an activation timing out)."""
 
@@ -190,6 +197,8 @@ class Scenario:
                 return person
 
         joined = await asyncio.gather(*(join(i) for i in range(self.opts.participants)))
+        self._joined.set()
+        await asyncio.gather(*self._lobby)  # each finishes the poll it has in flight
         self.participants = [p for p in joined if p is not None]
         if not self.participants:
             raise BenchError("no participant could join")
@@ -209,6 +218,32 @@ class Scenario:
             return
         self.rec.ok(PAGE_LOAD, started, time.perf_counter(), response.status)
         person.etag = response.header("etag") or person.etag
+        self._lobby.append(asyncio.create_task(self._poll_lobby(person)))
+
+    async def _poll_lobby(self, person: Participant) -> None:
+        """Like the real page, a phone polls from the moment it has loaded, while the
+        others are still joining (until the live part, which has its own schedule)."""
+        interval = self.opts.poll_interval
+        base = (
+            f"GET /api/sessions/{self.session_id}/state HTTP/1.1\r\nHost: {self.hostname}\r\n"
+            f"Authorization: Bearer {person.token}\r\n"
+        )
+        scheduled = time.perf_counter() + interval
+        while True:
+            try:
+                await asyncio.wait_for(self._joined.wait(), max(scheduled - time.perf_counter(), 0))
+                return
+            except TimeoutError:
+                pass
+            tag = f"If-None-Match: {person.etag}\r\n" if person.etag else ""
+            try:
+                response = await self.pool.request((base + tag + "\r\n").encode(), retry=True)
+            except HttpError as exc:
+                self.rec.failed(LOBBY, scheduled, time.perf_counter(), _kind(exc))
+            else:
+                self.rec.ok(LOBBY, scheduled, time.perf_counter(), response.status)
+                person.etag = response.header("etag") or person.etag
+            scheduled += interval
 
     # -- the live part ----------------------------------------------------------------------
 

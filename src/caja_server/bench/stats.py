@@ -106,6 +106,7 @@ _ORDER = (
     "admin",
     "POST /api/join",
     "GET state (page load)",
+    "GET state (lobby)",
     "GET state (participant)",
     "  of which",
     "GET state (big",
