@@ -19,6 +19,7 @@ from caja_core.activity import (
 )
 from caja_core.errors import ActionRejected, AnswerRejected, ConfigInvalid
 from caja_core.hookspecs import hookimpl
+from caja_core.memo import IdentityMemo
 
 __all__ = [
     "ActionContext",
@@ -31,6 +32,7 @@ __all__ = [
     "AnswerRejected",
     "ConfigInvalid",
     "EmptyBody",
+    "IdentityMemo",
     "Role",
     "StoredAnswer",
     "StrictModel",

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from copy import deepcopy
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session as DB
 
 from caja_core.activity import Role, StoredAnswer, ViewContext
 from caja_core.errors import NotFound
+from caja_core.memo import IdentityMemo
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, now_or, stored_answers
 from caja_core.services.snapshots import (
@@ -28,6 +30,9 @@ from caja_core.services.snapshots import (
     log_view_failure,
 )
 from caja_core.storage.models import Participant, Session
+
+_DUMPED: IdentityMemo[dict[str, Any]] = IdentityMemo(size=256)
+"""Display blocks as JSON data, by block: a view may hand every phone the same block."""
 
 
 def session_version(db: DB, session_id: Any) -> int:
@@ -171,7 +176,9 @@ def render(
         config=view.config,
         phase=view.phase,
         results=view.results,
-        display=[block.model_dump(mode="json") for block in view.display],
+        display=[
+            _DUMPED.get(block, partial(block.model_dump, mode="json")) for block in view.display
+        ],
         extra=view.extra,
     )
     if role == "participant":

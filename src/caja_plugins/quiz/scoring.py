@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from caja_core import StoredAnswer
+from caja_core import IdentityMemo, StoredAnswer
 from caja_plugins.quiz.questions import QuizConfig, mark
 
 JSON = dict[str, Any]
@@ -200,19 +199,12 @@ def _sort_key(entry: tuple[Any, ...]) -> tuple[int, str, str]:
 def row_of(board: list[dict[str, Any]], participant_id: str) -> dict[str, Any] | None:
     """A participant's row of a leaderboard. Every phone's view looks itself up in the same
     board, so the board's index is built once and remembered while the board lives."""
-    with _INDEX_LOCK:
-        found = _INDEXES.get(id(board))
-        if found is None or found[0] is not board:
-            found = (board, {row["participant_id"]: row for row in board})
-            _INDEXES[id(board)] = found
-            while len(_INDEXES) > _INDEXES_KEPT:
-                del _INDEXES[next(iter(_INDEXES))]
-    return found[1].get(participant_id)
+    index = _INDEXES.get(board, lambda: {row["participant_id"]: row for row in board})
+    return index.get(participant_id)
 
 
-_INDEXES: dict[int, tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]] = {}
-_INDEXES_KEPT = 32  # boards of this many session versions (and sessions) at once
-_INDEX_LOCK = threading.Lock()
+_INDEXES: IdentityMemo[dict[str, dict[str, Any]]] = IdentityMemo(size=32)
+"""Boards of this many session versions (and sessions) at once."""
 
 
 def _id_text(pid: uuid.UUID) -> str:

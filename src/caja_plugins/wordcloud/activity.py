@@ -23,6 +23,7 @@ from caja_core import (
     AggregateContext,
     AnswerContext,
     AnswerRejected,
+    IdentityMemo,
     StoredAnswer,
     StrictModel,
     ViewContext,
@@ -58,6 +59,15 @@ class EntryBody(StrictModel):
     """Body of ``hide`` and ``unhide``: the entry, in any spelling."""
 
     entry: str = Field(min_length=1, max_length=200)
+
+
+def _cloud(config: WordCloudConfig, results: JSON) -> tuple[list[JSON], CloudBlock]:
+    visible = [e for e in results["entries"] if not e["hidden"]][: config.top_n]
+    words = [CloudWord(text=e["text"], weight=e["count"]) for e in visible]
+    return visible, CloudBlock(title=config.prompt, words=words)
+
+
+_CLOUDS: IdentityMemo[tuple[list[JSON], CloudBlock]] = IdentityMemo(size=32)
 
 
 class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
@@ -159,11 +169,8 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
     def view(
         self, config: WordCloudConfig, state: JSON, results: JSON, ctx: ViewContext
     ) -> ActivityView:
-        visible = [e for e in results["entries"] if not e["hidden"]][: config.top_n]
-        cloud = CloudBlock(
-            title=config.prompt,
-            words=[CloudWord(text=e["text"], weight=e["count"]) for e in visible],
-        )
+        # Every phone of a session version gets the same cloud: made once per results.
+        visible, cloud = _CLOUDS.get(results, lambda: _cloud(config, results))
         display: list[DisplayBlock] = [cloud]
         open_now = ctx.activity_status == "active"
         if ctx.role == "presenter":
