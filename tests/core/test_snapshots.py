@@ -211,6 +211,31 @@ def test_the_phones_hold_ends(db, host, live_session, running):
     assert SnapshotCache(tick=0.2).participant_hold == pytest.approx(1.6)
 
 
+def test_in_a_large_room_phones_keep_their_snapshot_longer(db, host, live_session, running):
+    # Two participants at one document per second each: a 2 s hold, not the 1 ms given.
+    cache = SnapshotCache(tick=0, participant_hold=0.001, documents_per_second=1)
+    sid = live_session.id
+    ana = _answer(db, host, live_session, running, "Ana", 1)
+    first = _get(cache, db, host, sid)
+    _answer(db, host, live_session, running, "Ben", 0)
+    second = _get(cache, db, host, sid)
+    assert second.participant_count == 2
+    deadline = time.monotonic() + 0.05
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.for_participant(sid, second, ana.id) is first
+    # The same room with the usual rate: the 1 ms hold is long over.
+    usual = SnapshotCache(tick=0, participant_hold=0.001)
+    usual_first = _get(usual, db, host, sid)
+    _answer(db, host, live_session, running, "Cy", 1)
+    usual_second = _get(usual, db, host, sid)
+    deadline = time.monotonic() + 0.05
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert usual.for_participant(sid, usual_second, ana.id) is usual_second
+    assert usual_first is not usual_second
+
+
 def test_the_big_screen_gets_a_new_snapshot_after_one_tick_however_slow_the_last(
     db, host, live_session
 ):

@@ -251,13 +251,23 @@ class SnapshotCache:
     Args:
         tick: seconds a snapshot is served after newer versions exist (0: never).
         max_sessions: sessions kept; the least recently used are dropped beyond it.
+        participant_hold: seconds phones keep the snapshot they were shown while only
+            answers moved (default 8 ticks; 0: never).
+        documents_per_second: phone documents a process may render per second for others'
+            answers alone: the hold stretches to ``participants / documents_per_second``
+            seconds in rooms larger than that.
     """
 
     def __init__(
-        self, tick: float = 0.2, max_sessions: int = 1024, participant_hold: float | None = None
+        self,
+        tick: float = 0.2,
+        max_sessions: int = 1024,
+        participant_hold: float | None = None,
+        documents_per_second: float = 4000.0,
     ) -> None:
         self.tick = tick
         self.participant_hold = 8 * tick if participant_hold is None else participant_hold
+        self.documents_per_second = documents_per_second
         self._shared: dict[uuid.UUID, tuple[Snapshot, float]] = {}
         self.max_sessions = max_sessions
         self._latest: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
@@ -293,15 +303,20 @@ class SnapshotCache:
         ``participant_hold`` seconds (8 ticks: 1.6 s with the default tick, so a phone
         polling every 2 s still sees every answer within one poll interval), so during a
         burst most phone polls are 304s instead of a new document each; the big screen
-        shows every tick. A participant
-        whose own answers changed since, and everyone after a structural change (an
-        activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
+        shows every tick. In a room of more than ``documents_per_second`` participants the
+        hold is one second per that many (10,000 phones: 2.5 s), so new documents for
+        others' answers stay within what the process can render beside everything else. A
+        participant whose own answers changed since, and everyone after a structural change
+        (an activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
         """
         held = self._shared.get(session_id)
         if held is None or held[0].version >= snap.version:
             return snap
         shown, since = held
-        if time.monotonic() - since > self.participant_hold or shown.structure != snap.structure:
+        hold = self.participant_hold
+        if hold > 0:
+            hold = max(hold, snap.participant_count / self.documents_per_second)
+        if time.monotonic() - since > hold or shown.structure != snap.structure:
             with self._guard:
                 current = self._shared.get(session_id)
                 if current is None or current[0].version < snap.version:
