@@ -309,3 +309,23 @@ def test_aggregate_equals_a_recount_in_any_order(cards: list[str], rnd: Any) -> 
         assert r["stats"]["average"] == round(statistics.fmean(numbers), 2)  # type: ignore[arg-type]
         assert r["stats"]["median"] == statistics.median(numbers)  # type: ignore[type-var]
     assert sorted(v["card"] for v in r["votes"]) == sorted(cards)
+
+
+def test_a_big_room_draws_at_most_max_cards_outliers_first() -> None:
+    from caja_plugins.poker.display import MAX_CARDS
+
+    names = [f"p{i:03d}" for i in range(MAX_CARDS + 30)]
+    h = table(*names)
+    for name in names[:-1]:
+        h.answer(name, {"card": "5"})
+    h.answer(names[-1], {"card": "100"})  # the one outlier, voting last
+    h.act("reveal")
+    cards = h.view("presenter").display[0]
+    assert cards.kind == "cards"
+    shown = cards.cards  # type: ignore[union-attr]
+    assert len(shown) == MAX_CARDS
+    assert (shown[0].label, shown[0].value, shown[0].highlight) == (names[-1], "100", True)
+    assert cards.title is not None and f"{MAX_CARDS} of {len(names)} cards" in cards.title
+    # The results still hold every vote.
+    this_round = h.view("presenter").results["items"][0]["rounds"][0]  # type: ignore[index]
+    assert len(this_round["votes"]) == len(names)

@@ -15,6 +15,17 @@ from caja_core.display import (
     TableBlock,
 )
 
+MAX_CARDS = 120
+"""Cards drawn at most (outliers first): a big screen shows a team's cards; in a room of
+thousands the distribution and the figures say what the cards can't."""
+
+
+def _shown(votes: list[dict[str, Any]], title: str) -> tuple[list[dict[str, Any]], str]:
+    if len(votes) <= MAX_CARDS:
+        return votes, title
+    first = [v for v in votes if v.get("outlier")] + [v for v in votes if not v.get("outlier")]
+    return first[:MAX_CARDS], f"{title} ({MAX_CARDS} of {len(votes):,} cards)"
+
 
 def poker_display(results: dict[str, Any], phase: str) -> list[DisplayBlock]:
     """Display blocks for the (already cut) results in ``phase``."""
@@ -28,8 +39,9 @@ def poker_display(results: dict[str, Any], phase: str) -> list[DisplayBlock]:
         if this_round["revealed"]:
             blocks.extend(_revealed_blocks(this_round, title))
         else:
-            cards = [Card(label=v["nickname"], face_up=False) for v in this_round["voters"]]
-            blocks.append(CardsBlock(title=title, cards=cards))
+            voters, cards_title = _shown(this_round["voters"], title)
+            cards = [Card(label=v["nickname"], face_up=False) for v in voters]
+            blocks.append(CardsBlock(title=cards_title, cards=cards))
             voted = len(this_round["voters"])
             waiting = f"{voted} of {results['connected']}" if results["connected"] else str(voted)
             blocks.append(StatsBlock(stats=[Stat(label="Voted", value=waiting)]))
@@ -46,6 +58,7 @@ def poker_display(results: dict[str, Any], phase: str) -> list[DisplayBlock]:
 
 
 def _revealed_blocks(this_round: dict[str, Any], title: str) -> list[DisplayBlock]:
+    votes, cards_title = _shown(this_round["votes"], title)
     cards = [
         Card(
             label=v["nickname"],
@@ -54,7 +67,7 @@ def _revealed_blocks(this_round: dict[str, Any], title: str) -> list[DisplayBloc
             highlight=v["outlier"],
             note="outlier" if v["outlier"] else None,
         )
-        for v in this_round["votes"]
+        for v in votes
     ]
     bars = [
         Bar(label=d["card"], count=d["count"], percent=d["percent"])
@@ -76,7 +89,7 @@ def _revealed_blocks(this_round: dict[str, Any], title: str) -> list[DisplayBloc
     elif consensus["top_card"] is not None:
         share = _number(consensus["top_share"])
         figures.append(Stat(label="Consensus", value=f"{share}% on {consensus['top_card']}"))
-    blocks: list[DisplayBlock] = [CardsBlock(title=title, cards=cards)]
+    blocks: list[DisplayBlock] = [CardsBlock(title=cards_title, cards=cards)]
     if bars:
         votes = stats["votes"]
         blocks.append(BarsBlock(bars=bars, show="counts", total_label=f"{votes} votes"))

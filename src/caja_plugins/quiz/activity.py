@@ -279,7 +279,6 @@ def _question_results(
 ) -> JSON:
     question = config.questions[index]
     total = len(answers)
-    correct_count = sum(1 for a in answers if marks.mark(index, a.data)[0])
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         counts = Counter(c for a in answers for c in a.data.get("choices", []))
         right = (
@@ -296,6 +295,11 @@ def _question_results(
         ]
     else:
         rows = _typed_rows(question, answers)
+    if isinstance(question, SingleChoiceQuestion | TrueFalseQuestion):
+        # one choice per answer: the right one's count is the number of correct answers
+        correct_count = next(n for _, n, ok in rows if ok)
+    else:
+        correct_count = sum(1 for a in answers if marks.mark(index, a.data)[0])
     elapsed = [int(a.meta.get("elapsed_ms", 0)) for a in answers]
     return {
         "index": index,

@@ -157,7 +157,7 @@ def leaderboard(
                 last,
             )
         )
-    totals.sort(key=_sort_key)
+    totals.sort()  # best score, then by name, then by id (unique: nothing after it)
     rows: list[dict[str, Any]] = []
     rank = previous = 0
     for position, (minus, _, text_id, nickname, correct_count, answered, streak, last) in enumerate(
@@ -190,10 +190,6 @@ def _last(question: int | None, ok: bool, points: int, bonus: int, answered: boo
         "bonus": bonus,
         "answered": answered,
     }
-
-
-def _sort_key(entry: tuple[Any, ...]) -> tuple[int, str, str]:
-    return entry[0], entry[1], entry[2]  # best score, then by name, then by id
 
 
 def row_of(board: list[dict[str, Any]], participant_id: str) -> dict[str, Any] | None:
