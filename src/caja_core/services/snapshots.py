@@ -101,10 +101,10 @@ class Snapshot:
     """A digest of what answers don't change (session status, the current activity, its
     status, config and state): when two snapshots share it, only answers moved."""
     answer_set: AnswerSet | None = field(default=None, compare=False, repr=False)
-    roster: Roster | None = field(default=None, compare=False, repr=False)
-    """The session's participants as loaded (:func:`~caja_core.services.roster.load_roster`)."""
     """The current activity's answers as loaded: the next snapshot reads only what changed
     since (:func:`~caja_core.services.answer_sets.load_answers`)."""
+    roster: Roster | None = field(default=None, compare=False, repr=False)
+    """The session's participants as loaded (:func:`~caja_core.services.roster.load_roster`)."""
 
 
 def compute_snapshot(
@@ -116,9 +116,12 @@ def compute_snapshot(
 ) -> Snapshot:
     """Read and aggregate one session (NotFound if there is no such session).
 
-    ``db`` is a consistent read (:meth:`~caja_core.storage.db.Database.read`): the snapshot
-    holds exactly what was committed at its version. Given the ``previous`` snapshot of the
-    session, only the answers stored or changed since are read.
+    Given the ``previous`` snapshot of the session, only the answers and participants
+    stored or changed since are read. Best in a consistent read
+    (:meth:`~caja_core.storage.db.Database.read`), where the snapshot holds exactly what was
+    committed at its version; in any other transaction rows committed between its
+    statements may show up early or, when the counts then disagree, make it read
+    everything again.
     """
     sid = as_uuid(session_id, "Session")
     session = db.get(Session, sid)
