@@ -27,9 +27,9 @@ from caja_core import (
 )
 from caja_core.display import Bar, BarsBlock
 from caja_core.plugins import PluginHost
-from caja_core.services import admins, sessions
+from caja_core.services import activities, admins, sessions
 from caja_core.storage.db import Database
-from caja_core.storage.models import Admin, Session
+from caja_core.storage.models import Activity, Admin, Session
 
 T0 = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -167,3 +167,29 @@ def live_session(db: DB, admin: Admin) -> Session:
     s = sessions.create_session(db, admin, "Friday retro")
     sessions.start_session(db, admin, s.id, now=T0)
     return s
+
+
+def open_pick(
+    db: DB,
+    host: PluginHost,
+    admin: Admin,
+    session: Session,
+    *,
+    title: str = "Color?",
+    timeout_seconds: int | None = None,
+    **config: Any,
+) -> Activity:
+    """A "pick" activity added to the session and activated at T0 (options red and blue
+    unless ``config`` says otherwise)."""
+    a = activities.add_activity(
+        db,
+        host,
+        admin,
+        session.id,
+        type="pick",
+        title=title,
+        config={"options": ["red", "blue"], **config},
+        timeout_seconds=timeout_seconds,
+    )
+    activities.activate_activity(db, host, admin, session.id, a.id, now=T0)
+    return a

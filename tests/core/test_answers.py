@@ -11,23 +11,14 @@ from caja_core.errors import AnswerRejected, Conflict, InvalidState
 from caja_core.services import activities, participants, responses, sessions
 from caja_core.storage.models import Response
 
-from .conftest import T0
+from .conftest import T0, open_pick
 
 
 @pytest.fixture
 def setup(db, host, admin, live_session):
     def make(config=None, timeout=None):
-        a = activities.add_activity(
-            db,
-            host,
-            admin,
-            live_session.id,
-            type="pick",
-            title="Q",
-            config=config or {"options": ["a", "b", "c"]},
-            timeout_seconds=timeout,
-        )
-        activities.activate_activity(db, host, admin, live_session.id, a.id, now=T0)
+        config = config or {"options": ["a", "b", "c"]}
+        a = open_pick(db, host, admin, live_session, title="Q", timeout_seconds=timeout, **config)
         p, _, _ = participants.join_session(db, live_session.join_code, f"P{a.id.hex[:6]}", now=T0)
         return a, p
 

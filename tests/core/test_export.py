@@ -1,21 +1,12 @@
 from __future__ import annotations
 
-from caja_core.services import activities, export, participants, responses
+from caja_core.services import export, participants, responses
 
-from .conftest import T0
+from .conftest import T0, open_pick
 
 
 def test_export_has_every_answer_in_readable_columns(db, host, admin, live_session):
-    a = activities.add_activity(
-        db,
-        host,
-        admin,
-        live_session.id,
-        type="pick",
-        title="Color?",
-        config={"options": ["red", "blue"]},
-    )
-    activities.activate_activity(db, host, admin, live_session.id, a.id, now=T0)
+    a = open_pick(db, host, admin, live_session)
     for name, choice in [("Ana", 0), ("Bo", 1)]:
         p, _, _ = participants.join_session(db, live_session.join_code, name, now=T0)
         responses.submit_answer(db, host, p, live_session.id, a.id, {"choice": choice}, now=T0)

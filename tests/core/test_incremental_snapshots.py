@@ -15,22 +15,14 @@ from caja_core.services import activities, participants, responses
 from caja_core.services.snapshots import Snapshot, compute_snapshot
 from caja_core.storage.models import Participant, Response
 
-from .conftest import T0
+from .conftest import T0, open_pick
 
 
 @pytest.fixture
 def changeable(db, host, admin, live_session):
-    a = activities.add_activity(
-        db,
-        host,
-        admin,
-        live_session.id,
-        type="pick",
-        title="Color?",
-        config={"options": ["red", "blue", "green"], "allow_change": True},
+    return open_pick(
+        db, host, admin, live_session, options=["red", "blue", "green"], allow_change=True
     )
-    activities.activate_activity(db, host, admin, live_session.id, a.id, now=T0)
-    return a
 
 
 def _join(db, live_session, nickname):

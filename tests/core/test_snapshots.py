@@ -11,22 +11,12 @@ import pytest
 from caja_core.services import activities, participants, responses, state
 from caja_core.services.snapshots import Snapshot, SnapshotCache, compute_snapshot
 
-from .conftest import T0
+from .conftest import T0, open_pick
 
 
 @pytest.fixture
 def running(db, host, admin, live_session):
-    a = activities.add_activity(
-        db,
-        host,
-        admin,
-        live_session.id,
-        type="pick",
-        title="Color?",
-        config={"options": ["red", "blue"]},
-    )
-    activities.activate_activity(db, host, admin, live_session.id, a.id, now=T0)
-    return a
+    return open_pick(db, host, admin, live_session)
 
 
 def _answer(db, host, live_session, running, nickname, choice):

@@ -3,25 +3,14 @@ from __future__ import annotations
 import pytest
 
 from caja_core.errors import NotFound
-from caja_core.services import activities, participants, responses, state
+from caja_core.services import participants, responses, state
 
-from .conftest import T0
+from .conftest import T0, open_pick
 
 
 @pytest.fixture
 def running(db, host, admin, live_session):
-    a = activities.add_activity(
-        db,
-        host,
-        admin,
-        live_session.id,
-        type="pick",
-        title="Color?",
-        config={"options": ["red", "blue"]},
-        timeout_seconds=60,
-    )
-    activities.activate_activity(db, host, admin, live_session.id, a.id, now=T0)
-    return a
+    return open_pick(db, host, admin, live_session, timeout_seconds=60)
 
 
 def test_presenter_state_has_activity_results_and_version(db, host, live_session, running):
