@@ -15,6 +15,9 @@ from caja_core.display import (
     TableBlock,
 )
 
+FEW_CARDS = 16
+"""Up to this many votes the cards come first (a team reads its cards); beyond, the
+distribution and the figures do, above the fold of the big screen."""
 MAX_CARDS = 120
 """Cards drawn at most (outliers first): a big screen shows a team's cards; in a room of
 thousands the distribution and the figures say what the cards can't."""
@@ -89,13 +92,16 @@ def _revealed_blocks(this_round: dict[str, Any], title: str) -> list[DisplayBloc
     elif consensus["top_card"] is not None:
         share = _number(consensus["top_share"])
         figures.append(Stat(label="Consensus", value=f"{share}% on {consensus['top_card']}"))
-    blocks: list[DisplayBlock] = [CardsBlock(title=cards_title, cards=cards)]
+    summary: list[DisplayBlock] = []
     if bars:
         votes = stats["votes"]
-        blocks.append(BarsBlock(bars=bars, show="counts", total_label=f"{votes} votes"))
+        summary.append(BarsBlock(bars=bars, show="counts", total_label=f"{votes} votes"))
     if figures:
-        blocks.append(StatsBlock(stats=figures))
-    return blocks
+        summary.append(StatsBlock(stats=figures))
+    cards_block = CardsBlock(title=cards_title, cards=cards)
+    if len(this_round["votes"]) > FEW_CARDS:  # the summary first, where the room can see it
+        return [*summary, cards_block]
+    return [cards_block, *summary]
 
 
 def _final(item: dict[str, Any]) -> str:
