@@ -16,14 +16,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
 from caja_core.activity import ActivityType, AggregateContext, AnswerContext, StoredAnswer
 from caja_core.errors import AnswerRejected, Conflict, InvalidState, NotFound
 from caja_core.plugins import PluginHost
-from caja_core.services._common import as_uuid, bump_version, participants_of, stored_answers
+from caja_core.services._common import (
+    as_uuid,
+    bump_version,
+    participants_of,
+    stamp_version,
+    stored_answers,
+)
 from caja_core.services.answer_rules import (
     Answerer,
     AnswerOutcome,
@@ -238,14 +244,7 @@ class Batch:
             mark_seen(self.db, answered, self.now)
         for sid in self.changed:
             version = bump_version(self.db, self.sessions[sid])
-            # Stamped with the version that makes them visible: snapshots load only
-            # the answers stamped above the version they hold.
-            self.db.execute(
-                update(Response)
-                .where(Response.id.in_(self.rows[sid]))
-                .values(version=version)
-                .execution_options(synchronize_session=False)
-            )
+            stamp_version(self.db, Response, self.rows[sid], version)
             log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])
 
 

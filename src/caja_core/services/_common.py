@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -45,6 +45,20 @@ def bump_version(db: DB, session: Session) -> int:
     set_committed_value(session, "version", version)
     db.info.setdefault("caja_bumped", {})[session.id] = version
     return int(version)
+
+
+def stamp_version(
+    db: DB, model: type[Participant] | type[Response], ids: Sequence[uuid.UUID], version: int
+) -> None:
+    """Stamp rows this transaction wrote with the session version it just bumped to
+    (:func:`bump_version`, under the session row's lock, so stamps become visible in
+    version order): a snapshot at version V reads only the rows stamped above V."""
+    db.execute(
+        update(model)
+        .where(model.id.in_(ids))
+        .values(version=version)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def as_uuid(value: Any, what: str) -> uuid.UUID:

@@ -66,8 +66,7 @@ def load_answers(
     """The activity's answers at session ``version``, read in the caller's (consistent)
     transaction, which has seen that version. With the ``previous`` set of the same
     activity, only what changed since is read."""
-    same = previous is not None and previous.activity_id == activity_id
-    if previous is not None and same and previous.version <= version:
+    if previous is not None and previous.activity_id == activity_id and previous.version <= version:
         topped = _top_up(db, previous, version, nicknames)
         if topped is not None:
             return topped

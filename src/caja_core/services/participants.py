@@ -29,6 +29,7 @@ from caja_core.services._common import (
     bump_version,
     now_or,
     session_for_admin,
+    stamp_version,
 )
 from caja_core.services._common import (
     hash_token as hash_token,  # re-exported: how a token's stored hash is made
@@ -116,14 +117,7 @@ def join_session(
             f"The nickname '{nickname}' is taken in this session; try '{suggestion}'",
             suggestion=suggestion,
         ) from None
-    version = bump_version(db, session)
-    # Stamped with the version that makes them visible (snapshots read only newer ones).
-    db.execute(
-        update(Participant)
-        .where(Participant.id == participant.id)
-        .values(version=version)
-        .execution_options(synchronize_session=False)
-    )
+    stamp_version(db, Participant, [participant.id], bump_version(db, session))
     log.info("participant_joined", session_id=str(session.id), participant_id=str(participant.id))
     return participant, token, session
 
