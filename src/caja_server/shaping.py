@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from caja_core.services import participants as participant_service
+from caja_core.services.answer_rules import AnswerRow
 from caja_core.storage.models import Activity, Participant, Response, Session
 from caja_server.schemas import (
     ActivityOut,
@@ -72,7 +73,7 @@ def participant_out(participant: Participant, now: dt.datetime) -> ParticipantOu
     )
 
 
-def response_out(response: Response) -> ResponseOut:
+def response_out(response: Response | AnswerRow) -> ResponseOut:
     """A stored answer."""
     return ResponseOut(
         id=response.id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import uuid
 from typing import Any
 
 import pytest
@@ -95,6 +96,44 @@ def test_a_batch_is_judged_in_order_like_answers_one_by_one(db, host, admin, liv
     assert stored(db, a) == {"P0": {"choice": 0}, "P1": {"choice": 1}}
     db.refresh(live_session)
     assert live_session.version == version + 1  # one bump for the batch
+
+
+def test_a_changed_answer_within_a_batch_keeps_each_reply_its_own(db, host, admin, live_session):
+    """The same participant changes an answer twice in one batch (new, then changed, then
+    changed again): one row holds the last, and each acknowledgement shows what it stored."""
+    a = opened(db, host, admin, live_session, options=["a", "b", "c"], allow_change=True)
+    (p0,) = people(db, live_session, 1)
+    outcomes = responses.submit_answers(
+        db,
+        host,
+        [sub(p0, a, {"choice": 0}), sub(p0, a, {"choice": 1}), sub(p0, a, {"choice": 2})],
+        now=T0,
+    )
+    assert [o.changed for o in outcomes] == [True, True, True]
+    assert [o.result()[0].data for o in outcomes] == [{"choice": i} for i in range(3)]
+    assert len({o.result()[0].id for o in outcomes}) == 1
+    assert stored(db, a) == {"P0": {"choice": 2}}
+    assert db.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_new_and_changed_rows_carry_the_version_their_batch_made(db, host, admin, live_session):
+    """New answers are inserted already stamped, changed ones stamped again: a snapshot at
+    the version before the batch finds every one of them above it."""
+    a = opened(db, host, admin, live_session, options=["a", "b", "c"], allow_change=True)
+    p0, p1 = people(db, live_session, 2)
+    responses.submit_answers(db, host, [sub(p0, a, {"choice": 0})], now=T0)
+    db.refresh(live_session)
+    first = live_session.version
+    responses.submit_answers(
+        db, host, [sub(p0, a, {"choice": 1}), sub(p1, a, {"choice": 2})], now=T0
+    )
+    db.refresh(live_session)
+    assert live_session.version == first + 1
+    rows = db.execute(select(Response.data, Response.version)).all()
+    assert sorted((data["choice"], version) for data, version in rows) == [
+        (1, first + 1),
+        (2, first + 1),
+    ]
 
 
 def test_a_plugin_crash_on_one_answer_loses_none_of_the_others(db, admin, live_session):
@@ -314,3 +353,12 @@ def test_a_deadlock_is_recognised_as_worth_retrying(database: Database, database
     assert len(errors) == 1 and isinstance(errors[0], OperationalError)
     assert _worth_retrying(errors[0])
     assert not _worth_retrying(OperationalError("SELECT 1", {}, Exception("server closed")))
+
+
+def test_new_ids_are_distinct_random_version_4_uuids() -> None:
+    from caja_core.services._common import new_ids
+
+    ids = new_ids(1000)
+    assert len(set(ids)) == 1000
+    assert {i.version for i in ids} == {4} and {i.variant for i in ids} == {uuid.RFC_4122}
+    assert new_ids(0) == []

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
@@ -26,6 +26,7 @@ from caja_core.plugins import PluginHost
 from caja_core.services._common import (
     as_uuid,
     bump_version,
+    new_ids,
     participants_of,
     stamp_version,
     stored_answers,
@@ -33,6 +34,7 @@ from caja_core.services._common import (
 from caja_core.services.answer_rules import (
     Answerer,
     AnswerOutcome,
+    AnswerRow,
     AnswerSubmission,
     answer_fingerprint,
     effective_deadline,
@@ -51,8 +53,9 @@ class Open:
     activity: Activity
     activity_type: ActivityType[Any, Any]
     config: Any
-    mine: dict[uuid.UUID, list[Response]]
-    """The stored answers (all slots) of the batch's participants, oldest first."""
+    mine: dict[uuid.UUID, list[Response | AnswerRow]]
+    """The answers (all slots) of the batch's participants, oldest first: rows stored
+    before, and this batch's new ones (not inserted until the batch is written)."""
     every: list[StoredAnswer] | None = None
     """All stored answers, loaded only for types with ``after_answer``."""
 
@@ -69,11 +72,16 @@ class Batch:
         self.open: dict[uuid.UUID, Open | Exception] = {}
         self.changed: dict[uuid.UUID, set[uuid.UUID]] = {}  # session -> who answered
         self.stored: dict[uuid.UUID, int] = {}  # session -> answers stored or changed
-        self.rows: dict[uuid.UUID, list[uuid.UUID]] = {}  # session -> responses written
+        # session -> the new rows to insert (by id: a later answer may replace one)
+        self.new: dict[uuid.UUID, dict[uuid.UUID, AnswerRow]] = {}
+        # session -> rows stored before and changed now (the ORM writes them)
+        self.updated: dict[uuid.UUID, list[uuid.UUID]] = {}
+        self.ids: Iterator[uuid.UUID] = iter(())
         self.people: dict[uuid.UUID, tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]] = {}
 
     def run(self, submissions: Sequence[AnswerSubmission]) -> list[AnswerOutcome]:
         self._load(submissions)
+        self.ids = iter(new_ids(len(submissions)))
         outcomes = []
         for submission in submissions:
             try:
@@ -141,49 +149,55 @@ class Batch:
             # A retry of an answer that landed before the activity closed still succeeds.
             landed = next((r for r in rows if r.fingerprint == fingerprint), None)
             if landed is not None:
-                return AnswerOutcome(landed, False)
+                return AnswerOutcome(_row(landed), False)
             raise AnswerRejected("This activity is not open for answers")
         slot = activity_type.answer_slot(config, state, answer, ctx)
         existing = next((r for r in rows if r.slot == slot), None)
         if existing is not None and (
             existing.fingerprint == fingerprint or existing.data == submitted
         ):
-            return AnswerOutcome(existing, False)
+            return AnswerOutcome(_row(existing), False)
         deadline = effective_deadline(activity, activity_type, config)
         if deadline is not None and now > deadline:
             raise AnswerRejected("Time is up: answers are no longer accepted")
         stored_data, meta = activity_type.validate_answer(config, state, answer, ctx)
         if existing is not None:
             if existing.data == stored_data:
-                return AnswerOutcome(existing, False)
+                return AnswerOutcome(_row(existing), False)
             if not activity_type.allows_change(config, state):
                 raise Conflict("You have already answered; this activity does not allow changes")
         new_state = self._after_answer(opened, state, participant, slot, stored_data, meta, now)
         # Judged and accepted: from here on it changes the batch.
-        if existing is not None:
+        if isinstance(existing, Response):  # stored before: the ORM writes the change
             existing.data = stored_data
             existing.meta = meta
             existing.fingerprint = fingerprint
             existing.updated_at = now
-            response = existing
-        else:
-            response = Response(
-                id=uuid.uuid4(),
-                activity_id=activity.id,
-                participant_id=participant.id,
-                slot=slot,
-                data=stored_data,
-                meta=meta,
-                fingerprint=fingerprint,
-                submitted_at=now,
-                updated_at=now,
+            self.updated.setdefault(sid, []).append(existing.id)
+            response = AnswerRow.of(existing)
+        elif existing is not None:  # new in this batch: a new row replaces it
+            response = replace(
+                existing, data=stored_data, meta=meta, fingerprint=fingerprint, updated_at=now
             )
-            self.db.add(response)
+            rows[rows.index(existing)] = response
+            self.new[sid][response.id] = response
+        else:
+            response = AnswerRow(
+                next(self.ids),
+                activity.id,
+                participant.id,
+                slot,
+                stored_data,
+                meta,
+                fingerprint,
+                now,
+                now,
+            )
             rows.append(response)
+            self.new.setdefault(sid, {})[response.id] = response
         if new_state is not None:
             activity.state = new_state
         self.changed.setdefault(sid, set()).add(participant.id)
-        self.rows.setdefault(sid, []).append(response.id)
         self.stored[sid] = self.stored.get(sid, 0) + 1
         return AnswerOutcome(response, True)
 
@@ -235,6 +249,18 @@ class Batch:
     def _write(
         self, submissions: Sequence[AnswerSubmission], outcomes: list[AnswerOutcome]
     ) -> None:
+        # The session's version first: its row lock orders this batch behind any other
+        # writer of the session (a kick, another replica's batch) before anything else is
+        # locked, and the new rows are inserted already stamped with the version their
+        # commit makes (a snapshot at version V reads only rows above V).
+        for sid in self.changed:
+            version = bump_version(self.db, self.sessions[sid])
+            new = self.new.get(sid)
+            if new:
+                self.db.execute(insert(Response), [row.values(version) for row in new.values()])
+            if sid in self.updated:
+                stamp_version(self.db, Response, self.updated[sid], version)
+            log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])
         answered = [
             submission.participant.id
             for submission, outcome in zip(submissions, outcomes, strict=True)
@@ -242,13 +268,13 @@ class Batch:
         ]
         if answered:  # they were seen now: one statement for the batch
             mark_seen(self.db, answered, self.now)
-        for sid in self.changed:
-            version = bump_version(self.db, self.sessions[sid])
-            stamp_version(self.db, Response, self.rows[sid], version)
-            log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])
 
 
-def _stored(row: Response, nickname: str) -> StoredAnswer:
+def _row(row: Response | AnswerRow) -> AnswerRow:
+    return row if isinstance(row, AnswerRow) else AnswerRow.of(row)
+
+
+def _stored(row: Response | AnswerRow, nickname: str) -> StoredAnswer:
     return StoredAnswer(
         participant_id=row.participant_id,
         nickname=nickname,

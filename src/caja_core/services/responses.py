@@ -16,15 +16,17 @@ from caja_core.services._common import now_or
 from caja_core.services.answer_rules import (
     Answerer,
     AnswerOutcome,
+    AnswerRow,
     AnswerSubmission,
     activity_deadline,
     answer_fingerprint,
     effective_deadline,
 )
-from caja_core.storage.models import Participant, Response
+from caja_core.storage.models import Participant
 
 __all__ = [
     "AnswerOutcome",
+    "AnswerRow",
     "AnswerSubmission",
     "Answerer",
     "activity_deadline",
@@ -43,7 +45,7 @@ def submit_answer(
     activity_id: Any,
     data: Any,
     now: dt.datetime | None = None,
-) -> tuple[Response, bool]:
+) -> tuple[AnswerRow, bool]:
     """Store a participant's answer.
 
     Returns ``(response, changed)``. An identical retry (the client did not see the first
