@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from caja_core.activity import Role
@@ -48,13 +49,24 @@ class BoardVersions:
         return version
 
 
+@dataclass(slots=True, frozen=True)
+class LiveMemory:
+    """What a poll is answered from, in one object (``app.state.live``): the poll path
+    reads it once per request instead of looking each part up on the app's ``state``."""
+
+    board: VersionBoard
+    recent_auth: RecentAuth
+    snapshots: SnapshotCache
+    seen: SeenBuffer
+
+
 def attach_live_versions(
     app: Any, database: Database, *, tick: float = 0.2
 ) -> PostgresVersionRelay | None:
     """Give ``app.state`` a version board fed by ``database``'s commits (and, on
     PostgreSQL, a relay to share them with other replicas; start it in the lifespan), an
-    empty :class:`RecentAuth` and a :class:`SnapshotCache` with ``tick``.
-    Returns the relay, or None on SQLite."""
+    empty :class:`RecentAuth` and a :class:`SnapshotCache` with ``tick``, each also in
+    ``app.state.live`` (:class:`LiveMemory`). Returns the relay, or None on SQLite."""
     board, relay = connect_board(database, start=False)
     app.state.board = board
     app.state.versions = BoardVersions(board, database)
@@ -62,6 +74,7 @@ def attach_live_versions(
     app.state.recent_auth = RecentAuth()
     app.state.snapshots = SnapshotCache(tick=tick)
     app.state.seen = SeenBuffer(database)
+    app.state.live = LiveMemory(board, app.state.recent_auth, app.state.snapshots, app.state.seen)
     return relay
 
 
@@ -197,17 +210,21 @@ class Answer(NamedTuple):
 
 
 def answer_for(
-    state: Any, viewer: Viewer, snap: Snapshot, since: int | None, if_none_match: str | None
+    live: LiveMemory,
+    viewer: Viewer,
+    snap: Snapshot,
+    since: int | None,
+    if_none_match: str | None,
 ) -> Answer:
     """304 when the caller has this snapshot's version (or newer), else its document
     rendered from the snapshot (a participant's own answers as the snapshot holds them).
     Phones may be shown an earlier snapshot while only answers moved
     (:meth:`~caja_core.services.snapshots.SnapshotCache.for_participant`)."""
     if viewer.participant_id is not None:
-        snapshots: SnapshotCache = state.snapshots
-        snap = snapshots.for_participant(snap.session_id, snap, viewer.participant_id)
+        snap = live.snapshots.for_participant(snap.session_id, snap, viewer.participant_id)
     tag = etag(snap.version, viewer.tag_suffix)
-    if not_modified(snap.version, viewer.tag_suffix, since, if_none_match):
+    # A poll sends back the ETag it got: the common case needs no parsing.
+    if if_none_match == tag or not_modified(snap.version, viewer.tag_suffix, since, if_none_match):
         return Answer(tag, None)
     doc = state_service.render(
         snap,
@@ -231,7 +248,7 @@ class Lookup(NamedTuple):
 
 
 def look_up(
-    state: Any, session_id: uuid.UUID, token: str, *, conditional: bool = True
+    live: LiveMemory, session_id: uuid.UUID, token: str, *, conditional: bool = True
 ) -> Lookup | None:
     """The caller and the snapshot to serve, from memory; None when the database is
     needed to know who the caller is, the session's version, or anything at all about it.
@@ -239,13 +256,13 @@ def look_up(
     ``conditional`` says the caller sent ``If-None-Match`` or ``since``: it has a document
     and is polling. A phone without one is loading the page (a reload, a new tab), which
     is rare and must show the answers it just sent, so it goes to the database."""
-    viewer: Viewer | None = state.recent_auth.get(token, session_id)
+    viewer = live.recent_auth.get(token, session_id)
     if viewer is None or (viewer.participant_id is not None and not conditional):
         return None
-    version = state.board.get(session_id)
+    version = live.board.get(session_id)
     if version is None:
         return None
-    snapshots: SnapshotCache = state.snapshots
+    snapshots = live.snapshots
     screen = viewer.participant_id is None
     snap = snapshots.visible(session_id, version, screen=screen)
     if snap is None:
@@ -255,7 +272,7 @@ def look_up(
         if snapshots.computing(session_id) and not screen:
             snap = previous  # one thread computes; the others keep showing the last one
     if viewer.participant_id is not None:
-        state.seen.see(viewer.participant_id)
+        live.seen.see(viewer.participant_id)
     return Lookup(viewer, version, snap)
 
 

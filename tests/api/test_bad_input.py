@@ -111,6 +111,13 @@ def test_unknown_and_malformed_ids(api: Api, scene: Scene) -> None:
     _error(api.request("GET", f"/api/sessions/{missing}", scene.alice), 404, "not_found")
     body = _error(api.request("GET", "/api/sessions/not-a-uuid", scene.alice), 422)
     assert body["errors"][0]["loc"] == ["path", "sid"]
+    # A poll with a malformed or unknown session id: the fast path declines, the route says.
+    for _ in range(2):
+        r = api.request("GET", "/api/sessions/not-a-uuid/state", scene.ptoken)
+        assert _error(r, 422)["errors"][0]["loc"] == ["path", "sid"]
+        r = api.request("GET", f"/api/sessions/{missing}/state", scene.ptoken)
+        assert "another session" in _error(r, 401, "unauthenticated")["detail"]
+        _error(api.request("GET", f"/api/sessions/{missing}/state", scene.alice), 404)
     base = f"/api/sessions/{scene.sid}/activities"
     _error(api.request("POST", f"{base}/{missing}/activate", scene.alice), 404, "not_found")
     _error(

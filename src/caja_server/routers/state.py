@@ -85,11 +85,13 @@ def get_state(
     role = _role_of(token)
     assert token is not None
     conditional = since is not None or bool(if_none_match)
-    lookup = look_up(request.app.state, sid, token, conditional=conditional)
+    lookup = look_up(request.app.state.live, sid, token, conditional=conditional)
     if lookup is not None:
         screen = lookup.viewer.participant_id is None
         snap = lookup.snapshot or compute_due(request.app.state, sid, lookup.version, screen=screen)
-        return _respond(answer_for(request.app.state, lookup.viewer, snap, since, if_none_match))
+        return _respond(
+            answer_for(request.app.state.live, lookup.viewer, snap, since, if_none_match)
+        )
     return _respond(_from_database(request, sid, token, role, since, if_none_match))
 
 
