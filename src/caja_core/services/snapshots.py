@@ -266,7 +266,7 @@ class SnapshotCache:
         tick: float = 0.2,
         max_sessions: int = 1024,
         participant_hold: float | None = None,
-        documents_per_second: float = 4000.0,
+        documents_per_second: float = 1000.0,
     ) -> None:
         self.tick = tick
         self.participant_hold = 8 * tick if participant_hold is None else participant_hold
@@ -307,7 +307,7 @@ class SnapshotCache:
         polling every 2 s still sees every answer within one poll interval), so during a
         burst most phone polls are 304s instead of a new document each; the big screen
         shows every tick. In a room of more than ``documents_per_second`` participants the
-        hold is one second per that many (10,000 phones: 2.5 s), so new documents for
+        hold is one second per that many (5,000 phones: 5 s; 10,000: 10 s), so new documents for
         others' answers stay within what the process can render beside everything else. A
         participant whose own answers changed since, and everyone after a structural change
         (an activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
