@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 
 from sqlalchemy import event, update
@@ -121,7 +122,10 @@ def test_304_path_touches_no_database(api: Api, scene: Scene) -> None:
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(" ".join(statement.split()).lower())
+        # The app's own background threads (seen flush, token revalidation, the version
+        # relay) may run a statement at any moment; they are not the poll path.
+        if not threading.current_thread().name.startswith("caja-"):
+            statements.append(" ".join(statement.split()).lower())
 
     engine = api.server.app.state.db.engine
     fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
@@ -173,7 +177,8 @@ def test_fast_path_renders_documents_from_the_snapshot_without_sql(api: Api, sce
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
+        if not threading.current_thread().name.startswith("caja-"):  # not background work
+            statements.append(statement)
 
     engine = api.server.app.state.db.engine
     fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
