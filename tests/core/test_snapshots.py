@@ -277,3 +277,21 @@ def test_the_big_screen_waits_for_the_snapshot_being_computed(db, host, live_ses
     waiter.join(5)
     worker.join(5)
     assert [s.version for s in screen] == [new.version] and cache.misses == 2
+
+
+def test_phones_of_a_large_room_make_new_snapshots_less_often(db, host, live_session, running):
+    """Two participants at one refresh per participant-second: phones may serve a snapshot
+    for 2 s after newer versions exist; the big screen still only for a tick."""
+    cache = SnapshotCache(tick=0.01, room_refresh=1)
+    sid = live_session.id
+    _answer(db, host, live_session, running, "Ana", 1)
+    _answer(db, host, live_session, running, "Ben", 0)
+    snap = _get(cache, db, host, sid)
+    assert snap.participant_count == 2
+    assert snap.fresh_until - time.monotonic() > 1.5
+    while time.monotonic() <= snap.screen_fresh_until:
+        time.sleep(0.01)
+    assert cache.visible(sid, snap.version + 1) is snap
+    assert cache.visible(sid, snap.version + 1, screen=True) is None
+    usual = SnapshotCache(tick=0.01)  # 5,000 a second: two participants change nothing
+    assert _get(usual, db, host, sid).fresh_until - time.monotonic() < 0.5
