@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import hashlib
-import logging
 import random
 import statistics
 import sys
@@ -31,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import structlog
+from _setup import warmed_host  # bench/ is on the path
 
 from caja_core.activity import (
     ActionContext,
@@ -217,16 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--no-database", action="store_true", help="in-memory part only")
     args = parser.parse_args(argv)
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    host = PluginHost(strict=True)
-    host.load_entry_points()
-    # As the server does after start-up (setting gc_freeze): warm up, then hide what is
-    # loaded from the garbage collector. The answers made below stay in its sight, as a
-    # live session's answers do in the server.
-    for activity_type, _ in host.activity_types():
-        activity_type.warm_up()
-    gc.collect()
-    gc.freeze()
+    host = warmed_host()
     tmp = tempfile.TemporaryDirectory()
     database = None
     if not args.no_database:

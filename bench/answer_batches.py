@@ -4,9 +4,11 @@ answer writer stores them (token lookup, ``submit_answers``, commit), per built-
     .venv/bin/python bench/answer_batches.py [--participants 2560] [--batch 256]
         [--database-url URL] [--profile]
 
-Everyone joins one running session with a poll, a quiz question and a word cloud; then, for
-each activity in turn, every participant's answer is stored in batches of ``--batch`` (one
-transaction each, as ``caja_server.answers.AnswerWriter`` does). Printed: microseconds of
+Everyone joins one running session with each built-in type (``bench/aggregation.py``'s
+configs and answers); then, for each activity in turn, every participant's answer is stored
+in batches of ``--batch`` (one transaction each, as ``caja_server.answers.AnswerWriter``
+does). Poker's ``after_answer`` (auto-reveal) sees every answer stored so far, so its cost
+per answer grows with the room. Printed: microseconds of
 wall time per answer, best and median batch. With ``--profile``, cProfile's top functions
 for the whole run. On a one-core server every answer's CPU is taken from the polls, so this
 is the figure that decides how many answers a second a room can send.
@@ -16,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
-import logging
 import pstats
 import random
 import statistics
@@ -27,42 +27,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import structlog
+from _setup import warmed_host  # bench/ is on the path
+from aggregation import CASES  # the same configs and answers per type
 
 from caja_core.plugins import PluginHost
 from caja_core.services import activities, admins, participants, responses, sessions
 from caja_core.storage.db import Database
 from caja_core.storage.models import Admin
-
-WORDS = [f"word{i}" for i in range(300)]
-
-CASES: dict[str, tuple[dict[str, Any], list[str], Any]] = {
-    "poll": (
-        {"question": "Pick one", "options": [{"text": f"Option {i}"} for i in range(6)]},
-        [],
-        lambda rng: {"choices": [rng.randrange(6)]},
-    ),
-    "quiz": (
-        {
-            "questions": [
-                {
-                    "kind": "single",
-                    "text": "Q1",
-                    "options": ["a", "b", "c", "d"],
-                    "correct": 1,
-                    "time_limit_seconds": 600,
-                }
-            ]
-        },
-        ["next"],
-        lambda rng: {"question": 0, "choice": rng.randrange(4)},
-    ),
-    "wordcloud": (
-        {"prompt": "One word", "entries_per_participant": 1, "profanity_filter": False},
-        [],
-        lambda rng: {"text": rng.choice(WORDS)},
-    ),
-}
 
 
 def store(database: Database, host: PluginHost, batch: list[tuple[str, Any, Any, Any]]) -> int:
@@ -86,13 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile's top 30 functions")
     parser.add_argument("--sort", default="tottime", help="the profile's order (cumulative, ...)")
     args = parser.parse_args(argv)
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    host = PluginHost(strict=True)
-    host.load_entry_points()
-    for activity_type, _ in host.activity_types():
-        activity_type.warm_up()
-    gc.collect()
-    gc.freeze()
+    host = warmed_host()
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or f"sqlite:///{Path(tmp.name) / 'answers.db'}"
     database = Database(url)
@@ -106,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             name: activities.add_activity(
                 db, host, admin, session.id, type=name, title=name, config=config
             ).id
-            for name, (config, _, _) in CASES.items()
+            for name, (config, _, _, _) in CASES.items()
         }
         sessions.start_session(db, admin, session.id)
         sid, code, admin_id = session.id, session.join_code, admin.id
@@ -120,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     kind = url.split(":")[0]
     print(f"{args.participants:,} answers per type in batches of {args.batch} ({kind})")
     print(f"{'type':<10} {'us/answer best':>16} {'median':>10} {'stored':>8}")
-    for name, (_, actions, make) in CASES.items():
+    for name, (_, actions, make, _) in CASES.items():
         with database.transaction() as db:
             admin = db.get(Admin, admin_id)
             activities.activate_activity(db, host, admin, sid, ids[name])

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import logging
 import sys
 import tempfile
 import time
@@ -28,9 +27,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import structlog
+from _setup import warmed_host  # bench/ is on the path
 
-from caja_core.plugins import PluginHost
 from caja_core.services import activities, admins, participants, responses, sessions
 from caja_core.storage.db import Database
 from caja_server.app import create_app, serving
@@ -84,8 +82,7 @@ async def rounds(app: App, requests: list[dict[str, Any]], polls: int) -> float:
 
 
 async def measure(args: argparse.Namespace, url: str) -> None:
-    host = PluginHost(strict=True)
-    host.load_entry_points()
+    host = warmed_host()
     database = Database(url)
     database.upgrade()
     with database.transaction() as db:
@@ -138,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--sample", type=int, default=200, help="phones that poll")
     args = parser.parse_args(argv)
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(measure(args, f"sqlite:///{Path(tmp) / 'fast-path.db'}"))
     return 0

@@ -28,7 +28,7 @@ def test_answer_batches_stores_every_answer_of_every_type(database_url: str) -> 
         "answer_batches.py", "--participants", "40", "--batch", "16", "--database-url", database_url
     )
     rows = {m[1]: m for m in re.finditer(r"^(\w+)\s+(\d+)\s+(\d+)\s+([\d,]+)$", out, re.M)}
-    assert set(rows) == {"poll", "quiz", "wordcloud"}, out
+    assert set(rows) == {"poll", "poker", "quiz", "wordcloud"}, out
     assert all(int(m[4].replace(",", "")) == 40 for m in rows.values()), out
 
 
