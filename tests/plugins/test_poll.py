@@ -289,3 +289,47 @@ def test_participant_ids_are_what_counts_not_nicknames() -> None:
     h.answer(pid, {"choices": [0]})
     h.answer("ann", {"choices": [1]})
     assert h.results()["voters"] == 2
+
+
+def test_phones_of_one_snapshot_share_the_bars_for_the_same_choice() -> None:
+    """Thousands of phones render from one results object: the bars block is built once per
+    set of chosen options (the server then dumps it once), each phone's own choice still
+    highlighted, and the config is dumped once."""
+    import datetime as dt
+
+    from caja_core import AggregateContext, StoredAnswer, ViewContext
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    config = POLL.parse_config(make_config(results_visibility="always"))
+    state = POLL.on_activate(config, POLL.initial_state(config), now)
+    people = {name: uuid.uuid4() for name in ("ann", "bob", "cy")}
+    choices = {"ann": [1], "bob": [1], "cy": [2]}
+    answers = [StoredAnswer(people[n], n, "", {"choices": choices[n]}, {}, now) for n in people]
+    results = POLL.aggregate(config, state, answers, AggregateContext(now, {}, frozenset()))
+
+    def phone(name: str) -> Any:
+        mine = [a for a in answers if a.nickname == name]
+        ctx = ViewContext("participant", now, "active", people[name], mine)
+        return POLL.view(config, state, results, ctx)
+
+    ann, bob, cy = phone("ann"), phone("bob"), phone("cy")
+    screen = POLL.view(config, state, results, ViewContext("presenter", now, "active"))
+    assert ann.display[0] is bob.display[0]
+    assert cy.display[0] is not ann.display[0]
+    highlighted = [
+        [b.highlight for b in v.display[0].bars]  # type: ignore[union-attr]
+        for v in (ann, cy, screen)
+    ]
+    assert highlighted == [
+        [False, True, False, False],
+        [False, False, True, False],
+        [False, False, False, False],
+    ]
+    assert ann.config == bob.config and ann.config["question"] == "Best language?"
+    # Another snapshot's results: new blocks with its own counts.
+    more = POLL.aggregate(config, state, [*answers[:2]], AggregateContext(now, {}, frozenset()))
+    again = POLL.view(
+        config, state, more, ViewContext("participant", now, "active", people["ann"], answers[:1])
+    )
+    assert again.display[0] is not ann.display[0]
+    assert [b.count for b in again.display[0].bars] == [0, 2, 0, 0]  # type: ignore[union-attr]

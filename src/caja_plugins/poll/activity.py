@@ -24,11 +24,18 @@ from caja_core import (
     AnswerContext,
     AnswerRejected,
     EmptyBody,
+    IdentityMemo,
     StoredAnswer,
     StrictModel,
     ViewContext,
 )
 from caja_core.display import Bar, BarsBlock, DisplayBlock
+
+# What every phone of one snapshot shares, by the identity of the snapshot's objects: the
+# config as JSON, and the bars block per set of chosen options (a handful), so the server
+# also dumps each block once (``render`` remembers dumped blocks by identity).
+_CONFIGS: IdentityMemo[dict[str, Any]] = IdentityMemo(size=32)
+_BARS: IdentityMemo[dict[tuple[int, ...], BarsBlock]] = IdentityMemo(size=32)
 
 Visibility = Literal["always", "after_answer", "after_close", "on_reveal"]
 
@@ -182,31 +189,18 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
             accepting = ctx.activity_status == "active"
         display: list[DisplayBlock] = []
         if visible:
-            chosen = set(own or ())
-            bars = [
-                Bar(
-                    label=o["text"],
-                    count=o["count"],
-                    percent=o["percent"],
-                    image_url=config.options[o["index"]].image_url,
-                    highlight=o["index"] in chosen,
-                )
-                for o in results["options"]
-            ]
-            voters = results["voters"]
-            display.append(
-                BarsBlock(
-                    title=config.question,
-                    bars=bars,
-                    show=config.show,
-                    total_label=f"{voters} {'voter' if voters == 1 else 'voters'}",
-                )
-            )
+            by_choice = _BARS.get(results, dict)
+            chosen = tuple(sorted(set(own or ())))
+            block = by_choice.get(chosen)
+            if block is None:
+                block = by_choice[chosen] = _bars_block(config, results, chosen)
+            display.append(block)
         extra: dict[str, Any] = {"results_hidden": not visible}
         if ctx.role == "presenter":
             extra["voters"] = results["voters"]  # the presenter always sees how many voted
+        dumped = _CONFIGS.get(config, lambda: config.model_dump(mode="json"))
         return ActivityView(
-            config={**config.model_dump(mode="json"), "options": options},
+            config={**dumped, "options": options},
             phase=_phase(ctx.activity_status),
             results=results if visible else None,
             display=display,
@@ -243,6 +237,26 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
     ) -> dict[str, str]:
         texts = [config.options[i].text for i in answer.data["choices"] if i < len(config.options)]
         return {"choices": "; ".join(texts)}
+
+
+def _bars_block(config: PollConfig, results: dict[str, Any], chosen: tuple[int, ...]) -> BarsBlock:
+    bars = [
+        Bar(
+            label=o["text"],
+            count=o["count"],
+            percent=o["percent"],
+            image_url=config.options[o["index"]].image_url,
+            highlight=o["index"] in chosen,
+        )
+        for o in results["options"]
+    ]
+    voters = results["voters"]
+    return BarsBlock(
+        title=config.question,
+        bars=bars,
+        show=config.show,
+        total_label=f"{voters} {'voter' if voters == 1 else 'voters'}",
+    )
 
 
 def _percent(count: int, total: int) -> float:
