@@ -80,12 +80,12 @@ def create_app(
         if relay is not None:
             relay.start()
         stop_flushing = _every(
-            SEEN_FLUSH_SECONDS, "seen_flush", lambda: app.state.seen.flush(), last=True
+            SEEN_FLUSH_SECONDS, "seen_flush", lambda: app.state.live.seen.flush(), last=True
         )
         stop_revalidating = _every(
             REVALIDATE_SECONDS,
             "auth_revalidation",
-            lambda: app.state.recent_auth.revalidate(app.state.db),
+            lambda: app.state.live.recent_auth.revalidate(app.state.db),
             last=False,
         )
         app.state.warm_up = _warm_up_in_background(app.state.host, freeze=settings.gc_freeze)

@@ -8,11 +8,11 @@ database. It answers only when everything it needs is already in memory
 (:func:`caja_server.live.answer_from_memory`):
 
 - the caller's token was authenticated for this session by this process moments ago
-  (``app.state.recent_auth``), and
-- the process's :class:`~caja_core.live.VersionBoard` (``app.state.board``) knows the
+  (``app.state.live.recent_auth``), and
+- the process's :class:`~caja_core.live.VersionBoard` (``app.state.live.board``) knows the
   session's version (fed by local commits and, on PostgreSQL, by every replica's NOTIFYs),
   and
-- the snapshot cache (``app.state.snapshots``) holds a snapshot it may serve for it, or
+- the snapshot cache (``app.state.live.snapshots``) holds a snapshot it may serve for it, or
   one for an earlier version: then this request computes the new one in a worker thread
   while concurrent polls keep getting the previous one.
 
@@ -147,21 +147,14 @@ async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, byte
     return answer.etag, orjson.dumps(answer.doc, option=orjson.OPT_NON_STR_KEYS)
 
 
-_SESSION_IDS: dict[str, uuid.UUID] = {}
-"""Session ids as the paths spell them, parsed (a UUID parse per poll is Python code)."""
-
-
+@functools.lru_cache(maxsize=4096)
 def _session_id(text: str) -> uuid.UUID | None:
-    sid = _SESSION_IDS.get(text)
-    if sid is None:
-        try:
-            sid = uuid.UUID(text)
-        except ValueError:
-            return None
-        if len(_SESSION_IDS) >= 10_000:  # a process sees a handful of live sessions
-            _SESSION_IDS.clear()
-        _SESSION_IDS[text] = sid
-    return sid
+    """A session id as the path spells it, parsed once per process (a UUID parse is Python
+    code, and a process sees a handful of live sessions)."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 def _admin_cookie(header: bytes) -> str | None:

@@ -63,18 +63,14 @@ class LiveMemory:
 def attach_live_versions(
     app: Any, database: Database, *, tick: float = 0.2
 ) -> PostgresVersionRelay | None:
-    """Give ``app.state`` a version board fed by ``database``'s commits (and, on
-    PostgreSQL, a relay to share them with other replicas; start it in the lifespan), an
-    empty :class:`RecentAuth` and a :class:`SnapshotCache` with ``tick``, each also in
-    ``app.state.live`` (:class:`LiveMemory`). Returns the relay, or None on SQLite."""
+    """Give ``app.state`` its :class:`LiveMemory` (``app.state.live``: a version board fed
+    by ``database``'s commits, an empty :class:`RecentAuth`, a :class:`SnapshotCache` with
+    ``tick`` and a :class:`SeenBuffer`) and, on PostgreSQL, a relay to share versions with
+    other replicas (start it in the lifespan). Returns the relay, or None on SQLite."""
     board, relay = connect_board(database, start=False)
-    app.state.board = board
     app.state.versions = BoardVersions(board, database)
     app.state.relay = relay
-    app.state.recent_auth = RecentAuth()
-    app.state.snapshots = SnapshotCache(tick=tick)
-    app.state.seen = SeenBuffer(database)
-    app.state.live = LiveMemory(board, app.state.recent_auth, app.state.snapshots, app.state.seen)
+    app.state.live = LiveMemory(board, RecentAuth(), SnapshotCache(tick=tick), SeenBuffer(database))
     return relay
 
 
@@ -288,7 +284,7 @@ def compute_due(
             previous = snapshots.peek(session_id)
             return compute_snapshot(db, state.host, session_id, utcnow(), previous)
 
-    snapshots: SnapshotCache = state.snapshots
+    snapshots: SnapshotCache = state.live.snapshots
     return snapshots.get(session_id, version, compute, screen=screen)
 
 

@@ -30,7 +30,7 @@ def test_a_burst_is_aggregated_once_per_tick(api: Api) -> None:
     activity = api.activity(alice, sid)
     url = f"/api/sessions/{sid}/activities/{activity['id']}/responses"
     state_url = f"/api/sessions/{sid}/state"
-    snapshots = api.server.app.state.snapshots
+    snapshots = api.server.app.state.live.snapshots
 
     first = api.request("GET", state_url, alice)
     assert first.status_code == 200

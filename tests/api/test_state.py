@@ -216,7 +216,7 @@ def test_polls_answered_from_memory_are_written_as_seen_in_batches(api: Api, sce
     """A poll answered from memory writes nothing; the participants it saw are written
     together by the next flush (the app does it every few seconds)."""
     assert _state(api, scene, scene.ptoken).status_code == 200  # authenticates
-    api.server.app.state.seen.flush()
+    api.server.app.state.live.seen.flush()
     a_while_ago = utcnow() - dt.timedelta(seconds=20)
     _set_last_seen(api, scene, a_while_ago)
     fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
@@ -226,11 +226,11 @@ def test_polls_answered_from_memory_are_written_as_seen_in_batches(api: Api, sce
     assert fast.documents == documents + 1  # answered from memory
     with api.database.read() as db:
         assert db.get(Participant, uuid.UUID(scene.pid)).last_seen_at == a_while_ago
-    assert api.server.app.state.seen.flush() == 1
+    assert api.server.app.state.live.seen.flush() == 1
     with api.database.read() as db:
         seen = db.get(Participant, uuid.UUID(scene.pid)).last_seen_at
     assert seen > a_while_ago + dt.timedelta(seconds=15)
-    assert api.server.app.state.seen.flush() == 0  # nothing new since
+    assert api.server.app.state.live.seen.flush() == 0  # nothing new since
 
 
 def test_serving_puts_the_fast_path_in_front_of_the_framework(api: Api, scene: Scene) -> None:

@@ -69,4 +69,4 @@ def kick_participant(
 ) -> None:
     """Remove someone with their answers; their token stops working."""
     participant_service.kick_participant(db, admin, sid, pid)
-    request.app.state.recent_auth.forget(tag_suffix=f"participant-{pid}")
+    request.app.state.live.recent_auth.forget(tag_suffix=f"participant-{pid}")

@@ -86,8 +86,8 @@ def delete_session(request: Request, sid: uuid.UUID, admin: CurrentAdmin, db: Db
     session_service.delete_session(db, admin, sid)
     # This process stops answering its polls from memory (other replicas within their
     # recent-auth TTL: a snapshot they compute then finds no session).
-    request.app.state.board.forget(sid)
-    request.app.state.snapshots.forget(sid)
+    request.app.state.live.board.forget(sid)
+    request.app.state.live.snapshots.forget(sid)
 
 
 @router.post(

@@ -107,8 +107,8 @@ def _from_database(
     snapshot (computed here when needed) with the participant's own answers read fresh."""
     database: Database = request.app.state.db
     host: PluginHost = request.app.state.host
-    recent: RecentAuth = request.app.state.recent_auth
-    snapshots: SnapshotCache = request.app.state.snapshots
+    recent: RecentAuth = request.app.state.live.recent_auth
+    snapshots: SnapshotCache = request.app.state.live.snapshots
     versions: BoardVersions = request.app.state.versions
     now = utcnow()
     touch = None
@@ -126,7 +126,7 @@ def _from_database(
             if participants.connection_status(participant, now) == "disconnected":
                 touch = participant.id  # back after a while: show it at once
             else:
-                request.app.state.seen.see(participant.id)
+                request.app.state.live.seen.see(participant.id)
         recent.put(token, sid, viewer)
         snap = snapshots.get(
             sid,
