@@ -257,8 +257,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     else:
         from caja_server.app import create_app, serving
+        from caja_server.protocol import http_protocol
 
-        uvicorn.run(serving(create_app(settings)), **options)
+        front = serving(create_app(settings))
+        if settings.fast_protocol:
+            options["http"] = http_protocol(front)
+        uvicorn.run(front, **options)
     return 0
 
 

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 import anyio.to_thread
 import orjson
 import structlog
 
+from caja_core.services.snapshots import Snapshot
 from caja_server import answer_lane
-from caja_server.live import answer_for, compute_due, look_up
+from caja_server.live import Lookup, answer_for, compute_due, look_up
 from caja_server.middleware import bearer_token
 
 log = structlog.get_logger(__name__)
@@ -65,6 +66,9 @@ class UnchangedStateFastPath:
         """Polls answered with a document here."""
         self.answers = 0
         """Answers taken by the answer lane (:mod:`caja_server.answer_lane`)."""
+        self.before_asgi = 0
+        """Of :attr:`hits` and :attr:`documents`, those the HTTP protocol answered before
+        ASGI (:mod:`caja_server.protocol`)."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         ids = answer_lane.answer_ids(scope) if scope["type"] == "http" else None
@@ -106,8 +110,18 @@ class UnchangedStateFastPath:
         await self.app(scope, receive, send)
 
 
-async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, bytes | None] | None:
-    """``(etag, None)`` for 304, ``(etag, body)`` for a document, or None for the route."""
+class _Poll(NamedTuple):
+    """A poll memory can answer: who asks, the snapshot to serve (None: due), and what
+    the caller says it has."""
+
+    live: Any
+    session_id: uuid.UUID
+    lookup: Lookup
+    since: int | None
+    if_none_match: str | None
+
+
+def _poll(state: Any, sid_text: str, headers: Any, query: bytes) -> _Poll | None:
     live = getattr(state, "live", None)
     if live is None:
         return None
@@ -115,7 +129,7 @@ async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, byte
     if sid is None:
         return None
     token = if_none_match = None
-    for name, value in scope["headers"]:
+    for name, value in headers:
         if name == b"authorization":
             token = bearer_token(value.decode("latin-1")) or token
         elif name == b"if-none-match":
@@ -124,27 +138,59 @@ async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, byte
             token = _admin_cookie(value)
     if token is None:
         return None
-    try:
-        since = _since(scope.get("query_string", b""))
-        conditional = since is not None or bool(if_none_match)
-        lookup = look_up(live, sid, token, conditional=conditional)
-        if lookup is None:
-            return None
-        snap = lookup.snapshot
-        if snap is None:  # due: this request computes it, in a worker thread
-            screen = lookup.viewer.participant_id is None
-            snap = await anyio.to_thread.run_sync(
-                functools.partial(compute_due, state, sid, lookup.version, screen=screen)
-            )
-        answer = answer_for(live, lookup.viewer, snap, since, if_none_match)
-    except Exception as exc:  # the session is gone, or the database failed: the route says
-        log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")
+    since = _since(query)
+    lookup = look_up(live, sid, token, conditional=since is not None or bool(if_none_match))
+    if lookup is None:
         return None
+    return _Poll(live, sid, lookup, since, if_none_match)
+
+
+def _reply(poll: _Poll, snap: Snapshot) -> tuple[str, bytes | None]:
+    answer = answer_for(poll.live, poll.lookup.viewer, snap, poll.since, poll.if_none_match)
     if answer.doc is None:
         return answer.etag, None
     # orjson: the documents are most of what a burst costs; the stdlib encoder took longer
     # than building them (120 us for a 5 kB word cloud).
     return answer.etag, orjson.dumps(answer.doc, option=orjson.OPT_NON_STR_KEYS)
+
+
+def answer_now(
+    state: Any, sid_text: str, headers: Any, query: bytes
+) -> tuple[str, bytes | None] | None:
+    """A poll answered from memory without waiting: ``(etag, None)`` for 304, ``(etag,
+    body)`` for a document; None when it needs the route or a snapshot that is due (the
+    HTTP protocol's shortcut, :mod:`caja_server.protocol`, then hands it to the ASGI app).
+
+    ``headers`` are the request's as ASGI lists them (lower-case names), ``query`` its raw
+    query string."""
+    try:
+        poll = _poll(state, sid_text, headers, query)
+        if poll is None or poll.lookup.snapshot is None:
+            return None
+        return _reply(poll, poll.lookup.snapshot)
+    except Exception as exc:  # the session is gone, or the database failed: the route says
+        log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")
+        return None
+
+
+async def _from_memory(scope: Any, sid_text: str, state: Any) -> tuple[str, bytes | None] | None:
+    """``(etag, None)`` for 304, ``(etag, body)`` for a document, or None for the route."""
+    try:
+        poll = _poll(state, sid_text, scope["headers"], scope.get("query_string", b""))
+        if poll is None:
+            return None
+        snap = poll.lookup.snapshot
+        if snap is None:  # due: this request computes it, in a worker thread
+            screen = poll.lookup.viewer.participant_id is None
+            snap = await anyio.to_thread.run_sync(
+                functools.partial(
+                    compute_due, state, poll.session_id, poll.lookup.version, screen=screen
+                )
+            )
+        return _reply(poll, snap)
+    except Exception as exc:  # the session is gone, or the database failed: the route says
+        log.info("fast_path_declined", error=f"{type(exc).__name__}: {exc}")
+        return None
 
 
 @functools.lru_cache(maxsize=4096)

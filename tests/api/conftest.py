@@ -38,14 +38,23 @@ VOTE_CONFIG = {"options": ["red", "green", "blue"]}
 class LiveServer:
     """A uvicorn server running ``app`` in a thread on a free port."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, served: Any = None, **config: Any) -> None:
+        """``served``: what uvicorn serves, ``app`` by default; ``config``: more
+        ``uvicorn.Config`` options."""
         self.app = app
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
-        self.server = uvicorn.Server(config)
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app if served is None else served,
+                log_config=None,
+                access_log=False,
+                lifespan="on",
+                **config,
+            )
+        )
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
