@@ -173,6 +173,19 @@ def test_phones_keep_their_snapshot_while_only_answers_move(db, host, admin, liv
     assert second.structure == first.structure  # only answers moved
     assert cache.for_participant(sid, second, ana.id) is first  # Ana: nothing of hers moved
     assert cache.for_participant(sid, second, ben.id) is second  # Ben sees his own answer
+    # More answers from others: Ben keeps the snapshot that showed him his (a newer one
+    # would be a new document with nothing new of his), Ana the shared one.
+    _answer(db, host, live_session, running, "Cy", 1)
+    later = _get(cache, db, host, sid)
+    assert later.version > second.version
+    assert cache.for_participant(sid, later, ben.id) is second
+    assert cache.for_participant(sid, later, ana.id) is first
+    # Cy's own answer is not in Ben's snapshot: Cy gets the newest.
+    cy = participants.join_session(db, live_session.join_code, "Cy2", now=T0)[0]
+    responses.submit_answer(db, host, cy, sid, running.id, {"choice": 0}, now=T0)
+    newest = _get(cache, db, host, sid)
+    assert cache.for_participant(sid, newest, cy.id) is newest
+    assert cache.for_participant(sid, newest, ben.id) is second
     # The presenter opens another activity: everyone gets the new snapshot at once.
     other = activities.add_activity(
         db, host, admin, sid, type="pick", title="Size?", config={"options": ["S", "L"]}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
@@ -44,6 +44,7 @@ from caja_core.services.participants import mark_seen
 from caja_core.storage.models import Activity, Response, Session
 
 log = structlog.get_logger("caja_core.services.responses")
+_RESPONSES: Table = Response.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -257,7 +258,9 @@ class Batch:
             version = bump_version(self.db, self.sessions[sid])
             new = self.new.get(sid)
             if new:
-                self.db.execute(insert(Response), [row.values(version) for row in new.values()])
+                # The table, not the mapped class: a plain executemany, no ORM bulk insert.
+                rows = [row.values(version) for row in new.values()]
+                self.db.execute(insert(_RESPONSES), rows)
             if sid in self.updated:
                 stamp_version(self.db, Response, self.updated[sid], version)
             log.info("answers_recorded", session_id=str(sid), answers=self.stored[sid])

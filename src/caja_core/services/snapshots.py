@@ -278,6 +278,9 @@ class SnapshotCache:
         self.documents_per_second = documents_per_second
         self.room_refresh = room_refresh
         self._shared: dict[uuid.UUID, tuple[Snapshot, float]] = {}
+        # session -> participant -> the snapshot they were shown for their own answers
+        # while the session's shared one is held (dropped when that one moves on)
+        self._pins: dict[uuid.UUID, dict[uuid.UUID, Snapshot]] = {}
         self.max_sessions = max_sessions
         self._latest: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
         self._locks: dict[uuid.UUID, threading.Lock] = {}
@@ -317,6 +320,8 @@ class SnapshotCache:
         others' answers stay within what the process can render beside everything else. A
         participant whose own answers changed since, and everyone after a structural change
         (an activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
+        Such a participant then keeps that snapshot too until the hold ends (or their
+        answers change again): each newer one would be a new document for nothing of theirs.
         """
         held = self._shared.get(session_id)
         if held is None or held[0].version >= snap.version:
@@ -330,10 +335,22 @@ class SnapshotCache:
                 current = self._shared.get(session_id)
                 if current is None or current[0].version < snap.version:
                     self._shared[session_id] = (snap, time.monotonic())
+                    self._pins.pop(session_id, None)
             return snap
-        if shown.answers.get(participant_id) != snap.answers.get(participant_id):
-            return snap
-        return shown
+        mine = snap.answers.get(participant_id)
+        if shown.answers.get(participant_id) == mine:
+            return shown
+        pins = self._pins.setdefault(session_id, {})
+        pinned = pins.get(participant_id)
+        if (
+            pinned is not None
+            and pinned.version > shown.version
+            and pinned.structure == snap.structure
+            and pinned.answers.get(participant_id) == mine
+        ):
+            return pinned
+        pins[participant_id] = snap
+        return snap
 
     def computing(self, session_id: uuid.UUID) -> bool:
         """Whether a thread is computing this session's next snapshot right now."""
@@ -386,6 +403,7 @@ class SnapshotCache:
         with self._guard:
             self._latest.pop(session_id, None)
             self._shared.pop(session_id, None)
+            self._pins.pop(session_id, None)
 
     def _lock(self, session_id: uuid.UUID) -> threading.Lock:
         with self._guard:
@@ -401,8 +419,10 @@ class SnapshotCache:
                 self._latest[snap.session_id] = snap
             if snap.session_id not in self._shared or self.participant_hold <= 0:
                 self._shared[snap.session_id] = (snap, time.monotonic())
+                self._pins.pop(snap.session_id, None)
             self._latest.move_to_end(snap.session_id)
             while len(self._latest) > self.max_sessions:
                 old, _ = self._latest.popitem(last=False)
                 self._locks.pop(old, None)
                 self._shared.pop(old, None)
+                self._pins.pop(old, None)

@@ -31,6 +31,7 @@ from caja_core import (
     AnswerContext,
     AnswerRejected,
     EmptyBody,
+    IdentityMemo,
     StoredAnswer,
     StrictModel,
     ViewContext,
@@ -147,29 +148,7 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         self, config: QuizConfig, state: JSON, results: JSON, ctx: ViewContext
     ) -> ActivityView:
         phase = state["phase"]
-        index = state["question"]
-        revealed = set(state.get("revealed", []))
-        current = None
-        if 0 <= index < len(config.questions):
-            current = public_question(config.questions[index], index, reveal=index in revealed)
-        view_config = {
-            "question_count": len(config.questions),
-            "scoring": config.scoring,
-            "streak_bonus": config.streak_bonus,
-            "partial_credit": config.partial_credit,
-            "current": current,
-        }
-        cut = {
-            **results,
-            "questions": [
-                q if q["index"] in revealed else _hidden(q) for q in results["questions"]
-            ],
-        }
-        if phase not in ("leaderboard", "finished") and ctx.role == "participant":
-            cut["leaderboard"] = []  # the standings are shown when the presenter shows them
-            cut["podium"] = []
-        if phase != "finished":
-            cut["podium"] = []
+        view_config, cut = _shared_view(config, state, results, ctx.role)
         deadline = self.deadline(config, state)
         extra = _own_extra(results, state, ctx)
         answered = extra.get("answered", False)
@@ -335,6 +314,42 @@ def _typed_rows(
         rows.append((label, sum(spellings.values()), key in accepted))
     rows.sort(key=lambda r: (-r[1], r[0]))
     return rows[:10]
+
+
+# What every viewer of one snapshot in one role is shown alike (the question, the cut
+# results): built once per results object, state and role, not once per phone.
+_SHARED: IdentityMemo[dict[tuple[Any, ...], tuple[QuizConfig, JSON, JSON]]] = IdentityMemo(size=32)
+
+
+def _shared_view(config: QuizConfig, state: JSON, results: JSON, role: str) -> tuple[JSON, JSON]:
+    phase, index = state["phase"], state["question"]
+    revealed = set(state.get("revealed", []))
+    key = (id(config), phase, index, tuple(sorted(revealed)), role)
+    table = _SHARED.get(results, dict)
+    found = table.get(key)
+    if found is not None and found[0] is config:
+        return found[1], found[2]
+    current = None
+    if 0 <= index < len(config.questions):
+        current = public_question(config.questions[index], index, reveal=index in revealed)
+    view_config = {
+        "question_count": len(config.questions),
+        "scoring": config.scoring,
+        "streak_bonus": config.streak_bonus,
+        "partial_credit": config.partial_credit,
+        "current": current,
+    }
+    cut = {
+        **results,
+        "questions": [q if q["index"] in revealed else _hidden(q) for q in results["questions"]],
+    }
+    if phase not in ("leaderboard", "finished") and role == "participant":
+        cut["leaderboard"] = []  # the standings are shown when the presenter shows them
+        cut["podium"] = []
+    if phase != "finished":
+        cut["podium"] = []
+    table[key] = (config, view_config, cut)
+    return view_config, cut
 
 
 def _hidden(question: JSON) -> JSON:
