@@ -88,6 +88,8 @@ def create_app(
             lambda: app.state.live.recent_auth.revalidate(app.state.db),
             last=False,
         )
+        if settings.gc_threshold:
+            gc.set_threshold(settings.gc_threshold, 20, 20)
         app.state.warm_up = _warm_up_in_background(app.state.host, freeze=settings.gc_freeze)
         yield
         stop_revalidating()

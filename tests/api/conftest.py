@@ -90,8 +90,8 @@ class LiveServer:
 def make_settings(**overrides: Any) -> Settings:
     """Test settings: strict plugins, a fixed public URL, no web UI unless given, and
     every new version computed at once (``live_tick=0``: a test reads its own writes;
-    tests/api/test_live_tick.py covers the tick), and no ``gc.freeze()`` of the test
-    process (test_warm_up.py covers it)."""
+    tests/api/test_live_tick.py covers the tick), and neither ``gc.freeze()`` nor new
+    collector thresholds for the test process (test_warm_up.py covers them)."""
     values: dict[str, Any] = {
         "env": "test",
         "database_url": "sqlite://",
@@ -100,6 +100,7 @@ def make_settings(**overrides: Any) -> Settings:
         "static_dir": Path("/nonexistent-caja-static"),
         "live_tick": 0,
         "gc_freeze": False,
+        "gc_threshold": 0,
     }
     values.update(overrides)
     return Settings(**values)

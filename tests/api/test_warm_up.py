@@ -6,6 +6,7 @@ import gc
 import threading
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from caja_core import hookimpl
@@ -81,3 +82,17 @@ def test_without_the_setting_nothing_is_frozen() -> None:
     with TestClient(create_app(make_settings(), host=host)) as client:
         client.app.state.warm_up.join(30)  # type: ignore[attr-defined]
         assert gc.get_freeze_count() == before
+
+
+def test_the_collector_runs_less_often_in_a_served_process() -> None:
+    before = gc.get_threshold()
+    try:
+        with TestClient(create_app(make_settings(gc_threshold=40_000))):
+            assert gc.get_threshold() == (40_000, 20, 20)
+        gc.set_threshold(*before)
+        with TestClient(create_app(make_settings(gc_threshold=0))):
+            assert gc.get_threshold() == before  # 0: Python's own
+    finally:
+        gc.set_threshold(*before)
+    with pytest.raises(ValueError, match="gc_threshold"):
+        make_settings(gc_threshold=-1)
