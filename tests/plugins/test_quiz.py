@@ -538,3 +538,10 @@ def test_phones_of_one_snapshot_share_what_they_see_alike() -> None:
     assert after.config["current"]["correct"] == 1
     assert after.results is not None
     assert after.results["questions"][0].get("revealed") is not False  # not the hidden form
+    # One set of display blocks for every phone with the same outcome (the host turns a
+    # block object into JSON once).
+    assert bob.display == view("bob", dict(h.state)).display
+    assert bob.display[0] is view("bob", dict(h.state)).display[0]
+    assert ann.display[0] is bob.display[0]  # before the reveal: the same for all
+    # The reveal (same results object, new state) is not served the question's blocks.
+    assert after.display != bob.display

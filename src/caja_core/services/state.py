@@ -34,6 +34,8 @@ from caja_core.storage.models import Participant, Session
 
 _DUMPED: IdentityMemo[dict[str, Any]] = IdentityMemo(size=256)
 """Display blocks as JSON data, by block: a view may hand every phone the same block."""
+_HEADS: IdentityMemo[dict[str, Any]] = IdentityMemo(size=64)
+"""The activity's own fields of a document, by activity snapshot: the same for every phone."""
 
 
 def session_version(db: DB, session_id: Any) -> int:
@@ -193,14 +195,20 @@ def render(
 def _activity_doc(
     activity: ActivitySnapshot, role: Role, *, deadline: dt.datetime | None, accepting: bool
 ) -> dict[str, Any]:
+    head = _HEADS.get(
+        activity,
+        lambda: {
+            "id": str(activity.id),
+            "type": activity.type,
+            "title": activity.title,
+            "description": activity.description,
+            "status": activity.status,
+            "position": activity.position,
+            "activated_at": _iso(activity.activated_at),
+        },
+    )
     return {
-        "id": str(activity.id),
-        "type": activity.type,
-        "title": activity.title,
-        "description": activity.description,
-        "status": activity.status,
-        "position": activity.position,
-        "activated_at": _iso(activity.activated_at),
+        **head,
         "deadline": _iso(deadline),
         "config": {},
         "phase": "open",

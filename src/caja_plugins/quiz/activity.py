@@ -36,6 +36,7 @@ from caja_core import (
     StrictModel,
     ViewContext,
 )
+from caja_core.display import DisplayBlock
 from caja_plugins.quiz.display import quiz_display
 from caja_plugins.quiz.questions import (
     MultipleChoiceQuestion,
@@ -160,7 +161,7 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
             config=view_config,
             phase=phase,
             results=cut,
-            display=quiz_display(config, state, cut, ctx, extra),
+            display=_display(config, state, cut, ctx, extra),
             deadline=deadline,
             accepting_answers=accepting,
             extra=extra,
@@ -350,6 +351,29 @@ def _shared_view(config: QuizConfig, state: JSON, results: JSON, role: str) -> t
         cut["podium"] = []
     table[key] = (config, view_config, cut)
     return view_config, cut
+
+
+# Display blocks that are the same for many phones (every phone before the reveal, every
+# phone with the same outcome after it), built once per cut results: the same block objects
+# are then also turned into JSON once (the host remembers that by identity).
+_DISPLAYS: IdentityMemo[dict[tuple[Any, ...], list[DisplayBlock]]] = IdentityMemo(size=32)
+
+
+def _display(
+    config: QuizConfig, state: JSON, cut: JSON, ctx: ViewContext, extra: JSON
+) -> list[DisplayBlock]:
+    phase = state["phase"]
+    if phase in ("lobby", "question"):
+        key: tuple[Any, ...] = ()
+    elif phase == "revealed":
+        key = tuple(sorted(extra.items()))
+    else:  # the standings highlight the viewer's own row
+        return quiz_display(config, state, cut, ctx, extra)
+    table = _DISPLAYS.get(cut, dict)  # cut: one per results, config, state and role
+    found = table.get(key)
+    if found is None:
+        found = table[key] = quiz_display(config, state, cut, ctx, extra)
+    return found
 
 
 def _hidden(question: JSON) -> JSON:
