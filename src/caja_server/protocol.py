@@ -83,8 +83,8 @@ class CajaHttpProtocol(HttpToolsProtocol):
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             return False  # pipelined behind a request still running: keep the order
-        if parser.should_upgrade():
-            return False
+        if parser.should_upgrade() or self.flow.write_paused:
+            return False  # (a client not reading its responses: uvicorn waits for it)
         front = self.front
         sid = path[len(_PREFIX) : -len(_SUFFIX)].decode("latin-1")
         answer = answer_now(front.state, sid, self.headers, query)
