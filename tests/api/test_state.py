@@ -125,7 +125,8 @@ def test_304_path_touches_no_database(api: Api, scene: Scene) -> None:
         # The app's own background threads (seen flush, token revalidation, the version
         # relay) may run a statement at any moment; they are not the poll path.
         if not threading.current_thread().name.startswith("caja-"):
-            statements.append(" ".join(statement.split()).lower())
+            name = threading.current_thread().name  # named in a failure, to say who ran it
+            statements.append(f"{name}: {' '.join(statement.split()).lower()}")
 
     engine = api.server.app.state.db.engine
     fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
@@ -178,7 +179,7 @@ def test_fast_path_renders_documents_from_the_snapshot_without_sql(api: Api, sce
 
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if not threading.current_thread().name.startswith("caja-"):  # not background work
-            statements.append(statement)
+            statements.append(f"{threading.current_thread().name}: {statement}")
 
     engine = api.server.app.state.db.engine
     fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
