@@ -5,7 +5,7 @@ nothing new, and during a burst of answers the rest want the same session snapsh
 :class:`UnchangedStateFastPath` is a plain ASGI middleware, the outermost layer of the app,
 that answers those polls before the framework runs: no routing, no dependencies, no
 database. It answers only when everything it needs is already in memory
-(:func:`caja_server.live.answer_from_memory`):
+(:func:`caja_server.live.look_up` and :func:`~caja_server.live.answer_for`):
 
 - the caller's token was authenticated for this session by this process moments ago
   (``app.state.live.recent_auth``), and
@@ -34,7 +34,7 @@ import structlog
 
 from caja_core.services.snapshots import Snapshot
 from caja_server import answer_lane
-from caja_server.live import Lookup, answer_for, compute_due, look_up
+from caja_server.live import LiveMemory, Lookup, answer_for, compute_due, look_up
 from caja_server.middleware import bearer_token
 
 log = structlog.get_logger(__name__)
@@ -89,32 +89,36 @@ class UnchangedStateFastPath:
                 answer = await _from_memory(scope, sid, state)
                 if answer is not None:
                     tag, body = answer
-                    headers = [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
-                    if body is None:
-                        self.hits += 1
-                        status = 304
-                        body = b""
-                    else:
-                        self.documents += 1
-                        status = 200
-                        headers += [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            *self.headers,
-                        ]
+                    status, headers = self.answered(tag, body)
                     await send(
                         {"type": "http.response.start", "status": status, "headers": headers}
                     )
-                    await send({"type": "http.response.body", "body": body})
+                    await send({"type": "http.response.body", "body": body or b""})
                     return
         await self.app(scope, receive, send)
+
+    def answered(self, tag: str, body: bytes | None) -> tuple[int, list[tuple[bytes, bytes]]]:
+        """Count a poll answered from memory and give its status and headers: 304 when
+        ``body`` is None, else 200 with the document's headers. This layer and the HTTP
+        protocol's shortcut (:mod:`caja_server.protocol`) both answer with these."""
+        headers = [(b"etag", tag.encode("latin-1")), (b"cache-control", b"no-cache")]
+        if body is None:
+            self.hits += 1
+            return 304, headers
+        self.documents += 1
+        headers += [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode("latin-1")),
+            *self.headers,
+        ]
+        return 200, headers
 
 
 class _Poll(NamedTuple):
     """A poll memory can answer: who asks, the snapshot to serve (None: due), and what
     the caller says it has."""
 
-    live: Any
+    live: LiveMemory
     session_id: uuid.UUID
     lookup: Lookup
     since: int | None

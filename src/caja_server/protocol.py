@@ -15,7 +15,7 @@ can't answer yet, a request pipelined behind one still running - nothing has hap
 uvicorn carries on as usual, so the answer is the same either way, only cheaper.
 
 The shortcut knows uvicorn's httptools protocol from the inside; uvicorn is pinned, and
-``tests/server/test_protocol.py`` runs the real server through it.
+``tests/api/test_protocol.py`` runs the real server through it.
 ``CAJA_FAST_PROTOCOL=false`` turns it off (the ASGI fast path then answers these polls).
 """
 
@@ -91,28 +91,17 @@ class CajaHttpProtocol(HttpToolsProtocol):
         if answer is None:
             return False
         tag, body = answer
+        status, headers = front.answered(tag, body)
+        front.before_asgi += 1
         keep_alive = parser.should_keep_alive()
-        parts = [_STATUS[304 if body is None else 200]]
-        for name, value in self.server_state.default_headers:
+        parts = [_STATUS[status]]
+        for name, value in (*self.server_state.default_headers, *headers):
             parts += [name, b": ", value, b"\r\n"]
-        parts += [b"etag: ", tag.encode("latin-1"), b"\r\ncache-control: no-cache\r\n"]
-        if body is not None:
-            parts += [
-                b"content-type: application/json\r\ncontent-length: ",
-                str(len(body)).encode("latin-1"),
-                b"\r\n",
-            ]
-            for name, value in front.headers:
-                parts += [name, b": ", value, b"\r\n"]
         if not keep_alive:
             parts.append(b"connection: close\r\n")
         parts.append(b"\r\n")
         if body is not None:
             parts.append(body)
-            front.documents += 1
-        else:
-            front.hits += 1
-        front.before_asgi += 1
         self.transport.write(b"".join(parts))
         self.cycle = _ANSWERED
         if keep_alive:

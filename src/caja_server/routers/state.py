@@ -3,9 +3,10 @@
 The poll path is built for volume. Most polls never reach this route: the outermost ASGI
 layer (:mod:`caja_server.fastpath`) answers them from memory (304, or the document rendered
 from the session's snapshot). Those that reach it try the same first
-(:func:`~caja_server.live.answer_from_memory`); the rest authenticate against the database,
-record that a participant was seen, compute the session's snapshot if it is due, and render
-the document with the participant's own answers read fresh.
+(:func:`~caja_server.live.look_up`, :func:`~caja_server.live.answer_for`); the rest
+authenticate against the database, record that a participant was seen, compute the
+session's snapshot if it is due, and render the document with the participant's own
+answers read fresh.
 """
 
 from __future__ import annotations
