@@ -2,7 +2,7 @@
 answer writer stores them (token lookup, ``submit_answers``, commit), per built-in type.
 
     .venv/bin/python bench/answer_batches.py [--participants 2560] [--batch 256]
-        [--database-url URL] [--profile]
+        [--database-url URL] [--profile] [--types poll,quiz]
 
 Everyone joins one running session with each built-in type (``bench/aggregation.py``'s
 configs and answers); then, for each activity in turn, every participant's answer is stored
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--profile", action="store_true", help="cProfile's top 30 functions")
     parser.add_argument("--sort", default="tottime", help="the profile's order (cumulative, ...)")
+    parser.add_argument("--types", default=",".join(CASES), help="comma-separated (default: all)")
     args = parser.parse_args(argv)
     host = warmed_host()
     tmp = tempfile.TemporaryDirectory()
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.participants:,} answers per type in batches of {args.batch} ({kind})")
     print(f"{'type':<10} {'us/answer best':>16} {'median':>10} {'stored':>8}")
     for name, (_, actions, make, _) in CASES.items():
+        if name not in args.types.split(","):
+            continue
         with database.transaction() as db:
             admin = db.get(Admin, admin_id)
             activities.activate_activity(db, host, admin, sid, ids[name])

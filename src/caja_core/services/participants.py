@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
@@ -155,19 +155,17 @@ class Answerer:
     nickname: str
 
 
+_ANSWERERS = select(
+    Participant.token_hash, Participant.id, Participant.session_id, Participant.nickname
+).where(Participant.token_hash.in_(bindparam("hashes", expanding=True)))
+
+
 def answerers_for_tokens(db: DB, requests: Sequence[tuple[str, Any]]) -> list[Answerer | CajaError]:
     """:func:`participants_for_tokens` for the answer writer: the same checks and errors,
     plain columns instead of entities (a batch of answers authenticates hundreds)."""
 
     def load(hashes: list[str]) -> dict[str, Answerer]:
-        rows = db.execute(
-            select(
-                Participant.token_hash,
-                Participant.id,
-                Participant.session_id,
-                Participant.nickname,
-            ).where(Participant.token_hash.in_(hashes))
-        )
+        rows = db.execute(_ANSWERERS, {"hashes": hashes})
         return {token_hash: Answerer(pid, sid, nick) for token_hash, pid, sid, nick in rows}
 
     return _match_tokens(requests, load)
@@ -232,6 +230,24 @@ def touch_participant(db: DB, participant: Participant, now: dt.datetime | None 
     return True
 
 
+_PARTICIPANTS: Table = Participant.__table__  # type: ignore[assignment]
+_FREE = (
+    select(_PARTICIPANTS.c.id)
+    .where(
+        _PARTICIPANTS.c.id.in_(bindparam("ids", expanding=True)),
+        _PARTICIPANTS.c.last_seen_at < bindparam("now"),
+    )
+    .with_for_update(skip_locked=True)
+    .cte("free")
+)
+# Prebuilt, on the table (no ORM bulk-update machinery): every answer batch runs it.
+_MARK_SEEN = (
+    update(_PARTICIPANTS)
+    .where(_PARTICIPANTS.c.id.in_(select(_FREE.c.id)))
+    .values(last_seen_at=bindparam("now"))
+)
+
+
 def mark_seen(db: DB, participant_ids: Iterable[uuid.UUID], now: dt.datetime | None = None) -> int:
     """Record that these participants were seen now, in one statement per 500 of them
     (polls are counted in memory and written in batches, answers in batches too). Returns
@@ -244,18 +260,7 @@ def mark_seen(db: DB, participant_ids: Iterable[uuid.UUID], now: dt.datetime | N
     ids = list(participant_ids)
     written = 0
     for start in range(0, len(ids), 500):
-        free = (
-            select(Participant.id)
-            .where(Participant.id.in_(ids[start : start + 500]), Participant.last_seen_at < now)
-            .with_for_update(skip_locked=True)
-            .cte("free")
-        )
-        result = db.execute(
-            update(Participant)
-            .where(Participant.id.in_(select(free.c.id)))
-            .values(last_seen_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        result = db.execute(_MARK_SEEN, {"ids": ids[start : start + 500], "now": now})
         written += getattr(result, "rowcount", 0) or 0
     return written
 
