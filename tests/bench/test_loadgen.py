@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from caja_server.bench.client import HttpError, Pool, build_request
+from caja_server.bench.report import slowest_seconds
 from caja_server.bench.saturate import CeilingServer, closed_loop
 from caja_server.bench.stats import Recorder, percentile, vote_to_screen
 
@@ -156,6 +157,46 @@ def test_recorder_counts_errors_and_rates_over_its_window() -> None:
     assert summary["rps"] == pytest.approx(3 / 2.5)
     assert summary["ceiling_ratio"] == pytest.approx(0.12)
     assert summary["p50_ms"] == pytest.approx(20)
+
+
+def test_timeline_buckets_latencies_by_when_they_were_due() -> None:
+    rec = Recorder()
+    t0 = 100.0
+    rec.ok("GET x", t0 + 0.1, t0 + 0.11, 304)  # second 0: 10 ms
+    rec.ok("GET x", t0 + 0.9, t0 + 1.4, 200)  # due in second 0, answered in 1: 500 ms
+    rec.ok("GET x", t0 + 2.5, t0 + 2.502, 304)  # second 2: 2 ms (second 1 has none)
+    rec.failed("GET x", t0 - 0.5, t0 + 0.5, "timed out")  # before t0: second -1
+    timeline = rec.timeline("GET x", t0)
+    assert [(s["t"], s["count"]) for s in timeline] == [(-1, 1), (0, 2), (2, 1)]
+    assert timeline[1]["max_ms"] == pytest.approx(500)
+    assert timeline[2]["p99_ms"] == pytest.approx(2)
+    assert rec.timeline("nothing", t0) == []
+
+
+def test_slowest_seconds_name_what_the_session_was_doing() -> None:
+    result = {
+        "timeline": {
+            "GET state (participant)": [
+                {"t": 0.0, "count": 5, "p50_ms": 1.0, "p99_ms": 3.0, "max_ms": 3.0},
+                {"t": 4.0, "count": 5, "p50_ms": 9.0, "p99_ms": 90.0, "max_ms": 95.0},
+                {"t": 7.0, "count": 5, "p50_ms": 2.0, "p99_ms": 40.0, "max_ms": 41.0},
+            ],
+            "POST answer (poll)": [
+                {"t": 4.0, "count": 2, "p50_ms": 50.0, "p99_ms": 120.0, "max_ms": 120.0}
+            ],
+        },
+        "events": [
+            {"t": 0.1, "event": "poll activated"},
+            {"t": 2.0, "event": "poll answers begin"},
+            {"t": 6.5, "event": "poll answers end"},
+        ],
+    }
+    rows = slowest_seconds(result, count=2)
+    assert [(r["t"], r["after"], r["answer_p99_ms"]) for r in rows] == [
+        (4.0, "poll answers begin", 120.0),
+        (7.0, "poll answers end", None),
+    ]
+    assert slowest_seconds({"timeline": {}}) == []
 
 
 def test_vote_to_screen_needs_a_later_request_and_a_big_enough_count() -> None:

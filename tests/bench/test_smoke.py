@@ -95,5 +95,12 @@ def test_bench_command_runs_a_tiny_session(server: str, tmp_path: Path) -> None:
     for answers in result["answers"]:
         assert answers["accepted"] == answers["stored"] == answers["exported_unique"]
         assert answers["accepted"] > 0
+    # Where the slow polls were: the live part second by second, with the session's events.
+    polls = result["timeline"]["GET state (participant)"]
+    assert (
+        sum(s["count"] for s in polls) == result["endpoints"]["GET state (participant)"]["requests"]
+    )
+    assert [e["event"] for e in result["events"]][:2] == ["poll activated", "poll answers begin"]
+    assert "Slowest seconds of participant polls" in run.stdout
     assert result["throughput"]["ceiling"]["rps"] > 0
     assert result["throughput"]["state_304"]["statuses"].keys() == {"304"}

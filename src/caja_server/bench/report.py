@@ -144,6 +144,7 @@ def render(result: JSON, console: Console) -> None:
             f"{100 * (tp.get('ratio') or 0):.1f}% of the ceiling "
             f"(load generator CPU {100 * (server.get('loadgen_cpu_share') or 0):.0f}%)"
         )
+    _slowest_seconds(result, console)
     share = 100 * result["loadgen_cpu_share"]
     console.print(f"Load generator CPU during the session: {share:.0f}% of one core")
     for problem in result.get("problems", []):
@@ -156,3 +157,48 @@ def render(result: JSON, console: Console) -> None:
         shown = f"{value:.3g}" if isinstance(value, float) else str(value)
         targets.add_row(t["target"], shown, "yes" if t["met"] else "NO")
     console.print(targets)
+
+
+def slowest_seconds(result: JSON, count: int = 5) -> list[JSON]:
+    """The seconds of the live part whose participant polls had the highest p99, each with
+    the answers' p99 in the same second and what the session was doing then (the last
+    event before it)."""
+    timeline = result.get("timeline") or {}
+    polls = timeline.get("GET state (participant)") or []
+    answers: dict[float, float] = {}
+    for label, seconds in timeline.items():
+        if label.startswith("POST answer"):
+            for second in seconds:
+                answers[second["t"]] = max(answers.get(second["t"], 0.0), second["p99_ms"])
+    events = result.get("events") or []
+    out = []
+    for second in sorted(polls, key=lambda s: s["p99_ms"], reverse=True)[:count]:
+        before = [e["event"] for e in events if e["t"] <= second["t"] + 1]
+        out.append(
+            {
+                **second,
+                "answer_p99_ms": answers.get(second["t"]),
+                "after": before[-1] if before else "the start",
+            }
+        )
+    return out
+
+
+def _slowest_seconds(result: JSON, console: Console) -> None:
+    rows = slowest_seconds(result)
+    if not rows:
+        return
+    table = Table(title="Slowest seconds of participant polls", title_justify="left")
+    for column in ("second", "polls", "p50 ms", "p99 ms", "answer p99 ms", "after"):
+        table.add_column(column, justify="left" if column == "after" else "right")
+    for row in rows:
+        answer = row["answer_p99_ms"]
+        table.add_row(
+            f"{row['t']:.0f}",
+            str(row["count"]),
+            _ms(row["p50_ms"]),
+            _ms(row["p99_ms"]),
+            "-" if answer is None else _ms(answer),
+            row["after"],
+        )
+    console.print(table)

@@ -20,7 +20,7 @@ from caja_server.bench.activities import BUILT_IN
 from caja_server.bench.client import HttpError
 from caja_server.bench.report import check_targets, render
 from caja_server.bench.saturate import CeilingServer, closed_loop
-from caja_server.bench.scenario import BenchError, Options, Scenario
+from caja_server.bench.scenario import POLL_LABEL, BenchError, Options, Scenario
 from caja_server.bench.stats import Recorder, latency_summary, vote_to_screen
 
 JSON = dict[str, Any]
@@ -164,6 +164,14 @@ async def run_bench(args: argparse.Namespace, opts: Options, console: Console) -
         "vote_to_screen": {},
         "loadgen_cpu_share": cpu_share,
         "problems": scenario.problems,
+        "timeline": {
+            label: recorder.timeline(label, scenario.t0)
+            for label in recorder.series
+            if label == POLL_LABEL or label.startswith("POST answer")
+        },
+        "events": [
+            {"t": round(at - scenario.t0, 3), "event": what} for at, what in sorted(scenario.events)
+        ],
     }
     for running in scenario.activities:
         delays, missed = vote_to_screen(running.acks, running.screen)

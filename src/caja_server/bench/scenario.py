@@ -59,6 +59,8 @@ class Options:
     seed: int = 1
 
 
+POLL_LABEL = "GET state (participant)"
+"""The participants' live polls (the label the targets are checked on)."""
 PAGE_LOAD = "GET state (page load)"
 """A phone's first state request, right after joining (no ETag yet)."""
 LOBBY = "GET state (lobby)"
@@ -106,6 +108,8 @@ class Scenario:
         self.t0 = 0.0
         self._lobby: list[asyncio.Task[None]] = []
         self._joined = asyncio.Event()
+        self.events: list[tuple[float, str]] = []
+        """``(time.perf_counter(), what)``: each activity's activation and burst."""
         self.problems: list[str] = []
         """Failures after setup that did not stop the run (e.g. an activation timing out)."""
 
@@ -261,13 +265,16 @@ class Scenario:
             start = self.t0 + k * phase_len
             await _sleep_until(start)
             self.phase = f"{running.spec.type}: activate"
+            self.events.append((time.perf_counter(), f"{running.spec.type} activated"))
             try:
                 await self._activate(running)
             except BenchError as exc:
                 self.problems.append(f"activating the {running.spec.type}: {exc}")
             self.phase = f"{running.spec.type}: answers"
+            self.events.append((start + lead, f"{running.spec.type} answers begin"))
             await self._burst(running, start + lead, window)
             self.phase = f"{running.spec.type}: idle"
+            self.events.append((start + lead + window, f"{running.spec.type} answers end"))
         # Requests still waiting one timeout after the end will not come back: stop them so a
         # stuck server can't hold the run (they are counted as errors).
         _, stuck = await asyncio.wait(
@@ -279,7 +286,7 @@ class Scenario:
             self.problems.append(
                 f"{len(stuck)} pollers were still waiting {opts.timeout:g} s after the end"
             )
-            self.rec.failed("GET state (participant)", stop, time.perf_counter(), "cut at the end")
+            self.rec.failed(POLL_LABEL, stop, time.perf_counter(), "cut at the end")
         self.phase = "reading back"
 
     async def _activate(self, running: Running) -> None:
@@ -333,12 +340,10 @@ class Scenario:
             try:
                 response = await self.pool.request(raw, retry=True)
             except HttpError as exc:
-                self.rec.failed(
-                    "GET state (participant)", scheduled, time.perf_counter(), _kind(exc)
-                )
+                self.rec.failed(POLL_LABEL, scheduled, time.perf_counter(), _kind(exc))
             else:
                 done = time.perf_counter()
-                self.rec.ok("GET state (participant)", scheduled, done, response.status)
+                self.rec.ok(POLL_LABEL, scheduled, done, response.status)
                 self.rec.ok(f"  of which {response.status}", scheduled, done, response.status)
                 person.etag = response.header("etag") or person.etag
             scheduled += interval

@@ -35,6 +35,8 @@ class Series:
     """Everything recorded for one endpoint label."""
 
     latencies: array[float] = field(default_factory=lambda: array("d"))
+    scheduled: array[float] = field(default_factory=lambda: array("d"))
+    """When each request was due (``time.perf_counter()``), in the order of ``latencies``."""
     statuses: collections.Counter[int] = field(default_factory=collections.Counter)
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     first: float = math.inf
@@ -59,6 +61,7 @@ class Recorder:
         """Record a response (an HTTP answer of any status)."""
         s = self.series[label]
         s.latencies.append(done - scheduled)
+        s.scheduled.append(scheduled)
         s.statuses[status] += 1
         if status >= 400:
             s.errors[f"HTTP {status}"] += 1
@@ -69,6 +72,7 @@ class Recorder:
         """Record a request that got no HTTP answer (refused, reset, timed out)."""
         s = self.series[label]
         s.latencies.append(done - scheduled)
+        s.scheduled.append(scheduled)
         s.errors[reason] += 1
         s.first = min(s.first, scheduled)
         s.last = max(s.last, done)
@@ -100,6 +104,18 @@ class Recorder:
                 "error_kinds": dict(s.errors.most_common(5)),
             }
         return out
+
+    def timeline(self, label: str, t0: float, step: float = 1.0) -> list[dict[str, Any]]:
+        """A label's latencies second by second (by when each request was due, from
+        ``t0``): where in a run the slow requests were. Seconds without requests are left
+        out."""
+        s = self.series.get(label)
+        if s is None:
+            return []
+        buckets: dict[int, list[float]] = collections.defaultdict(list)
+        for due, latency in zip(s.scheduled, s.latencies, strict=True):
+            buckets[math.floor((due - t0) / step)].append(latency)
+        return [{"t": k * step, **latency_summary(buckets[k])} for k in sorted(buckets)]
 
 
 _ORDER = (
