@@ -4,6 +4,7 @@ closed-loop measurement, and the statistics behind the report."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 from collections.abc import Awaitable, Callable
 
@@ -11,6 +12,7 @@ import pytest
 
 from caja_server.bench.client import HttpError, Pool, build_request
 from caja_server.bench.report import slowest_seconds
+from caja_server.bench.runner import load_generator_gc_off
 from caja_server.bench.saturate import CeilingServer, closed_loop
 from caja_server.bench.stats import Recorder, percentile, vote_to_screen
 
@@ -157,6 +159,20 @@ def test_recorder_counts_errors_and_rates_over_its_window() -> None:
     assert summary["rps"] == pytest.approx(3 / 2.5)
     assert summary["ceiling_ratio"] == pytest.approx(0.12)
     assert summary["p50_ms"] == pytest.approx(20)
+
+
+def test_the_load_generator_measures_without_the_cyclic_collector() -> None:
+    assert gc.isenabled()
+    with load_generator_gc_off():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        with load_generator_gc_off():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_timeline_buckets_latencies_by_when_they_were_due() -> None:
