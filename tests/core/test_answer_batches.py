@@ -136,6 +136,22 @@ def test_new_and_changed_rows_carry_the_version_their_batch_made(db, host, admin
     ]
 
 
+def test_the_version_bump_keeps_the_loaded_session_true_to_its_row(db, host, admin, live_session):
+    """The bump runs on the table (no ORM synchronisation): the session object in hand still
+    shows the row's new version and update time, and the batch's participants are marked
+    seen."""
+    a = opened(db, host, admin, live_session)
+    (p0,) = people(db, live_session, 1)
+    later = T0 + dt.timedelta(minutes=5)
+    responses.submit_answers(db, host, [sub(p0, a, {"choice": 0}, at=later)], now=later)
+    in_hand = (live_session.version, live_session.updated_at)
+    db.expire_all()
+    row = db.get(Session, live_session.id)
+    assert row is not None
+    assert in_hand == (row.version, row.updated_at)
+    assert db.get(Participant, p0.id).last_seen_at == later
+
+
 def test_a_plugin_crash_on_one_answer_loses_none_of_the_others(db, admin, live_session):
     host = PluginHost(strict=True)
     host.register(TouchyPlugin(), name="touchy")

@@ -48,8 +48,10 @@ def bump_version(db: DB, session: Session) -> int:
     version board), so pollers learn about it without asking the database.
     """
     db.flush()
-    version = db.execute(_BUMP, {"sid": session.id, "now": utcnow()}).scalar_one()
+    now = utcnow()
+    version = db.execute(_BUMP, {"sid": session.id, "now": now}).scalar_one()
     set_committed_value(session, "version", version)
+    set_committed_value(session, "updated_at", now)
     db.info.setdefault("caja_bumped", {})[session.id] = version
     return int(version)
 
