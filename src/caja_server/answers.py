@@ -20,6 +20,7 @@ import asyncio
 import datetime as dt
 import queue
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,9 @@ log = structlog.get_logger(__name__)
 
 MAX_BATCH = 256
 """Answers stored in one transaction at most."""
+SLOW_BATCH_SECONDS = 0.2
+"""A batch taking longer than this is logged (``answer_batch_slow``): each of its answers
+waited at least that long for its reply."""
 
 
 @dataclass
@@ -55,10 +59,20 @@ class _Pending:
 class AnswerWriter:
     """The process's answer writer: one thread, one transaction per batch of answers."""
 
-    def __init__(self, database: Database, host: PluginHost, *, max_batch: int = MAX_BATCH):
+    def __init__(
+        self,
+        database: Database,
+        host: PluginHost,
+        *,
+        max_batch: int = MAX_BATCH,
+        slow_batch_seconds: float = SLOW_BATCH_SECONDS,
+    ):
         self.database = database
         self.host = host
         self.max_batch = max_batch
+        self.slow_batch_seconds = slow_batch_seconds
+        self.slow_batches = 0
+        """Batches that took longer than ``slow_batch_seconds`` (each one is logged)."""
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -140,6 +154,7 @@ class AnswerWriter:
 
     def _store(self, batch: list[_Pending]) -> list[tuple[ResponseOut, bool] | BaseException]:
         results: list[tuple[ResponseOut, bool] | BaseException] = []
+        started = time.perf_counter()
         with self.database.transaction() as db:
             found = participants.answerers_for_tokens(db, [(p.token, p.session_id) for p in batch])
             submissions = [
@@ -160,7 +175,23 @@ class AnswerWriter:
                 else:
                     assert outcome.response is not None
                     results.append((response_out(outcome.response), outcome.changed))
+            judged = time.perf_counter()
+        self._note_duration(len(batch), started, judged, time.perf_counter())
         return results
+
+    def _note_duration(self, answers: int, started: float, judged: float, done: float) -> None:
+        """Log a batch slower than ``slow_batch_seconds``: how long its statements took and
+        how long its commit (on PostgreSQL, the WAL flush) took."""
+        if done - started <= self.slow_batch_seconds:
+            return
+        self.slow_batches += 1
+        log.warning(
+            "answer_batch_slow",
+            answers=answers,
+            ms=round((done - started) * 1000, 1),
+            statements_ms=round((judged - started) * 1000, 1),
+            commit_ms=round((done - judged) * 1000, 1),
+        )
 
     @staticmethod
     def _failed(

@@ -9,8 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from structlog.testing import capture_logs
 
 from caja_server.answers import AnswerWriter
 
@@ -108,3 +110,41 @@ def hold_the_write_lock(api: Api, database_url: str, sid: str) -> Iterator[None]
             yield
         finally:
             conn.rollback()
+
+
+def test_a_batch_kept_waiting_by_the_database_is_logged_as_slow(
+    api: Api, scene: Scene, database_url: str
+) -> None:
+    """An answer batch slower than ``slow_batch_seconds`` is logged with where its time
+    went (statements or commit); a quick one is not."""
+    token = api.join(scene.session["join_code"], "Slowpoke")["token"]
+    quick = api.join(scene.session["join_code"], "Quick")["token"]
+    url = f"{api.server.url}/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
+    writer: AnswerWriter = api.server.app.state.answers
+    writer.slow_batch_seconds = 0.15
+    slow_before, received = writer.slow_batches, writer.received
+
+    def answer(who: str) -> httpx.Response:
+        return httpx.post(
+            url,
+            json={"data": {"choice": 1}},
+            headers={"Authorization": f"Bearer {who}"},
+            timeout=60,
+        )
+
+    with capture_logs() as logs, ThreadPoolExecutor(max_workers=1) as pool:
+        with hold_the_write_lock(api, database_url, scene.sid):
+            reply = pool.submit(answer, token)
+            deadline = time.monotonic() + 30
+            while writer.received < received + 1:
+                assert time.monotonic() < deadline, "the answer never reached the writer"
+                time.sleep(0.01)
+            time.sleep(0.3)  # the batch waits for the lock at least this long
+        assert reply.result().status_code == 201
+        assert answer(quick).status_code == 201  # nothing in its way: not slow
+    slow = [e for e in logs if e["event"] == "answer_batch_slow"]
+    assert writer.slow_batches == slow_before + 1
+    assert len(slow) == 1
+    assert slow[0]["answers"] == 1
+    assert slow[0]["ms"] >= 300
+    assert slow[0]["statements_ms"] + slow[0]["commit_ms"] == pytest.approx(slow[0]["ms"], abs=0.2)
