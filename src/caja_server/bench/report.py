@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from caja_server.bench.scenario import ANSWER_LABEL, POLL_LABEL
+
 JSON = dict[str, Any]
 
 
@@ -21,7 +23,7 @@ def check_targets(result: JSON) -> list[JSON]:
     ratio = (result.get("throughput") or {}).get("ratio")
     if ratio is not None:
         out.append(_target("304 poll throughput >= 50% of the bare-ASGI ceiling", ratio, 0.5, ">="))
-    poll = result["endpoints"].get("GET state (participant)")
+    poll = result["endpoints"].get(POLL_LABEL)
     if poll:
         out.append(_target("participant polls p99 < 100 ms", poll["p99_ms"], 100, "<"))
         out.append(_target("participant polls: no errors", poll["errors"], 0, "=="))
@@ -37,7 +39,7 @@ def check_targets(result: JSON) -> list[JSON]:
         }
     )
     for label, summary in result["endpoints"].items():
-        if label.startswith("POST answer"):
+        if label.startswith(ANSWER_LABEL):
             out.append(_target(f"{label} p99 < 250 ms", summary["p99_ms"], 250, "<"))
     bound = (result["config"]["screen_interval"] + 0.2) * 1000
     for kind, v2s in result["vote_to_screen"].items():
@@ -164,10 +166,10 @@ def slowest_seconds(result: JSON, count: int = 5) -> list[JSON]:
     the answers' p99 in the same second and what the session was doing then (the last
     event before it)."""
     timeline = result.get("timeline") or {}
-    polls = timeline.get("GET state (participant)") or []
+    polls = timeline.get(POLL_LABEL) or []
     answers: dict[float, float] = {}
     for label, seconds in timeline.items():
-        if label.startswith("POST answer"):
+        if label.startswith(ANSWER_LABEL):
             for second in seconds:
                 answers[second["t"]] = max(answers.get(second["t"], 0.0), second["p99_ms"])
     events = result.get("events") or []

@@ -22,7 +22,7 @@ from caja_server.bench.activities import BUILT_IN
 from caja_server.bench.client import HttpError
 from caja_server.bench.report import check_targets, render
 from caja_server.bench.saturate import CeilingServer, closed_loop
-from caja_server.bench.scenario import POLL_LABEL, BenchError, Options, Scenario
+from caja_server.bench.scenario import ANSWER_LABEL, POLL_LABEL, BenchError, Options, Scenario
 from caja_server.bench.stats import Recorder, latency_summary, vote_to_screen
 
 JSON = dict[str, Any]
@@ -191,7 +191,7 @@ async def run_bench(args: argparse.Namespace, opts: Options, console: Console) -
         "timeline": {
             label: recorder.timeline(label, scenario.t0)
             for label in recorder.series
-            if label == POLL_LABEL or label.startswith("POST answer")
+            if label == POLL_LABEL or label.startswith(ANSWER_LABEL)
         },
         "events": [
             {"t": round(at - scenario.t0, 3), "event": what} for at, what in sorted(scenario.events)

@@ -61,6 +61,8 @@ class Options:
 
 POLL_LABEL = "GET state (participant)"
 """The participants' live polls (the label the targets are checked on)."""
+ANSWER_LABEL = "POST answer"
+"""The answers' labels begin with this: ``POST answer (poll)``, one per activity type."""
 PAGE_LOAD = "GET state (page load)"
 """A phone's first state request, right after joining (no ETag yet)."""
 LOBBY = "GET state (lobby)"
@@ -296,7 +298,7 @@ class Scenario:
             await self._admin("POST", f"{base}/actions/{action}", {})
 
     async def _burst(self, running: Running, start: float, window: float) -> None:
-        label = f"POST answer ({running.spec.type})"
+        label = f"{ANSWER_LABEL} ({running.spec.type})"
         path = f"/api/sessions/{self.session_id}/activities/{running.id}/responses"
         people = list(self.participants)
         times = sorted(start + self.rng.random() * window for _ in people)
