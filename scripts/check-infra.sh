@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `make test-infra`: check the container image and the Terraform without AWS or Docker.
-#   1. parse every .tf file with python-hcl2 and check key properties (pytest tests/infra)
+#   1. parse every .tf file with python-hcl2 and check key properties, and lint every Alembic
+#      migration's PostgreSQL SQL with squawk (pytest tests/infra)
 #   2. checkov on infrastructure/ and the Dockerfile: no failed check allowed
 #   3. terraform fmt -check, when a terraform binary is installed (skipped with a notice if not);
 #      with the AWS provider available offline too, terraform validate on every root and
 #      terraform test (infrastructure/modules/stack/tests: plans with a mocked provider)
 #   4. hadolint on the Dockerfile
-# checkov and hadolint live in their own virtualenv, .venv-infra, built from requirements/infra.txt
+# checkov, hadolint and squawk live in their own virtualenv, .venv-infra, built from requirements/infra.txt
 # (checkov's dependencies conflict with the app's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ failures=()
 step() { printf '\n==> %s\n' "$*"; }
 
 if [[ ! -f "$STAMP" ]]; then
-  step "installing checkov and hadolint into $INFRA_VENV (requirements/infra.txt)"
+  step "installing checkov, hadolint and squawk into $INFRA_VENV (requirements/infra.txt)"
   rm -rf "$INFRA_VENV"
   "$PYTHON" -m venv "$INFRA_VENV"
   "$INFRA_VENV/bin/python" -m pip install -q --upgrade pip
@@ -27,8 +28,9 @@ if [[ ! -f "$STAMP" ]]; then
   touch "$STAMP"
 fi
 
-step "python-hcl2: parse every .tf file and check the infrastructure's key properties"
-if ! .venv/bin/pytest tests/infra -q -p no:cacheprovider; then
+step "python-hcl2: the infrastructure's key properties; squawk: the migrations' SQL"
+# Here squawk is installed, so its tests must run rather than skip.
+if ! CAJA_REQUIRE_SQUAWK=1 .venv/bin/pytest tests/infra -q -p no:cacheprovider; then
   failures+=("tests/infra")
 fi
 
