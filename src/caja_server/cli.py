@@ -5,8 +5,9 @@
     caja-server create-admin USERNAME          password from CAJA_ADMIN_PASSWORD or a prompt
     caja-server openapi [--output FILE]        the OpenAPI document (no database needed)
 
-The server refuses to start on a database whose schema is not at the newest migration (run
-``caja-server migrate`` first; ``make serve`` does). When there is no admin at all it creates
+The server refuses to start on a database whose schema is behind its newest migration (run
+``caja-server migrate`` first; ``make serve`` does); a schema a newer release has migrated is
+fine (migrations are expand/contract). When there is no admin at all it creates
 ``admin`` with a random password and prints it once.
 """
 
@@ -132,10 +133,10 @@ def _open_database(settings: Settings) -> Database:
 
 def _require_current_schema(database: Database, settings: Settings) -> None:
     try:
-        current = database.schema_is_current()
+        usable = database.schema_is_usable()
     except SQLAlchemyError as exc:
         raise CliError(f"can't reach the database: {_first_line(exc)}") from None
-    if not current:
+    if not usable:
         raise CliError(
             "the database schema is not up to date (or the database is empty).\n"
             f"  Run: {PROG} migrate --database-url '{settings.database_url}'"

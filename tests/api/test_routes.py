@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from caja_core import hookimpl
+from caja_core.storage.db import Database
 
 from .conftest import (
     PASSWORD,
@@ -368,3 +370,15 @@ def test_a_plugin_bug_in_a_route_is_a_json_500_and_the_connection_survives(
             assert after.status_code == 200
     # Nothing stored was lost.
     assert api.ok("GET", f"/api/sessions/{scene.sid}", scene.alice)["name"] == scene.session["name"]
+
+
+def test_readiness_accepts_a_schema_a_newer_release_migrated(api: Api, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    newer = Database(url)
+    newer.upgrade()
+    with newer.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_newer'"))
+    newer.dispose()
+    api.server.use_database(url)
+    ready = api.ok("GET", "/readyz")
+    assert ready["checks"] == {"database": True, "schema": True, "plugins": True}

@@ -7,13 +7,14 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
@@ -23,6 +24,9 @@ log = structlog.get_logger(__name__)
 
 # Any constant works; it only has to be the same in every replica.
 _MIGRATION_LOCK_ID = zlib.crc32(b"caja-migrations")
+
+SchemaState = Literal["current", "ahead", "behind", "empty"]
+"""Where a database's schema stands against this release's migrations."""
 
 MAX_OVERFLOW = 10
 """Connections a pool may open beyond ``pool_size`` for a moment."""
@@ -106,13 +110,21 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         """Upgrade the schema. Safe when several replicas start at once: on PostgreSQL an
-        advisory lock lets one replica migrate while the others wait, then find nothing to do."""
+        advisory lock lets one replica migrate while the others wait, then find nothing to do.
+
+        A database that a newer release has already migrated (a revision this release does
+        not know) is left as it is: migrations are expand/contract, so this release still
+        works on it (a rollback, or the previous release's migration task)."""
         cfg = self.alembic_config()
         with self.engine.connect() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
                 conn.commit()
             try:
+                current = MigrationContext.configure(conn).get_current_revision()
+                if revision == "head" and self._is_ahead(current):
+                    log.info("database_ahead_of_release", revision=current)
+                    return
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
                 conn.commit()
@@ -134,6 +146,32 @@ class Database:
     def schema_is_current(self) -> bool:
         """True when the database is at the newest migration."""
         return self.current_revision() == self.head_revision()
+
+    def schema_state(self) -> SchemaState:
+        """Where the database stands against this release's migrations: ``current`` (at the
+        newest), ``ahead`` (at a revision this release does not know: a newer release
+        migrated it), ``behind`` (``caja-server migrate`` is due) or ``empty``."""
+        current = self.current_revision()
+        if current is None:
+            return "empty"
+        if current == self.head_revision():
+            return "current"
+        return "ahead" if self._is_ahead(current) else "behind"
+
+    def schema_is_usable(self) -> bool:
+        """True when this release can serve on the schema: current, or ahead of it (a newer
+        release's expand migrations keep the previous release working, docs/deploy.md)."""
+        return self.schema_state() in ("current", "ahead")
+
+    def _is_ahead(self, revision: str | None) -> bool:
+        if revision is None:
+            return False
+        script = ScriptDirectory.from_config(self.alembic_config())
+        try:
+            script.get_revision(revision)
+        except CommandError:
+            return True
+        return False
 
     def dispose(self) -> None:
         """Close every pooled connection."""
