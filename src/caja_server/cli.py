@@ -4,6 +4,7 @@
     caja-server migrate                                                    upgrade the schema
     caja-server create-admin USERNAME          password from CAJA_ADMIN_PASSWORD or a prompt
     caja-server openapi [--output FILE]        the OpenAPI document (no database needed)
+    caja-server session check|export|import    sessions as JSON/YAML files (cli_sessions.py)
 
 The server refuses to start on a database whose schema is behind its newest migration (run
 ``caja-server migrate`` first; ``make serve`` does); a schema a newer release has migrated is
@@ -30,6 +31,7 @@ from caja_core.errors import CajaError
 from caja_core.errors import ValidationFailed as DomainValidationFailed
 from caja_core.services import admins
 from caja_core.storage.db import Database
+from caja_server.cli_sessions import SessionCommandError, add_session_commands, run_session_command
 from caja_server.logs import configure_logging
 from caja_server.settings import Settings
 
@@ -98,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "openapi", help="print the OpenAPI document (JSON) without a database"
     )
     openapi.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    add_session_commands(commands, lambda p: _database_option(p, argparse.SUPPRESS))
     # Parsed by caja_server.bench itself (see main); listed here for --help.
     commands.add_parser("bench", help="load-test a running server (caja-server bench --help)")
     return parser
@@ -283,8 +286,25 @@ def _banner(*lines: str) -> None:
     print(rule, flush=True)
 
 
+def cmd_session(args: argparse.Namespace) -> int:
+    """``session check|export|import``: sessions as files (``check`` needs no database)."""
+    settings = _settings(args)
+    configure_logging(settings.model_copy(update={"log_level": "warning"}))
+
+    def open_database() -> Database:
+        database = _open_database(settings)
+        _require_current_schema(database, settings)
+        return database
+
+    try:
+        return run_session_command(args, open_database)
+    except SessionCommandError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     None: cmd_serve,
+    "session": cmd_session,
     "migrate": cmd_migrate,
     "create-admin": cmd_create_admin,
     "openapi": cmd_openapi,

@@ -22,6 +22,19 @@ BODIES: dict[str, Any] = {
     "update_activity": {"title": "Stolen"},
     "reorder_activities": {"activity_ids": []},
     "run_action": {"text": "hi"},
+    "duplicate_session": {"name": "Copy"},
+    "create_session_from_template": {"name": "From a template"},
+}
+DEFINITION = {
+    "format": "caja.session",
+    "version": 1,
+    "name": "Imported",
+    "activities": [{"type": "vote", "title": "x", "config": {"options": ["a", "b"]}}],
+}
+# Routes whose body is not a JSON model FastAPI parses (it is read by the route itself).
+RAW_BODIES: dict[str, dict[str, Any]] = {
+    "import_session": {"json": DEFINITION},
+    "check_session_definition": {"json": DEFINITION},
 }
 
 
@@ -55,9 +68,12 @@ def test_the_matrix_covers_the_admin_api() -> None:
 
 
 def _call(api: Api, route: APIRoute, scene: Scene, token: str | None) -> Any:
-    url = route.path_format.format(sid=scene.sid, aid=scene.aid, pid=scene.pid, action="note")
+    url = route.path_format.format(
+        sid=scene.sid, aid=scene.aid, pid=scene.pid, action="note", template_id="retro"
+    )
     method = sorted(route.methods)[0]
     kwargs = {"json": BODIES[route.name]} if route.name in BODIES else {}
+    kwargs = RAW_BODIES.get(route.name, kwargs)
     return api.request(method, url, token, **kwargs)
 
 
