@@ -15,7 +15,9 @@ from fastapi.routing import APIRoute
 
 from caja_core import __version__
 from caja_core.plugins import PluginHost
+from caja_core.services.lifecycle import ClosedActivity, close_due_activity, due_activities
 from caja_core.storage.db import Database
+from caja_core.storage.models import utcnow
 from caja_server.answers import AnswerWriter
 from caja_server.deps import database_slot, reject_nul_characters
 from caja_server.docs_page import add_docs_route
@@ -88,10 +90,16 @@ def create_app(
             lambda: app.state.live.recent_auth.revalidate(app.state.db),
             last=False,
         )
+        stop_closing = (
+            _every(settings.auto_close_interval, "auto_close", lambda: close_due(app), last=False)
+            if settings.auto_close_interval
+            else lambda: None
+        )
         if settings.gc_threshold:
             gc.set_threshold(settings.gc_threshold, 20, 20)
         app.state.warm_up = _warm_up_in_background(app.state.host, freeze=settings.gc_freeze)
         yield
+        stop_closing()
         stop_revalidating()
         stop_flushing()
         app.state.answers.close()
@@ -173,6 +181,22 @@ def _every(
             run()
 
     return stop_and_finish
+
+
+def close_due(app: FastAPI) -> list[ClosedActivity]:
+    """Close the activities whose deadline has passed (``services.lifecycle``): one cheap
+    read when none is due; each due one in its own transaction (its commit tells the live
+    version board and the other replicas)."""
+    database: Database = app.state.db
+    with database.read() as db:
+        due = due_activities(db, utcnow())
+    closed = []
+    for item in due:
+        with database.transaction() as db:
+            done = close_due_activity(db, app.state.host, item, utcnow())
+        if done is not None:
+            closed.append(done)
+    return closed
 
 
 def _warm_up_in_background(host: PluginHost, *, freeze: bool = False) -> threading.Thread:

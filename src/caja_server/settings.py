@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     """Answer polls that memory can answer in the HTTP protocol itself, before ASGI
     (:mod:`caja_server.protocol`; ``caja-server`` only). Off, the ASGI fast path answers
     them, at about twice the CPU per poll."""
+    auto_close_interval: float = Field(default=1.0, ge=0, le=60)
+    """Seconds between two looks for activities whose deadline (``timeout_seconds`` after
+    activation) has passed, which then close by themselves; 0 turns it off. A look is one
+    indexed query when nothing is due."""
     db_pool_size: int = Field(default=20, ge=1, le=500)
     """Database connections kept per process (PostgreSQL also allows as many again briefly)."""
     static_dir: Path = DEFAULT_STATIC_DIR

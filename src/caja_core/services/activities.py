@@ -67,7 +67,10 @@ def _clean_timeout(timeout: Any) -> int | None:
 def _editable_session(db: DB, admin: Admin, session_id: Any) -> Session:
     session = session_for_admin(db, admin, session_id, lock=True)
     if session.status == "completed":
-        raise InvalidState("This session is completed; its activities can't change")
+        raise InvalidState(
+            "This session is completed and read-only: its activities can't change "
+            "(duplicate it to run it again)"
+        )
     return session
 
 

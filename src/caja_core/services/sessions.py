@@ -80,8 +80,10 @@ def get_session(db: DB, admin: Admin, session_id: Any) -> Session:
 
 
 def rename_session(db: DB, admin: Admin, session_id: Any, name: str) -> Session:
-    """Rename a session (any status)."""
+    """Rename a session that is not completed (a completed one is read-only)."""
     session = session_for_admin(db, admin, session_id, lock=True)
+    if session.status == "completed":
+        raise InvalidState("This session is completed and read-only; duplicate it to change it")
     session.name = _clean_name(name)
     bump_version(db, session)
     return session

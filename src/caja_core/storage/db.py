@@ -122,6 +122,9 @@ class Database:
                 conn.commit()
             try:
                 current = MigrationContext.configure(conn).get_current_revision()
+                # End the read's transaction: Alembic must begin its own, or a migration's
+                # autocommit block (CREATE INDEX CONCURRENTLY) finds none to commit.
+                conn.commit()
                 if revision == "head" and self._is_ahead(current):
                     log.info("database_ahead_of_release", revision=current)
                     return

@@ -151,7 +151,16 @@ class Activity(Timestamped, Base):
     """One activity of a session: a poll, a poker table, a quiz, ..."""
 
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_session_position", "session_id", "position"),)
+    __table_args__ = (
+        Index("ix_activities_session_position", "session_id", "position"),
+        # The activities the deadline loop asks about every second (services/lifecycle.py).
+        Index(
+            "ix_activities_active_timed",
+            "activated_at",
+            sqlite_where=text("status = 'active' AND timeout_seconds IS NOT NULL"),
+            postgresql_where=text("status = 'active' AND timeout_seconds IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(
