@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
@@ -28,8 +29,24 @@ _MIGRATION_LOCK_ID = zlib.crc32(b"caja-migrations")
 SchemaState = Literal["current", "ahead", "behind", "empty"]
 """Where a database's schema stands against this release's migrations."""
 
+MIGRATION_LOCK_POLL = 0.2
+"""Seconds between two tries for the migration lock while another replica migrates."""
+
 MAX_OVERFLOW = 10
 """Connections a pool may open beyond ``pool_size`` for a moment."""
+
+
+def _take_migration_lock(conn: Connection) -> None:
+    """Take the migration advisory lock, waiting for the replica that holds it.
+
+    Tried, not waited for in one statement: a statement waiting for the lock holds a
+    snapshot the whole time, and the holder's ``CREATE INDEX CONCURRENTLY`` waits for every
+    such snapshot to go away, so the two would deadlock. Between tries nothing is held."""
+    try_lock = text("SELECT pg_try_advisory_lock(:id)")
+    while not conn.execute(try_lock, {"id": _MIGRATION_LOCK_ID}).scalar_one():
+        conn.commit()
+        time.sleep(MIGRATION_LOCK_POLL)
+    conn.commit()
 
 
 class Database:
@@ -118,8 +135,7 @@ class Database:
         cfg = self.alembic_config()
         with self.engine.connect() as conn:
             if self.dialect == "postgresql":
-                conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
-                conn.commit()
+                _take_migration_lock(conn)
             try:
                 current = MigrationContext.configure(conn).get_current_revision()
                 # End the read's transaction: Alembic must begin its own, or a migration's
