@@ -187,7 +187,9 @@ class ResultsOut(BaseModel):
     type: str
     status: Literal["draft", "active", "expired"]
     answer_count: int
-    results: dict[str, Any]
+    results: dict[str, Any] | None
+    """Cut by the type's presenter view: no poker card before its reveal; None while the
+    view hides the results (a poll shown only on reveal)."""
     display: list[DisplayBlock]
     phase: str
 

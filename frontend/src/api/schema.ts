@@ -247,7 +247,8 @@ export interface paths {
         };
         /**
          * Export every answer
-         * @description Every answer with nickname, activity and time, as a file download.
+         * @description Every answer with nickname, activity and time, as a file download. Answers the
+         *     presenter may not see yet (poker cards before the reveal) have their values left out.
          */
         get: operations["export_session"];
         put?: never;
@@ -418,6 +419,28 @@ export interface paths {
          * @description A new draft session from a template, ready to edit and start.
          */
         post: operations["create_session_from_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's report
+         * @description Every activity with its times, answer counts, results and display blocks (what the
+         *     big screen shows: no poker card before its reveal), and every participant, for a
+         *     session in any status. The spreadsheet export (``export?format=xlsx``) has the same.
+         */
+        get: operations["session_report"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -705,8 +728,9 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Ready when the database answers, its schema is at the newest migration and every
-         *     plugin loaded; 503 otherwise, with the failing checks.
+         * @description Ready when the database answers, its schema is at this release's newest migration (or
+         *     at a newer release's, which expand/contract migrations keep usable) and every plugin
+         *     loaded; 503 otherwise, with the failing checks.
          */
         get: operations["readyz"];
         put?: never;
@@ -1291,6 +1315,130 @@ export interface components {
             detail?: string | null;
         };
         /**
+         * ReportActivity
+         * @description One activity of a report: its times, counts and results as the presenter sees them.
+         */
+        ReportActivity: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Position */
+            position: number;
+            /** Type */
+            type: string;
+            /** Type Title */
+            type_title: string | null;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "expired";
+            /** Timeout Seconds */
+            timeout_seconds: number | null;
+            /** Activated At */
+            activated_at: string | null;
+            /** Deadline */
+            deadline: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Answer Count */
+            answer_count: number;
+            /** Respondent Count */
+            respondent_count: number;
+            /** Phase */
+            phase: string | null;
+            /** Results */
+            results: {
+                [key: string]: unknown;
+            } | null;
+            /** Display */
+            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
+            /** Error */
+            error: string | null;
+        };
+        /**
+         * ReportOut
+         * @description Everything about a session, live or past.
+         */
+        ReportOut: {
+            session: components["schemas"]["ReportSession"];
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Participant Count */
+            participant_count: number;
+            /** Participants */
+            participants: components["schemas"]["ReportParticipant"][];
+            /** Activities */
+            activities: components["schemas"]["ReportActivity"][];
+        };
+        /**
+         * ReportParticipant
+         * @description A participant of a reported session.
+         */
+        ReportParticipant: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Nickname */
+            nickname: string;
+            /**
+             * Joined At
+             * Format: date-time
+             */
+            joined_at: string;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Connected */
+            connected: boolean;
+            /** Answers */
+            answers: number;
+            /** Activities Answered */
+            activities_answered: number;
+        };
+        /**
+         * ReportSession
+         * @description The session part of a report.
+         */
+        ReportSession: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "completed";
+            /** Join Code */
+            join_code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Completed At */
+            completed_at: string | null;
+        };
+        /**
          * ResponseOut
          * @description A stored answer.
          */
@@ -1344,7 +1492,7 @@ export interface components {
             /** Results */
             results: {
                 [key: string]: unknown;
-            };
+            } | null;
             /** Display */
             display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
             /** Phase */
@@ -2487,8 +2635,8 @@ export interface operations {
     export_session: {
         parameters: {
             query?: {
-                /** @description csv or json */
-                format?: "csv" | "json";
+                /** @description csv, json or xlsx */
+                format?: "csv" | "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -2498,7 +2646,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A CSV file, or JSON with ``format=json`` */
+            /** @description A CSV file, JSON with ``format=json``, or a spreadsheet with ``format=xlsx`` (a summary, a sheet per activity, participants, every answer) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2506,6 +2654,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ExportOut"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Unauthorized */
@@ -3166,6 +3315,73 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    session_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

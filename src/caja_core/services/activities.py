@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActionContext, ActionOutcome, AggregateContext, ViewContext
+from caja_core.activity import ActionContext, ActionOutcome
 from caja_core.errors import Conflict, InvalidState, ValidationFailed
 from caja_core.plugins import PluginHost
 from caja_core.services._common import (
@@ -344,30 +344,24 @@ def activity_results(
     activity_id: Any,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The full results of an activity as the presenter sees them: the type's aggregate,
+    """The results of an activity as the presenter sees them: the type's aggregate cut by
+    its presenter view (no poker card before its reveal; None while the view hides them),
     its display blocks and the answer count."""
+    from caja_core.services.reports import presenter_view
+
     now = now_or(now)
     session = session_for_admin(db, admin, session_id)
     activity = activity_in_session(db, session, activity_id)
-    activity_type = host.get(activity.type)
-    config = activity_type.parse_config(activity.config)
-    answers = stored_answers(db, activity.id)
+    host.get(activity.type)  # NotFound for a type that is not installed
     names, connected = participants_of(db, session.id, now)
-    results = activity_type.aggregate(
-        config, deepcopy(activity.state), answers, AggregateContext(now, names, connected)
-    )
-    view = activity_type.view(
-        config,
-        deepcopy(activity.state),
-        results,
-        ViewContext(role="presenter", now=now, activity_status=activity.status),
-    )
+    answers = stored_answers(db, activity.id, nicknames=names)
+    view = presenter_view(host, activity, answers, names, connected, now)
     return {
         "activity_id": str(activity.id),
         "type": activity.type,
         "status": activity.status,
         "answer_count": len(answers),
-        "results": results,
+        "results": view.results,
         "display": [block.model_dump(mode="json") for block in view.display],
         "phase": view.phase,
     }

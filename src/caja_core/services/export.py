@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
 from caja_core.plugins import PluginHost
-from caja_core.services._common import session_for_admin, stored_answers
+from caja_core.services._common import now_or, session_for_admin, stored_answers
+from caja_core.services.sealed import sealed_slots
 from caja_core.storage.models import Activity, Admin
 
 BASE_COLUMNS = [
@@ -24,13 +26,16 @@ BASE_COLUMNS = [
 
 
 def export_session(
-    db: DB, host: PluginHost, admin: Admin, session_id: Any
+    db: DB, host: PluginHost, admin: Admin, session_id: Any, now: dt.datetime | None = None
 ) -> tuple[list[str], list[dict[str, str]]]:
     """Columns and rows of every answer in the session, activity by activity.
 
     Each activity type adds its own readable columns (``export_columns``/``export_row``);
     the column list is the host's columns followed by every type's, in order of first use.
+    An answer the presenter may not see yet (a poker card before its reveal,
+    :mod:`caja_core.services.sealed`) keeps its row, with the type's columns empty.
     """
+    now = now_or(now)
     session = session_for_admin(db, admin, session_id)
     columns = list(BASE_COLUMNS)
     rows: list[dict[str, str]] = []
@@ -44,6 +49,11 @@ def export_session(
         for column in type_columns:
             if column not in columns:
                 columns.append(column)
+        is_sealed = (
+            sealed_slots(activity_type, config, activity.state, now)
+            if activity_type is not None
+            else (lambda slot: False)
+        )
         for answer in stored_answers(db, activity.id):
             row = {
                 "session": session.name,
@@ -55,7 +65,9 @@ def export_session(
                 "slot": answer.slot,
                 "submitted_at": answer.submitted_at.isoformat(),
             }
-            if activity_type is not None:
+            if is_sealed(answer.slot):
+                extra = {}
+            elif activity_type is not None:
                 extra = activity_type.export_row(config, activity.state, answer)
             else:
                 extra = {"answer": str(answer.data)}

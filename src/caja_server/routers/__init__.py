@@ -11,6 +11,7 @@ from caja_server.routers import (
     health,
     participants,
     plugin_files,
+    reports,
     sessions,
     state,
 )
@@ -20,6 +21,7 @@ ALL_ROUTERS: tuple[APIRouter, ...] = (
     catalog.router,
     sessions.router,
     definitions.router,
+    reports.router,
     activities.router,
     participants.router,
     answers.router,

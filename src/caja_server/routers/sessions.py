@@ -11,12 +11,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from caja_core.services import export as export_service
+from caja_core.services import reports as report_service
 from caja_core.services import sessions as session_service
+from caja_core.storage.models import utcnow
 from caja_server.deps import AppSettings, CurrentAdmin, Db, Host
 from caja_server.errors import error_responses
 from caja_server.qr import qr_png, qr_svg
 from caja_server.schemas import ExportOut, SessionCreate, SessionDetail, SessionOut, SessionUpdate
 from caja_server.shaping import session_detail, session_out
+from caja_server.spreadsheet import XLSX_MEDIA_TYPE, report_workbook
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
@@ -159,8 +162,12 @@ def session_qr_png(sid: uuid.UUID, admin: CurrentAdmin, db: Db, settings: AppSet
     responses={
         200: {
             "model": ExportOut,
-            "description": "A CSV file, or JSON with ``format=json``",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "A CSV file, JSON with ``format=json``, or a spreadsheet with "
+            "``format=xlsx`` (a summary, a sheet per activity, participants, every answer)",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
         },
         **error_responses(*_ADMIN_ERRORS),
     },
@@ -170,12 +177,18 @@ def export_session(
     admin: CurrentAdmin,
     db: Db,
     host: Host,
-    format: Literal["csv", "json"] = Query("csv", description="csv or json"),
+    format: Literal["csv", "json", "xlsx"] = Query("csv", description="csv, json or xlsx"),
 ) -> Response:
-    """Every answer with nickname, activity and time, as a file download."""
-    columns, rows = export_service.export_session(db, host, admin, sid)
+    """Every answer with nickname, activity and time, as a file download. Answers the
+    presenter may not see yet (poker cards before the reveal) have their values left out."""
+    now = utcnow()
+    columns, rows = export_service.export_session(db, host, admin, sid, now=now)
     filename = f"caja-session-{sid}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if format == "xlsx":
+        report = report_service.session_report(db, host, admin, sid, now=now)
+        book = report_workbook(report, columns, rows)
+        return Response(book, media_type=XLSX_MEDIA_TYPE, headers=headers)
     if format == "json":
         body = ExportOut(columns=columns, rows=rows)
         return JSONResponse(body.model_dump(mode="json"), headers=headers)
