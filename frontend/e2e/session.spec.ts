@@ -277,15 +277,15 @@ test("a full session: four activity types, three phones, one big screen", async 
   const podium = screen.locator(".podium .step");
   await expect(podium).toHaveCount(2); // nobody stands on the podium with no points
   await expect(screen.locator(".podium .step-1 .name")).toHaveText("Ana");
-  await expect(screen.locator(".podium .step-1 .score")).toHaveText("2000");
+  await expect(screen.locator(".podium .step-1 .score")).toHaveText("2,000");
   await expect(screen.locator(".podium .step-2 .name")).toHaveText(XSS);
-  await expect(screen.locator(".podium .step-2 .score")).toHaveText("1000");
+  await expect(screen.locator(".podium .step-2 .score")).toHaveText("1,000");
   await expect(screen.locator(".leaderboard-list li")).toHaveText([
-    /^1Ana.*2000$/,
-    new RegExp(`^2${XSS.replace(/[()[\]]/g, "\\$&")}.*1000$`),
+    /^1Ana.*2,000$/,
+    new RegExp(`^2${XSS.replace(/[()[\]]/g, "\\$&")}.*1,000$`),
     /^3Ben.*0$/,
   ]);
-  await expect(ana.page.getByTestId("final-score")).toHaveText("2000");
+  await expect(ana.page.getByTestId("final-score")).toHaveText("2,000");
   await expect(ana.page.getByTestId("final-rank")).toHaveText("1");
   await expect(ben.page.getByTestId("final-rank")).toHaveText("3");
   await expectAccessible(screen, "big screen quiz podium");

@@ -121,7 +121,7 @@ describe("quiz", () => {
   it("shows the participant's final score and rank", () => {
     const { Results } = activityUI("quiz");
     render(<Results activity={activity({ type: "quiz", phase: "finished", extra: { score: 2100, rank: 2, correct_answers: 3 } })} role="participant" />);
-    expect(screen.getByTestId("final-score")).toHaveTextContent("2100");
+    expect(screen.getByTestId("final-score")).toHaveTextContent("2,100");
     expect(screen.getByTestId("final-rank")).toHaveTextContent("2");
   });
 

@@ -13,15 +13,21 @@ import type { ActivityUI, AdminControlsProps, ConfigureProps, RespondProps, Resu
 import { webComponentUI } from "./webComponent";
 import { wordcloudUI } from "./wordcloud/WordcloudUI";
 import { lazy, Suspense, type ComponentType } from "react";
+import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../components/blocks/DisplayBlocks";
 
 // The schema-form library is loaded only when a type without its own UI needs it.
 const LazyConfigure = lazy(() => import("./generic/GenericUI").then((m) => ({ default: m.GenericConfigure })));
 const LazyRespond = lazy(() => import("./generic/GenericUI").then((m) => ({ default: m.GenericRespond })));
 
+function LoadingForm() {
+  const { t } = useTranslation();
+  return <p className="muted">{t("activities.loadingForm")}</p>;
+}
+
 function GenericConfigure(props: ConfigureProps) {
   return (
-    <Suspense fallback={<p className="muted">Loading form…</p>}>
+    <Suspense fallback={<LoadingForm />}>
       <LazyConfigure {...props} />
     </Suspense>
   );
@@ -29,7 +35,7 @@ function GenericConfigure(props: ConfigureProps) {
 
 function GenericRespond(props: RespondProps) {
   return (
-    <Suspense fallback={<p className="muted">Loading form…</p>}>
+    <Suspense fallback={<LoadingForm />}>
       <LazyRespond {...props} />
     </Suspense>
   );

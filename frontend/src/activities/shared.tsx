@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 export function TextListEditor({
   legend,
   itemLabel,
+  removeLabel,
   values,
   onChange,
   min = 0,
@@ -11,7 +12,10 @@ export function TextListEditor({
   addLabel,
 }: {
   legend: string;
-  itemLabel: string;
+  /** The accessible name of the n-th entry (1-based), e.g. "Card 3". */
+  itemLabel: (n: number) => string;
+  /** The accessible name of the n-th entry's remove button, e.g. "Remove card 3". */
+  removeLabel: (n: number) => string;
   values: string[];
   onChange: (values: string[]) => void;
   min?: number;
@@ -24,11 +28,11 @@ export function TextListEditor({
       <ol className="option-list">
         {values.map((v, i) => (
           <li key={i}>
-            <input aria-label={`${itemLabel} ${i + 1}`} value={v} onChange={(e) => onChange(values.map((x, j) => (j === i ? e.target.value : x)))} />
+            <input aria-label={itemLabel(i + 1)} value={v} onChange={(e) => onChange(values.map((x, j) => (j === i ? e.target.value : x)))} />
             <button
               type="button"
               className="icon"
-              aria-label={`Remove ${itemLabel.toLowerCase()} ${i + 1}`}
+              aria-label={removeLabel(i + 1)}
               disabled={values.length <= min}
               onClick={() => onChange(values.filter((_, j) => j !== i))}
             >

@@ -4,6 +4,7 @@
  * and sends answers or config with `caja-answer` / `caja-config` events (detail = the data).
  */
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ActivityState } from "../api/types";
 import type { ActivityUI } from "./types";
 
@@ -28,6 +29,7 @@ interface HostProps {
 }
 
 function WebComponentHost({ tag, url, mode, activity, value, onEvent }: HostProps) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLElement & Record<string, unknown>>(null);
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -55,7 +57,7 @@ function WebComponentHost({ tag, url, mode, activity, value, onEvent }: HostProp
       el.removeEventListener("caja-config", handler);
     };
   }, [onEvent]);
-  if (failed) return <p role="alert">This activity's view could not be loaded.</p>;
+  if (failed) return <p role="alert">{t("activities.webComponentFailed")}</p>;
   const Tag = tag as unknown as "div";
   return <Tag ref={ref as never} />;
 }

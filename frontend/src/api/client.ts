@@ -5,7 +5,17 @@
  * token (one per session, kept in localStorage). Callers pass the one they act with.
  */
 import createClient, { type Middleware } from "openapi-fetch";
+import { currentLanguage, i18n } from "../i18n";
+import { translateError } from "../i18n/errors";
 import type { paths } from "./schema";
+
+/**
+ * Headers every call to the API sends: the language shown, so the server (and the activity
+ * types' texts) can answer in it. Raw `fetch` calls spread these into their headers.
+ */
+export function languageHeaders(): Record<string, string> {
+  return { "Accept-Language": currentLanguage() };
+}
 
 // An absolute base URL: Request() outside a browser (tests) refuses relative URLs.
 export const api = createClient<paths>({
@@ -14,20 +24,41 @@ export const api = createClient<paths>({
   fetch: (request) => globalThis.fetch(request),
 });
 
-/** An error from the API, with its HTTP status and the server's `detail` message. */
+api.use({
+  onRequest({ request }) {
+    for (const [name, value] of Object.entries(languageHeaders())) request.headers.set(name, value);
+    return request;
+  },
+});
+
+/**
+ * An error from the API: its HTTP status, its message in the language shown (`message`), and the
+ * body's machine `code` and `params` (see `errorMessage`).
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly body: unknown;
+  /** The specific reason (`nickname_taken`), or the error class when there is none. */
+  readonly code: string | null;
+  readonly params: Record<string, unknown>;
   constructor(status: number, message: string, body: unknown) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.body = body;
+    const b = (body && typeof body === "object" ? body : {}) as { code?: unknown; error?: unknown; params?: unknown };
+    this.code = typeof b.code === "string" ? b.code : typeof b.error === "string" ? b.error : null;
+    this.params = b.params && typeof b.params === "object" ? (b.params as Record<string, unknown>) : {};
   }
 }
 
-/** Turns a server error body (`{"error", "detail"}` or FastAPI's `{"detail"}`) into a sentence. */
-export function errorMessage(body: unknown, fallback = "Something went wrong"): string {
+/**
+ * A server error body as a sentence in the language shown: its `code` translated when the
+ * catalogs know it, else the server's English `detail` (or FastAPI's own `{"detail"}`).
+ */
+export function errorMessage(body: unknown, fallback?: string): string {
+  const translated = translateError(body);
+  if (translated) return translated;
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
     const detail = b.detail ?? b.error;
@@ -43,7 +74,12 @@ export function errorMessage(body: unknown, fallback = "Something went wrong"): 
     }
     if (Array.isArray(b.errors)) return errorMessage({ detail: b.errors }, fallback);
   }
-  return fallback;
+  return fallback ?? i18n.t("errors.generic");
+}
+
+/** The message to show for anything a call threw: an API error's, or "no connection". */
+export function failureMessage(error: unknown): string {
+  return error instanceof ApiError ? error.message : i18n.t("errors.network");
 }
 
 /** Throws an ApiError unless the openapi-fetch result is a success; returns its data. */
@@ -51,7 +87,7 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   if (!result.response.ok) {
     throw new ApiError(
       result.response.status,
-      errorMessage(result.error, `HTTP ${result.response.status}`),
+      errorMessage(result.error, i18n.t("errors.http", { status: result.response.status })),
       result.error,
     );
   }

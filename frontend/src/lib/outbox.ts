@@ -5,7 +5,8 @@
  * never counted twice.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { errorMessage } from "../api/client";
+import { errorMessage, languageHeaders } from "../api/client";
+import { i18n } from "../i18n";
 
 export interface PendingAnswer {
   id: string;
@@ -43,7 +44,7 @@ async function postAnswer(
       `/api/sessions/${encodeURIComponent(sessionId)}/activities/${encodeURIComponent(item.activityId)}/responses`,
       {
         method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        headers: { ...languageHeaders(), "Content-Type": "application/json", Authorization: `Bearer ${token}` },
         body: JSON.stringify({ data: item.data }),
       },
     );
@@ -53,7 +54,7 @@ async function postAnswer(
   if (response.ok) return { ok: true };
   if (response.status >= 500 || response.status === 429 || response.status === 408) return "retry";
   const body: unknown = await response.json().catch(() => null);
-  return { ok: false, message: errorMessage(body, `Your answer was refused (${response.status})`) };
+  return { ok: false, message: errorMessage(body, i18n.t("errors.answerRefused", { status: response.status })) };
 }
 
 export interface Outbox {
@@ -74,7 +75,7 @@ export function useOutbox(
 
   const deliver = useCallback(
     async (item: PendingAnswer): Promise<SendOutcome> => {
-      if (!token) return { ok: false, message: "Not joined" };
+      if (!token) return { ok: false, message: i18n.t("errors.notJoined") };
       let attempt = 0;
       while (alive.current) {
         const outcome = await postAnswer(sessionId, token, item);
@@ -91,7 +92,7 @@ export function useOutbox(
         const delay = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
-      return { ok: false, message: "Stopped" };
+      return { ok: false, message: i18n.t("errors.stopped") };
     },
     [sessionId, token, baseDelayMs, maxDelayMs],
   );

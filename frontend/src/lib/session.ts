@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { adminToken, api, bearer, unwrap } from "../api/client";
+import { adminToken, api, bearer, languageHeaders, unwrap } from "../api/client";
 import type { SessionInfo } from "../api/types";
 
 export type { SessionInfo };
@@ -27,7 +27,7 @@ export function useQrCode(sessionId: string): string | null {
     let cancelled = false;
     const token = adminToken.get();
     fetch(`/api/sessions/${encodeURIComponent(sessionId)}/qr.svg`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      headers: { ...languageHeaders(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     })
       .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
       .then((blob) => {

@@ -7,7 +7,8 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
-import { ApiError, errorMessage } from "../api/client";
+import { ApiError, errorMessage, languageHeaders } from "../api/client";
+import { i18n } from "../i18n";
 import type { LiveState } from "../api/types";
 
 export interface LiveStateOptions {
@@ -52,7 +53,7 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
     refetchIntervalInBackground: true,
     queryFn: async ({ signal }) => {
       const previous = queryClient.getQueryData<LiveState>(queryKey);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = languageHeaders();
       if (token) headers.Authorization = `Bearer ${token}`;
       if (previous && etag.current) headers["If-None-Match"] = etag.current;
       let response: Response;
@@ -73,7 +74,7 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
       if (!response.ok) {
         if (!FATAL.has(response.status)) failures.current += 1;
         const body: unknown = await response.json().catch(() => null);
-        throw new ApiError(response.status, errorMessage(body, `HTTP ${response.status}`), body);
+        throw new ApiError(response.status, errorMessage(body, i18n.t("errors.http", { status: response.status })), body);
       }
       const state = (await response.json()) as LiveState;
       failures.current = 0;

@@ -2,8 +2,10 @@
 import Form from "@rjsf/core";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import type { ConfigureProps, RespondProps, ResultsProps } from "../types";
+import { translateErrors, translateString } from "./formText";
 import { simplifyNullable } from "./schema";
 import { cspSafeValidator } from "./validator";
 
@@ -18,6 +20,8 @@ export function GenericConfigure({ value, onChange, typeInfo }: ConfigureProps) 
       uiSchema={HIDE_SUBMIT}
       formData={value}
       validator={cspSafeValidator}
+      translateString={translateString}
+      transformErrors={translateErrors}
       liveValidate={false}
       showErrorList={false}
       onChange={(e) => onChange((e.formData ?? {}) as Record<string, unknown>)}
@@ -26,19 +30,22 @@ export function GenericConfigure({ value, onChange, typeInfo }: ConfigureProps) 
 }
 
 export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
+  const { t } = useTranslation();
   const [data, setData] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const schema = useMemo(() => simplifyNullable(typeInfo?.answer_schema ?? {}) as RJSFSchema, [typeInfo?.answer_schema]);
-  if (!typeInfo) return <p className="muted">Loading…</p>;
+  if (!typeInfo) return <p className="muted">{t("common.loading")}</p>;
   return (
     <Form
       className="rjsf"
       schema={schema}
-      uiSchema={{ "ui:submitButtonOptions": { submitText: "Submit", props: { disabled: busy } } }}
+      uiSchema={{ "ui:submitButtonOptions": { submitText: t("common.submit"), props: { disabled: busy } } }}
       formData={data}
       idPrefix={`answer-${activity.id}`}
       validator={cspSafeValidator}
+      translateString={translateString}
+      transformErrors={translateErrors}
       showErrorList={false}
       onChange={(e) => setData((e.formData ?? {}) as Record<string, unknown>)}
       onSubmit={async (e) => {
@@ -54,7 +61,7 @@ export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
         </p>
       )}
       <button type="submit" className="primary" disabled={busy}>
-        Submit
+        {t("common.submit")}
       </button>
     </Form>
   );

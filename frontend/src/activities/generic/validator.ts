@@ -35,7 +35,17 @@ function propertyPath(instanceLocation: string): string {
   return parts.length ? "." + parts.map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).join(".") : ".";
 }
 
-function toRjsfErrors(units: OutputUnit[]): RJSFValidationError[] {
+/** The value at a JSON pointer like "#/properties/name/maxLength" (the failed keyword's limit). */
+function at(schema: unknown, pointer: string): unknown {
+  let node = schema;
+  for (const part of pointer.replace(/^#\/?/, "").split("/").filter(Boolean)) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return node;
+}
+
+function toRjsfErrors(units: OutputUnit[], schema?: RJSFSchema): RJSFValidationError[] {
   const seen = new Set<string>();
   const out: RJSFValidationError[] = [];
   for (const unit of units) {
@@ -47,6 +57,8 @@ function toRjsfErrors(units: OutputUnit[]): RJSFValidationError[] {
     seen.add(key);
     out.push({
       name: unit.keyword,
+      // The keyword's own value (a maxLength's limit), so the form can say it in any language.
+      params: { limit: schema ? at(schema, unit.keywordLocation) : undefined },
       property,
       message,
       stack: `${property === "." ? "" : property.slice(1) + " "}${message}`.trim(),
@@ -58,7 +70,7 @@ function toRjsfErrors(units: OutputUnit[]): RJSFValidationError[] {
 
 export const cspSafeValidator: ValidatorType = {
   validateFormData(formData, schema, customValidate, transformErrors, uiSchema): ValidationData<unknown> {
-    let errors = toRjsfErrors(validate(schema, formData, schema));
+    let errors = toRjsfErrors(validate(schema, formData, schema), schema);
     if (transformErrors) errors = transformErrors(errors, uiSchema);
     let errorSchema = toErrorSchema(errors);
     if (customValidate) {

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ActivityState } from "../../api/types";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import { Check, NumberField, TextListEditor } from "../shared";
@@ -16,6 +17,7 @@ function currentRound(activity: ActivityState): number {
 }
 
 function PokerRespond({ activity, submit }: RespondProps) {
+  const { t } = useTranslation();
   const view = activity.config as PokerView;
   const mine = (activity.extra.your_card as string | null | undefined) ?? null;
   const [picked, setPicked] = useState<string | null>(mine);
@@ -36,14 +38,16 @@ function PokerRespond({ activity, submit }: RespondProps) {
           {view.current_item.description && <p className="muted">{view.current_item.description}</p>}
         </div>
       )}
-      <div className="deck" role="group" aria-label="Your estimate">
+      <div className="deck" role="group" aria-label={t("activities.poker.yourEstimate")}>
         {(view.cards ?? []).map((card) => (
           <button
             key={card}
             type="button"
             className="deck-card"
             aria-pressed={picked === card}
-            aria-label={card === "☕" ? "Coffee break" : card === "?" ? "Not sure (?)" : `Card ${card}`}
+            aria-label={
+              card === "☕" ? t("activities.poker.coffee") : card === "?" ? t("activities.poker.unsure") : t("activities.poker.card", { card })
+            }
             disabled={busy}
             onClick={() => void play(card)}
           >
@@ -70,57 +74,60 @@ interface PokerDraft {
   auto_reveal?: boolean;
 }
 
-const DECKS: [string, string][] = [
-  ["modified_fibonacci", "Modified Fibonacci (0, ½, 1, 2, 3, 5, 8, 13, 20, 40, 100)"],
-  ["fibonacci", "Fibonacci (0, 1, 2, 3, 5, 8, 13, 21 …)"],
-  ["tshirt", "T-shirt sizes (XS – XXL)"],
-  ["powers_of_two", "Powers of two (0, 1, 2, 4, 8 …)"],
-  ["custom", "My own cards"],
-];
+const DECKS = [
+  ["modified_fibonacci", "activities.poker.decks.modifiedFibonacci"],
+  ["fibonacci", "activities.poker.decks.fibonacci"],
+  ["tshirt", "activities.poker.decks.tshirt"],
+  ["powers_of_two", "activities.poker.decks.powersOfTwo"],
+  ["custom", "activities.poker.decks.custom"],
+] as const;
 
 function PokerConfigure({ value, onChange }: ConfigureProps) {
+  const { t } = useTranslation();
   const v = value as PokerDraft;
   const set = (patch: PokerDraft) => onChange({ ...value, ...patch });
   const items = v.items ?? [];
   return (
     <div className="config-form">
       <label className="field">
-        <span>Deck</span>
+        <span>{t("activities.poker.deck")}</span>
         <select value={v.deck ?? "modified_fibonacci"} onChange={(e) => set({ deck: e.target.value })}>
           {DECKS.map(([name, label]) => (
             <option key={name} value={name}>
-              {label}
+              {t(label)}
             </option>
           ))}
         </select>
       </label>
       {v.deck === "custom" && (
         <TextListEditor
-          legend="Cards"
-          itemLabel="Card"
+          legend={t("activities.poker.cards")}
+          itemLabel={(n) => t("activities.poker.cardN", { n })}
+          removeLabel={(n) => t("activities.poker.removeCard", { n })}
           values={v.custom_cards ?? []}
           onChange={(custom_cards) => set({ custom_cards })}
           max={30}
-          addLabel="Add card"
+          addLabel={t("activities.poker.addCard")}
         />
       )}
       <Check checked={v.unsure_card ?? true} onChange={(unsure_card) => set({ unsure_card })}>
-        Add a “?” card
+        {t("activities.poker.unsureCard")}
       </Check>
       <Check checked={!!v.coffee_card} onChange={(coffee_card) => set({ coffee_card })}>
-        Add a coffee-break card
+        {t("activities.poker.coffeeCard")}
       </Check>
       <TextListEditor
-        legend="Items to estimate"
-        itemLabel="Item"
+        legend={t("activities.poker.items")}
+        itemLabel={(n) => t("activities.poker.item", { n })}
+        removeLabel={(n) => t("activities.poker.removeItem", { n })}
         values={items.map((i) => i.title)}
         onChange={(titles) => set({ items: titles.map((title, i) => ({ ...(items[i] ?? {}), title })) })}
         min={1}
         max={200}
-        addLabel="Add item"
+        addLabel={t("activities.poker.addItem")}
       />
       <NumberField
-        label="Seconds per round (optional)"
+        label={t("activities.poker.roundSeconds")}
         value={v.round_seconds}
         min={10}
         max={3600}
@@ -128,7 +135,7 @@ function PokerConfigure({ value, onChange }: ConfigureProps) {
         onChange={(round_seconds) => set({ round_seconds })}
       />
       <Check checked={v.auto_reveal ?? true} onChange={(auto_reveal) => set({ auto_reveal })}>
-        Reveal as soon as everyone connected has voted
+        {t("activities.poker.autoReveal")}
       </Check>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "../types";
 
@@ -9,6 +10,7 @@ interface ParticipantOption {
 }
 
 function PollRespond({ activity, submit }: RespondProps) {
+  const { t } = useTranslation();
   const config = activity.config as {
     question?: string;
     options?: ParticipantOption[];
@@ -35,7 +37,7 @@ function PollRespond({ activity, submit }: RespondProps) {
       className="respond poll-respond"
       onSubmit={async (e) => {
         e.preventDefault();
-        if (chosen.length < least) return setError(least === 1 ? "Choose an option" : `Choose at least ${least} options`);
+        if (chosen.length < least) return setError(t("activities.poll.chooseAtLeast", { count: least }));
         setBusy(true);
         const outcome = await submit({ choices: [...chosen].sort((a, b) => a - b) });
         setBusy(false);
@@ -46,7 +48,11 @@ function PollRespond({ activity, submit }: RespondProps) {
         <legend className="question">{config.question ?? activity.title}</legend>
         {multiple && (
           <p className="hint">
-            {least === most ? `Choose ${most}` : `Choose ${least === 1 ? "up to" : `${least} to`} ${most}`}
+            {least === most
+              ? t("activities.poll.chooseExactly", { count: most })
+              : least === 1
+                ? t("activities.poll.chooseUpTo", { count: most })
+                : t("activities.poll.chooseBetween", { least, count: most })}
           </p>
         )}
         <div className="choices">
@@ -71,7 +77,7 @@ function PollRespond({ activity, submit }: RespondProps) {
         </p>
       )}
       <button type="submit" className="primary" disabled={busy || chosen.length === 0}>
-        Submit
+        {t("common.submit")}
       </button>
     </form>
   );
@@ -83,6 +89,7 @@ interface OptionDraft {
 }
 
 function PollConfigure({ value, onChange }: ConfigureProps) {
+  const { t } = useTranslation();
   const options = (value.options as OptionDraft[] | undefined) ?? [];
   const set = (patch: Record<string, unknown>) => onChange({ ...value, ...patch });
   const setOption = (i: number, text: string) =>
@@ -91,23 +98,23 @@ function PollConfigure({ value, onChange }: ConfigureProps) {
   return (
     <div className="config-form">
       <label className="field">
-        <span>Question</span>
+        <span>{t("activities.poll.question")}</span>
         <input value={(value.question as string) ?? ""} onChange={(e) => set({ question: e.target.value })} required />
       </label>
       <fieldset className="field">
-        <legend>Options</legend>
+        <legend>{t("activities.poll.options")}</legend>
         <ol className="option-list">
           {options.map((o, i) => (
             <li key={i}>
               <input
-                aria-label={`Option ${i + 1}`}
+                aria-label={t("activities.poll.option", { n: i + 1 })}
                 value={o.text}
                 onChange={(e) => setOption(i, e.target.value)}
               />
               <button
                 type="button"
                 className="icon"
-                aria-label={`Remove option ${i + 1}`}
+                aria-label={t("activities.poll.removeOption", { n: i + 1 })}
                 disabled={options.length <= 2}
                 onClick={() => set({ options: options.filter((_, j) => j !== i) })}
               >
@@ -121,48 +128,48 @@ function PollConfigure({ value, onChange }: ConfigureProps) {
           disabled={options.length >= 30}
           onClick={() => set({ options: [...options, { text: "" }] })}
         >
-          Add option
+          {t("activities.poll.addOption")}
         </button>
       </fieldset>
       <label className="check">
         <input type="checkbox" checked={multiple} onChange={(e) => set(e.target.checked ? { multiple: true } : { multiple: false, min_selections: 1, max_selections: null })} />
-        Multiple choice
+        {t("activities.poll.multiple")}
       </label>
       {multiple && (
         <div className="row">
           <label className="field">
-            <span>At least</span>
+            <span>{t("activities.poll.atLeast")}</span>
             <input type="number" min={1} max={30} value={(value.min_selections as number) ?? 1} onChange={(e) => set({ min_selections: Number(e.target.value) })} />
           </label>
           <label className="field">
-            <span>At most (empty: all)</span>
+            <span>{t("activities.poll.atMost")}</span>
             <input type="number" min={1} max={30} value={(value.max_selections as number | null) ?? ""} onChange={(e) => set({ max_selections: e.target.value ? Number(e.target.value) : null })} />
           </label>
         </div>
       )}
       <label className="check">
         <input type="checkbox" checked={!!value.allow_change} onChange={(e) => set({ allow_change: e.target.checked })} />
-        Participants may change their answer
+        {t("activities.poll.allowChange")}
       </label>
       <label className="check">
         <input type="checkbox" checked={!!value.shuffle_options} onChange={(e) => set({ shuffle_options: e.target.checked })} />
-        Shuffle options for each participant
+        {t("activities.poll.shuffle")}
       </label>
       <label className="field">
-        <span>Show results</span>
+        <span>{t("activities.poll.showResults")}</span>
         <select value={(value.results_visibility as string) ?? "always"} onChange={(e) => set({ results_visibility: e.target.value })}>
-          <option value="always">Always (live)</option>
-          <option value="after_answer">To each participant after they answer</option>
-          <option value="after_close">After the poll closes</option>
-          <option value="on_reveal">Only when I reveal them</option>
+          <option value="always">{t("activities.poll.visibility.always")}</option>
+          <option value="after_answer">{t("activities.poll.visibility.afterAnswer")}</option>
+          <option value="after_close">{t("activities.poll.visibility.afterClose")}</option>
+          <option value="on_reveal">{t("activities.poll.visibility.onReveal")}</option>
         </select>
       </label>
       <label className="field">
-        <span>Figures</span>
+        <span>{t("activities.poll.figures")}</span>
         <select value={(value.show as string) ?? "percentages"} onChange={(e) => set({ show: e.target.value })}>
-          <option value="percentages">Percentages</option>
-          <option value="counts">Counts</option>
-          <option value="both">Both</option>
+          <option value="percentages">{t("activities.poll.figure.percentages")}</option>
+          <option value="counts">{t("activities.poll.figure.counts")}</option>
+          <option value="both">{t("activities.poll.figure.both")}</option>
         </select>
       </label>
     </div>
@@ -170,12 +177,13 @@ function PollConfigure({ value, onChange }: ConfigureProps) {
 }
 
 function PollResults({ activity, role }: ResultsProps) {
+  const { t } = useTranslation();
   if (!activity.display.length) {
     if (role !== "presenter") return null;
     const voters = activity.extra.voters;
     return (
       <p className="muted results-hidden">
-        Results are hidden{typeof voters === "number" ? ` · ${voters} ${voters === 1 ? "vote" : "votes"} so far` : ""}
+        {typeof voters === "number" ? t("activities.poll.hiddenWithVotes", { count: voters }) : t("activities.poll.hidden")}
       </p>
     );
   }

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Check, NumberField, TextListEditor } from "../shared";
 import type { ConfigureProps } from "../types";
 
@@ -15,12 +16,12 @@ interface QuestionDraft {
   image_url?: string | null;
 }
 
-const KINDS: [Kind, string][] = [
-  ["single", "One correct option"],
-  ["multiple", "Several correct options"],
-  ["true_false", "True or false"],
-  ["type_answer", "Type the answer"],
-];
+const KINDS = [
+  ["single", "activities.quiz.kinds.single"],
+  ["multiple", "activities.quiz.kinds.multiple"],
+  ["true_false", "activities.quiz.kinds.trueFalse"],
+  ["type_answer", "activities.quiz.kinds.typeAnswer"],
+] as const;
 
 /** Moves a question to a new kind, keeping what still makes sense. */
 function withKind(q: QuestionDraft, kind: Kind): QuestionDraft {
@@ -47,35 +48,36 @@ function QuestionEditor({
   onMove: (delta: -1 | 1) => void;
   onRemove: () => void;
 }) {
-  const label = `Question ${n + 1}`;
+  const { t } = useTranslation();
+  const label = t("activities.quiz.questionN", { n: n + 1 });
   const correctList = Array.isArray(q.correct) ? q.correct : [];
   return (
     <fieldset className="question-editor">
       <legend>{label}</legend>
       <label className="field">
-        <span>Kind</span>
+        <span>{t("activities.quiz.kind")}</span>
         <select value={q.kind} onChange={(e) => onChange(withKind(q, e.target.value as Kind))}>
           {KINDS.map(([k, l]) => (
             <option key={k} value={k}>
-              {l}
+              {t(l)}
             </option>
           ))}
         </select>
       </label>
       <label className="field">
-        <span>{label} text</span>
+        <span>{t("activities.quiz.questionText", { n: n + 1 })}</span>
         <input value={q.text} onChange={(e) => onChange({ ...q, text: e.target.value })} maxLength={500} required />
       </label>
       {(q.kind === "single" || q.kind === "multiple") && (
         <fieldset className="field">
-          <legend>Options (mark the correct {q.kind === "single" ? "one" : "ones"})</legend>
+          <legend>{q.kind === "single" ? t("activities.quiz.optionsMarkOne") : t("activities.quiz.optionsMarkMany")}</legend>
           <ol className="option-list">
             {(q.options ?? []).map((o, i) => (
               <li key={i}>
                 <input
                   type={q.kind === "single" ? "radio" : "checkbox"}
                   name={`correct-${n}`}
-                  aria-label={`Option ${i + 1} is correct`}
+                  aria-label={t("activities.quiz.optionCorrect", { n: i + 1 })}
                   checked={q.kind === "single" ? q.correct === i : correctList.includes(i)}
                   onChange={() =>
                     onChange({
@@ -90,14 +92,14 @@ function QuestionEditor({
                   }
                 />
                 <input
-                  aria-label={`${label} option ${i + 1}`}
+                  aria-label={t("activities.quiz.questionOption", { question: n + 1, n: i + 1 })}
                   value={o}
                   onChange={(e) => onChange({ ...q, options: (q.options ?? []).map((x, j) => (j === i ? e.target.value : x)) })}
                 />
                 <button
                   type="button"
                   className="icon"
-                  aria-label={`Remove option ${i + 1} of question ${n + 1}`}
+                  aria-label={t("activities.quiz.removeOption", { question: n + 1, n: i + 1 })}
                   disabled={(q.options ?? []).length <= 2}
                   onClick={() => {
                     const options = (q.options ?? []).filter((_, j) => j !== i);
@@ -119,61 +121,62 @@ function QuestionEditor({
             disabled={(q.options ?? []).length >= 10}
             onClick={() => onChange({ ...q, options: [...(q.options ?? []), ""] })}
           >
-            Add option
+            {t("activities.quiz.addOption")}
           </button>
         </fieldset>
       )}
       {q.kind === "true_false" && (
         <label className="field">
-          <span>Correct answer</span>
+          <span>{t("activities.quiz.correctAnswer")}</span>
           <select value={q.correct === false ? "false" : "true"} onChange={(e) => onChange({ ...q, correct: e.target.value === "true" })}>
-            <option value="true">True</option>
-            <option value="false">False</option>
+            <option value="true">{t("activities.quiz.true")}</option>
+            <option value="false">{t("activities.quiz.false")}</option>
           </select>
         </label>
       )}
       {q.kind === "type_answer" && (
         <>
           <TextListEditor
-            legend="Accepted answers"
-            itemLabel={`${label} accepted answer`}
+            legend={t("activities.quiz.acceptedAnswers")}
+            itemLabel={(i) => t("activities.quiz.acceptedAnswer", { question: n + 1, n: i })}
+            removeLabel={(i) => t("activities.quiz.removeAcceptedAnswer", { question: n + 1, n: i })}
             values={q.accepted_answers ?? []}
             onChange={(accepted_answers) => onChange({ ...q, accepted_answers })}
             min={1}
             max={20}
-            addLabel="Add accepted answer"
+            addLabel={t("activities.quiz.addAcceptedAnswer")}
           />
           <Check checked={!!q.case_sensitive} onChange={(case_sensitive) => onChange({ ...q, case_sensitive })}>
-            Case-sensitive
+            {t("activities.quiz.caseSensitive")}
           </Check>
         </>
       )}
       <div className="row">
         <NumberField
-          label="Time limit (seconds)"
+          label={t("activities.quiz.timeLimit")}
           value={q.time_limit_seconds ?? 20}
           min={5}
           max={600}
           onChange={(v) => onChange({ ...q, time_limit_seconds: v ?? 20 })}
         />
         <label className="field">
-          <span>Points</span>
+          <span>{t("activities.quiz.points")}</span>
           <select value={String(q.points ?? 1)} onChange={(e) => onChange({ ...q, points: Number(e.target.value) as 0 | 1 | 2 })}>
-            <option value="0">No points</option>
-            <option value="1">Standard</option>
-            <option value="2">Double</option>
+            <option value="0">{t("activities.quiz.pointsNone")}</option>
+            <option value="1">{t("activities.quiz.pointsStandard")}</option>
+            <option value="2">{t("activities.quiz.pointsDouble")}</option>
           </select>
         </label>
       </div>
       <div className="toolbar small">
-        <button type="button" aria-label={`Move question ${n + 1} up`} disabled={n === 0} onClick={() => onMove(-1)}>
+        <button type="button" aria-label={t("activities.quiz.moveUp", { n: n + 1 })} disabled={n === 0} onClick={() => onMove(-1)}>
           ↑
         </button>
-        <button type="button" aria-label={`Move question ${n + 1} down`} disabled={n === count - 1} onClick={() => onMove(1)}>
+        <button type="button" aria-label={t("activities.quiz.moveDown", { n: n + 1 })} disabled={n === count - 1} onClick={() => onMove(1)}>
           ↓
         </button>
-        <button type="button" aria-label={`Remove question ${n + 1}`} disabled={count <= 1} onClick={onRemove}>
-          Remove question
+        <button type="button" aria-label={t("activities.quiz.removeQuestionN", { n: n + 1 })} disabled={count <= 1} onClick={onRemove}>
+          {t("activities.quiz.removeQuestion")}
         </button>
       </div>
     </fieldset>
@@ -182,6 +185,7 @@ function QuestionEditor({
 
 /** The quiz editor: a list of questions with their correct answers and time limits. */
 export function QuizConfigure({ value, onChange }: ConfigureProps) {
+  const { t } = useTranslation();
   const questions = (value.questions as QuestionDraft[] | undefined) ?? [];
   const set = (patch: Record<string, unknown>) => onChange({ ...value, ...patch });
   const setQuestions = (qs: QuestionDraft[]) => set({ questions: qs });
@@ -207,20 +211,20 @@ export function QuizConfigure({ value, onChange }: ConfigureProps) {
         disabled={questions.length >= 100}
         onClick={() => setQuestions([...questions, withKind({ kind: "single", text: "" }, "single")])}
       >
-        Add question
+        {t("activities.quiz.addQuestion")}
       </button>
       <label className="field">
-        <span>Scoring</span>
+        <span>{t("activities.quiz.scoring")}</span>
         <select value={(value.scoring as string) ?? "speed"} onChange={(e) => set({ scoring: e.target.value })}>
-          <option value="speed">Faster correct answers score more</option>
-          <option value="flat">Every correct answer scores the same</option>
+          <option value="speed">{t("activities.quiz.scoringSpeed")}</option>
+          <option value="flat">{t("activities.quiz.scoringFlat")}</option>
         </select>
       </label>
       <Check checked={(value.streak_bonus as boolean | undefined) ?? true} onChange={(streak_bonus) => set({ streak_bonus })}>
-        Streak bonus
+        {t("activities.quiz.streakBonus")}
       </Check>
       <Check checked={!!value.partial_credit} onChange={(partial_credit) => set({ partial_credit })}>
-        Partial credit for multiple-choice questions
+        {t("activities.quiz.partialCredit")}
       </Check>
     </div>
   );

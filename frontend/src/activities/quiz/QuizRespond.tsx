@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { RespondProps } from "../types";
 
 export interface QuizQuestionView {
@@ -17,6 +18,7 @@ export function currentQuestion(config: Record<string, unknown>): QuizQuestionVi
 
 /** Kahoot-style answer tiles: one tap answers a single-choice or true/false question. */
 export function QuizRespond({ activity, submit }: RespondProps) {
+  const { t } = useTranslation();
   const question = currentQuestion(activity.config);
   const [chosen, setChosen] = useState<number[]>([]);
   const [text, setText] = useState("");
@@ -33,7 +35,7 @@ export function QuizRespond({ activity, submit }: RespondProps) {
 
   const heading = (
     <p className="question" id="quiz-question">
-      <span className="muted">Question {question.index + 1}: </span>
+      <span className="muted">{t("activities.quiz.questionPrefix", { n: question.index + 1 })} </span>
       {question.text}
     </p>
   );
@@ -44,7 +46,7 @@ export function QuizRespond({ activity, submit }: RespondProps) {
   );
 
   if (question.kind === "single" || question.kind === "true_false") {
-    const options = question.kind === "true_false" ? ["True", "False"] : (question.options ?? []);
+    const options = question.kind === "true_false" ? [t("activities.quiz.true"), t("activities.quiz.false")] : (question.options ?? []);
     return (
       <div className="respond quiz-respond">
         {heading}
@@ -76,7 +78,7 @@ export function QuizRespond({ activity, submit }: RespondProps) {
         }}
       >
         {heading}
-        <p className="hint">Choose every correct answer</p>
+        <p className="hint">{t("activities.quiz.chooseEvery")}</p>
         <div className="answer-grid" role="group" aria-labelledby="quiz-question">
           {(question.options ?? []).map((option, i) => (
             <button
@@ -92,7 +94,7 @@ export function QuizRespond({ activity, submit }: RespondProps) {
         </div>
         {errorLine}
         <button type="submit" className="primary" disabled={busy || chosen.length === 0}>
-          Submit
+          {t("common.submit")}
         </button>
       </form>
     );
@@ -108,12 +110,12 @@ export function QuizRespond({ activity, submit }: RespondProps) {
     >
       {heading}
       <label className="field">
-        <span>Your answer</span>
+        <span>{t("activities.quiz.yourAnswer")}</span>
         <input value={text} onChange={(e) => setText(e.target.value)} maxLength={200} autoComplete="off" />
       </label>
       {errorLine}
       <button type="submit" className="primary" disabled={busy || !text.trim()}>
-        Submit
+        {t("common.submit")}
       </button>
     </form>
   );

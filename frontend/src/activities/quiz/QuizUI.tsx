@@ -1,4 +1,6 @@
+import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
+import { useFormat } from "../../i18n/format";
 import type { ActivityUI, ResultsProps } from "../types";
 import { QuizConfigure } from "./QuizConfigure";
 import { currentQuestion, QuizRespond } from "./QuizRespond";
@@ -13,13 +15,15 @@ interface OwnResult {
 }
 
 function QuizResults({ activity, role }: ResultsProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const question = currentQuestion(activity.config);
   const own = activity.extra as OwnResult;
   const phase = activity.phase;
   return (
     <div className="quiz-results">
       {phase === "lobby" && (
-        <p className="present-muted waiting-line">{role === "participant" ? "Get ready: the quiz starts soon!" : "Waiting to start the first question"}</p>
+        <p className="present-muted waiting-line">{role === "participant" ? t("activities.quiz.getReady") : t("activities.quiz.waitingFirst")}</p>
       )}
       {role === "presenter" && question && phase === "question" && (
         <div className="quiz-question-big">
@@ -35,29 +39,34 @@ function QuizResults({ activity, role }: ResultsProps) {
           )}
           {question.kind === "true_false" && (
             <ol className="quiz-options">
-              <li className="answer-tile">True</li>
-              <li className="answer-tile">False</li>
+              <li className="answer-tile">{t("activities.quiz.true")}</li>
+              <li className="answer-tile">{t("activities.quiz.false")}</li>
             </ol>
           )}
         </div>
       )}
       {role === "participant" && (phase === "revealed" || phase === "leaderboard") && own.score !== undefined && (
         <div className="score-card" role="status">
-          <p className={own.correct ? "verdict correct" : "verdict wrong"}>{own.correct ? "Correct!" : "Not this time"}</p>
+          <p className={own.correct ? "verdict correct" : "verdict wrong"}>{own.correct ? t("activities.quiz.correct") : t("activities.quiz.wrong")}</p>
           <p>
-            +{own.points ?? 0} points · total {own.score} · rank {own.rank}
+            {t("activities.quiz.scoreLine", {
+              count: own.points ?? 0,
+              points: format.number(own.points ?? 0),
+              score: format.number(own.score),
+              rank: format.number(own.rank ?? 0),
+            })}
           </p>
         </div>
       )}
       {role === "participant" && phase === "finished" && own.score !== undefined && (
-        <div className="score-card" role="status" aria-label="Your final result">
-          <span className="muted">Your final score</span>
+        <div className="score-card" role="status" aria-label={t("activities.quiz.finalResult")}>
+          <span className="muted">{t("activities.quiz.finalScore")}</span>
           <span className="big-number" data-testid="final-score">
-            {own.score}
+            {format.number(own.score)}
           </span>
           <span>
-            Rank <strong data-testid="final-rank">{own.rank}</strong>
-            {own.correct_answers !== undefined && ` · ${own.correct_answers} correct`}
+            {t("activities.quiz.rank")} <strong data-testid="final-rank">{format.number(own.rank ?? 0)}</strong>
+            {own.correct_answers !== undefined && ` · ${t("activities.quiz.correctCount", { count: own.correct_answers })}`}
           </span>
         </div>
       )}

@@ -1,5 +1,7 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
+import { useFormat } from "../../i18n/format";
 import { Check, NumberField, TextListEditor } from "../shared";
 import type { ActivityUI, AdminControlsProps, ConfigureProps, RespondProps, ResultsProps } from "../types";
 
@@ -11,6 +13,7 @@ interface CloudView {
 }
 
 function WordcloudRespond({ activity, submit }: RespondProps) {
+  const { t } = useTranslation();
   const view = activity.config as CloudView;
   const sent = (activity.your_answers ?? []).map((a) => String(a.data.text ?? ""));
   const limit = view.entries_per_participant ?? 3;
@@ -46,8 +49,8 @@ function WordcloudRespond({ activity, submit }: RespondProps) {
         />
       </label>
       <p id="entries-left" className="hint">
-        {view.single_word ? "One word per entry. " : ""}
-        {left} of {limit} {limit === 1 ? "entry" : "entries"} left
+        {view.single_word ? `${t("activities.wordcloud.oneWord")} ` : ""}
+        {t("activities.wordcloud.entriesLeft", { left, count: limit })}
       </p>
       {error && (
         <p role="alert" className="error">
@@ -55,19 +58,20 @@ function WordcloudRespond({ activity, submit }: RespondProps) {
         </p>
       )}
       <button type="submit" className="primary" disabled={busy || !text.trim() || left === 0}>
-        Send
+        {t("common.send")}
       </button>
     </form>
   );
 }
 
 function WordcloudResults({ activity, role }: ResultsProps) {
+  const { t } = useTranslation();
   const sent = (activity.your_answers ?? []).map((a) => String(a.data.text ?? ""));
   return (
     <>
       {role === "participant" && sent.length > 0 && (
-        <section aria-label="Your entries">
-          <h2 className="block-title">Your entries</h2>
+        <section aria-label={t("activities.wordcloud.yourEntries")}>
+          <h2 className="block-title">{t("activities.wordcloud.yourEntries")}</h2>
           <ul className="entry-list">
             {sent.map((t, i) => (
               <li key={i}>{t}</li>
@@ -88,35 +92,37 @@ interface CloudDraft extends CloudView {
 }
 
 function WordcloudConfigure({ value, onChange }: ConfigureProps) {
+  const { t } = useTranslation();
   const v = value as CloudDraft;
   const set = (patch: CloudDraft) => onChange({ ...value, ...patch });
   return (
     <div className="config-form">
       <label className="field">
-        <span>Prompt</span>
+        <span>{t("activities.wordcloud.prompt")}</span>
         <input value={v.prompt ?? ""} onChange={(e) => set({ prompt: e.target.value })} maxLength={300} required />
       </label>
       <div className="row">
-        <NumberField label="Entries per participant" value={v.entries_per_participant ?? 3} min={1} max={10} onChange={(n) => set({ entries_per_participant: n ?? 3 })} />
-        <NumberField label="Characters per entry" value={v.max_length ?? 25} min={1} max={200} onChange={(n) => set({ max_length: n ?? 25 })} />
-        <NumberField label="Words shown" value={v.top_n ?? 50} min={1} max={200} onChange={(n) => set({ top_n: n ?? 50 })} />
+        <NumberField label={t("activities.wordcloud.entriesPerParticipant")} value={v.entries_per_participant ?? 3} min={1} max={10} onChange={(n) => set({ entries_per_participant: n ?? 3 })} />
+        <NumberField label={t("activities.wordcloud.charactersPerEntry")} value={v.max_length ?? 25} min={1} max={200} onChange={(n) => set({ max_length: n ?? 25 })} />
+        <NumberField label={t("activities.wordcloud.wordsShown")} value={v.top_n ?? 50} min={1} max={200} onChange={(n) => set({ top_n: n ?? 50 })} />
       </div>
       <Check checked={!!v.single_word} onChange={(single_word) => set({ single_word })}>
-        Single words only
+        {t("activities.wordcloud.singleWords")}
       </Check>
       <Check checked={v.profanity_filter ?? true} onChange={(profanity_filter) => set({ profanity_filter })}>
-        Refuse profanity
+        {t("activities.wordcloud.refuseProfanity")}
       </Check>
       <Check checked={!!v.fold_accents} onChange={(fold_accents) => set({ fold_accents })}>
-        Count “café” and “cafe” as one
+        {t("activities.wordcloud.foldAccents")}
       </Check>
       <TextListEditor
-        legend="Blocked words"
-        itemLabel="Blocked word"
+        legend={t("activities.wordcloud.blockedWords")}
+        itemLabel={(n) => t("activities.wordcloud.blockedWord", { n })}
+        removeLabel={(n) => t("activities.wordcloud.removeBlockedWord", { n })}
         values={v.blocked_words ?? []}
         onChange={(blocked_words) => set({ blocked_words })}
         max={500}
-        addLabel="Add blocked word"
+        addLabel={t("activities.wordcloud.addBlockedWord")}
       />
     </div>
   );
@@ -130,6 +136,8 @@ interface Entry {
 
 /** Moderation: every entry with a button to hide it from the big screen (or bring it back). */
 function WordcloudModeration({ activity, runAction }: AdminControlsProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const entries = ((activity.results as { entries?: Entry[] } | null)?.entries ?? []).slice(0, 100);
   const [error, setError] = useState<string | null>(null);
   if (!entries.length) return null;
@@ -142,8 +150,8 @@ function WordcloudModeration({ activity, runAction }: AdminControlsProps) {
     }
   };
   return (
-    <section aria-label="Moderation">
-      <h4 className="block-title">Entries</h4>
+    <section aria-label={t("activities.wordcloud.moderation")}>
+      <h4 className="block-title">{t("activities.wordcloud.entries")}</h4>
       {error && (
         <p role="alert" className="error">
           {error}
@@ -153,14 +161,14 @@ function WordcloudModeration({ activity, runAction }: AdminControlsProps) {
         {entries.map((e) => (
           <li key={e.text} className={e.hidden ? "hidden-entry" : undefined}>
             <span className="entry-text">{e.text}</span>
-            <span className="muted">{e.count}</span>
+            <span className="muted">{format.number(e.count)}</span>
             {e.hidden ? (
-              <button type="button" className="small" aria-label={`Show “${e.text}” again`} onClick={() => void act("unhide", e.text)}>
-                Unhide
+              <button type="button" className="small" aria-label={t("activities.wordcloud.showAgain", { entry: e.text })} onClick={() => void act("unhide", e.text)}>
+                {t("admin.actions.unhide")}
               </button>
             ) : (
-              <button type="button" className="small" aria-label={`Hide “${e.text}”`} onClick={() => void act("hide", e.text)}>
-                Hide
+              <button type="button" className="small" aria-label={t("activities.wordcloud.hideEntry", { entry: e.text })} onClick={() => void act("hide", e.text)}>
+                {t("admin.actions.hide")}
               </button>
             )}
           </li>

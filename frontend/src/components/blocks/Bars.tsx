@@ -1,13 +1,13 @@
+import { useTranslation } from "react-i18next";
 import type { DisplayBlock } from "../../api/types";
+import { useFormat } from "../../i18n/format";
 
 type BarsBlock = Extract<DisplayBlock, { kind: "bars" }>;
 
-function formatPercent(p: number): string {
-  return `${Math.round(p)}%`;
-}
-
 /** Horizontal bars that grow with a CSS transition as answers come in. */
 export function Bars({ block }: { block: BarsBlock }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const show = block.show ?? "both";
   return (
     <figure className="block bars">
@@ -16,15 +16,15 @@ export function Bars({ block }: { block: BarsBlock }) {
         {block.bars.map((bar, i) => {
           const figure =
             show === "counts"
-              ? String(bar.count)
+              ? format.number(bar.count)
               : show === "percentages"
-                ? formatPercent(bar.percent)
-                : `${bar.count} · ${formatPercent(bar.percent)}`;
+                ? format.percent(bar.percent)
+                : `${format.number(bar.count)} · ${format.percent(bar.percent)}`;
           return (
             <li key={`${i}-${bar.label}`} className={bar.highlight ? "bar highlight" : "bar"}>
               <div className="bar-head">
                 <span className="bar-label">
-                  {bar.highlight && <span aria-label="correct">✓ </span>}
+                  {bar.highlight && <span aria-label={t("blocks.correct")}>✓ </span>}
                   {bar.label}
                 </span>
                 <span className="bar-figure">{figure}</span>

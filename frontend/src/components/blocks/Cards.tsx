@@ -1,9 +1,11 @@
+import { useTranslation } from "react-i18next";
 import type { DisplayBlock } from "../../api/types";
 
 type CardsBlock = Extract<DisplayBlock, { kind: "cards" }>;
 
 /** A row of cards that flip (CSS 3-D transform) when they turn face up. */
 export function Cards({ block }: { block: CardsBlock }) {
+  const { t } = useTranslation();
   return (
     <figure className="block cards">
       {block.title && <figcaption className="block-title">{block.title}</figcaption>}
@@ -24,7 +26,7 @@ export function Cards({ block }: { block: CardsBlock }) {
             <span className="card-label">
               {card.label}
               <span className="visually-hidden">
-                {card.face_up ? `: ${card.value ?? ""}` : ": voted"}
+                {card.face_up ? `: ${card.value ?? ""}` : `: ${t("blocks.voted")}`}
               </span>
             </span>
             {card.note && <span className="card-note">{card.note}</span>}

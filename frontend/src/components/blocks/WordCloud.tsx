@@ -1,6 +1,8 @@
 import cloud from "d3-cloud";
 import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { DisplayBlock } from "../../api/types";
+import { useFormat } from "../../i18n/format";
 
 type CloudBlock = Extract<DisplayBlock, { kind: "cloud" }>;
 
@@ -32,6 +34,8 @@ function fontSizes(words: CloudBlock["words"]): Map<string, number> {
  * listed for screen readers. Where no canvas is available the words flow as sized text.
  */
 export function WordCloud({ block }: { block: CloudBlock }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const words = block.words;
   const sizes = useMemo(() => fontSizes(words), [words]);
   const [placed, setPlaced] = useState<Placed[] | null>(null);
@@ -84,15 +88,15 @@ export function WordCloud({ block }: { block: CloudBlock }) {
   return (
     <figure className="block cloud">
       {block.title && <figcaption className="block-title">{block.title}</figcaption>}
-      <ul className="visually-hidden" aria-label="Words">
+      <ul className="visually-hidden" aria-label={t("blocks.words")}>
         {words.map((w) => (
           <li key={w.text}>
-            {w.text}: {w.weight}
+            {w.text}: {format.number(w.weight)}
           </li>
         ))}
       </ul>
       {words.length === 0 ? (
-        <p className="muted">No words yet</p>
+        <p className="muted">{t("blocks.noWords")}</p>
       ) : placed ? (
         <svg
           className="cloud-svg"

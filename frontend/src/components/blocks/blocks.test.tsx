@@ -66,7 +66,7 @@ describe("display blocks", () => {
     );
     const steps = [...container.querySelectorAll(".podium .step .name")].map((n) => n.textContent);
     expect(steps).toEqual(["Eve", "Ana", "Ben"]);
-    expect(container.querySelector(".leaderboard-list")).toHaveTextContent("1Ana2000");
+    expect(container.querySelector(".leaderboard-list")).toHaveTextContent("1Ana2,000");
   });
 
   it("lists the words of a cloud with their weights", () => {

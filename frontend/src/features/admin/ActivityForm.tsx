@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { activityUI } from "../../activities/registry";
-import { ApiError } from "../../api/client";
+import { ApiError, failureMessage } from "../../api/client";
 import type { ActivityTypeInfo } from "../../api/types";
 import { adminApi, type ActivityInfo } from "./adminApi";
 
@@ -18,6 +19,7 @@ export function ActivityForm({
   onDone: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const [type, setType] = useState(existing?.type ?? types[0]?.name ?? "");
   const typeInfo = types.find((t) => t.name === type);
   const ui = activityUI(type, typeInfo);
@@ -48,7 +50,7 @@ export function ActivityForm({
       }
       onDone();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "No connection to the server");
+      setError(failureMessage(err));
       setConflict(err instanceof ApiError && err.status === 409 && !!existing);
     } finally {
       setBusy(false);
@@ -61,11 +63,11 @@ export function ActivityForm({
   };
 
   return (
-    <form className="activity-form panel inset" onSubmit={submit} aria-label={existing ? "Edit activity" : "New activity"}>
-      <h3>{existing ? `Edit “${existing.title}”` : "New activity"}</h3>
+    <form className="activity-form panel inset" onSubmit={submit} aria-label={existing ? t("admin.activityForm.editLabel") : t("admin.activityForm.newLabel")}>
+      <h3>{existing ? t("admin.activityForm.editTitle", { title: existing.title }) : t("admin.activityForm.newLabel")}</h3>
       {!existing && (
         <label className="field">
-          <span>Type</span>
+          <span>{t("admin.activityForm.type")}</span>
           <select
             value={type}
             onChange={(e) => {
@@ -83,15 +85,15 @@ export function ActivityForm({
       )}
       {!existing && typeInfo?.description && <p className="muted">{typeInfo.description}</p>}
       <label className="field">
-        <span>Title</span>
+        <span>{t("admin.activityForm.title")}</span>
         <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} required />
       </label>
       <label className="field">
-        <span>Description (optional)</span>
+        <span>{t("admin.activityForm.description")}</span>
         <input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={5000} />
       </label>
       <label className="field">
-        <span>Time limit in seconds (optional)</span>
+        <span>{t("admin.activityForm.timeout")}</span>
         <input type="number" min={1} max={86400} value={timeout} onChange={(e) => setTimeoutSeconds(e.target.value)} />
       </label>
       {typeInfo && <ui.Configure value={config} onChange={setConfig} typeInfo={typeInfo} />}
@@ -102,15 +104,15 @@ export function ActivityForm({
       )}
       <div className="toolbar">
         <button type="submit" className="primary" disabled={busy || !type}>
-          {existing ? "Save activity" : "Add to session"}
+          {existing ? t("admin.activityForm.save") : t("admin.activityForm.add")}
         </button>
         {conflict && (
           <button type="button" className="danger" onClick={() => void save(true)}>
-            Save and delete its answers
+            {t("admin.activityForm.saveAndReset")}
           </button>
         )}
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
     </form>

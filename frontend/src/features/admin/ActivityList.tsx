@@ -1,10 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { failureMessage } from "../../api/client";
 import type { ActivityTypeInfo } from "../../api/types";
 import { ActivityForm } from "./ActivityForm";
 import { adminApi, type SessionDetail } from "./adminApi";
-
-const STATUS = { draft: "Not started", active: "Running", expired: "Closed" } as const;
 
 /** The session's activities in order, with keyboard-accessible reordering (move up/down). */
 export function ActivityList({
@@ -18,6 +18,8 @@ export function ActivityList({
   onChanged: () => void;
   onMessage: (m: string | null) => void;
 }) {
+  const { t } = useTranslation();
+  const status = { draft: t("admin.activityStatus.draft"), active: t("admin.activityStatus.active"), expired: t("admin.activityStatus.expired") };
   const activities = [...session.activities].sort((a, b) => a.position - b.position);
   const [editing, setEditing] = useState<string | null>(null);
   const [announce, setAnnounce] = useState("");
@@ -36,7 +38,7 @@ export function ActivityList({
     [ids[index], ids[target]] = [ids[target]!, ids[index]!];
     await op.mutateAsync(() => adminApi.reorder(session.id, ids));
     const moved = activities[index]!;
-    setAnnounce(`${moved.title} moved to position ${target + 1} of ${ids.length}`);
+    setAnnounce(t("admin.activities.moved", { title: moved.title, position: target + 1, total: ids.length }));
     // Keep the keyboard focus on the moved item's button.
     requestAnimationFrame(() => buttons.current.get(focusKey)?.focus());
   };
@@ -48,10 +50,10 @@ export function ActivityList({
       </p>
       {op.error && (
         <p role="alert" className="error">
-          {op.error.message}
+          {failureMessage(op.error)}
         </p>
       )}
-      {activities.length === 0 && <p className="muted">No activities yet.</p>}
+      {activities.length === 0 && <p className="muted">{t("admin.activities.empty")}</p>}
       <ol className="activity-list">
         {activities.map((a, i) => (
           <li key={a.id} className={`activity-row ${a.status}`}>
@@ -72,13 +74,13 @@ export function ActivityList({
                   <span className="position">{i + 1}</span>
                   <span className="activity-title">{a.title}</span>
                   <span className="muted">{title(a.type)}</span>
-                  <span className={`badge ${a.status}`}>{STATUS[a.status]}</span>
+                  <span className={`badge ${a.status}`}>{status[a.status]}</span>
                 </div>
                 <div className="toolbar small">
                   <button
                     type="button"
                     ref={(el) => void buttons.current.set(`${a.id}:up`, el)}
-                    aria-label={`Move ${a.title} up`}
+                    aria-label={t("admin.activities.moveUp", { title: a.title })}
                     disabled={i === 0 || op.isPending}
                     onClick={() => void move(i, -1, `${a.id}:up`)}
                   >
@@ -87,7 +89,7 @@ export function ActivityList({
                   <button
                     type="button"
                     ref={(el) => void buttons.current.set(`${a.id}:down`, el)}
-                    aria-label={`Move ${a.title} down`}
+                    aria-label={t("admin.activities.moveDown", { title: a.title })}
                     disabled={i === activities.length - 1 || op.isPending}
                     onClick={() => void move(i, 1, `${a.id}:down`)}
                   >
@@ -97,34 +99,34 @@ export function ActivityList({
                     <button
                       type="button"
                       className="primary"
-                      aria-label={`Activate ${a.title}`}
+                      aria-label={t("admin.activities.activateLabel", { title: a.title })}
                       onClick={() => op.mutate(() => adminApi.activate(session.id, a.id))}
                     >
-                      Activate
+                      {t("admin.activities.activate")}
                     </button>
                   )}
                   {a.status === "active" && (
                     <button
                       type="button"
-                      aria-label={`Close ${a.title}`}
+                      aria-label={t("admin.activities.closeLabel", { title: a.title })}
                       onClick={() => op.mutate(() => adminApi.close(session.id, a.id))}
                     >
-                      Close
+                      {t("admin.activities.close")}
                     </button>
                   )}
-                  <button type="button" aria-label={`Edit ${a.title}`} onClick={() => setEditing(a.id)}>
-                    Edit
+                  <button type="button" aria-label={t("admin.activities.editLabel", { title: a.title })} onClick={() => setEditing(a.id)}>
+                    {t("common.edit")}
                   </button>
                   <button
                     type="button"
-                    aria-label={`Delete ${a.title}`}
+                    aria-label={t("admin.activities.deleteLabel", { title: a.title })}
                     onClick={() => {
-                      if (window.confirm(`Delete “${a.title}” and its answers?`)) {
+                      if (window.confirm(t("admin.activities.confirmDelete", { title: a.title }))) {
                         op.mutate(() => adminApi.deleteActivity(session.id, a.id));
                       }
                     }}
                   >
-                    Delete
+                    {t("common.delete")}
                   </button>
                 </div>
               </>

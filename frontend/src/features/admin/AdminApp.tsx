@@ -1,13 +1,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useNavigate } from "react-router-dom";
-import { adminToken, ApiError } from "../../api/client";
+import { adminToken, ApiError, failureMessage } from "../../api/client";
+import { LanguageSwitcher } from "../../i18n";
 import { adminApi } from "./adminApi";
 import { SessionEditor } from "./SessionEditor";
 import { SessionList } from "./SessionList";
 
 /** `/admin`: the presenter's console (login, sessions, activities, live control). */
 export function AdminApp() {
+  const { t } = useTranslation();
   const [token, setToken] = useState(() => adminToken.get());
   const queryClient = useQueryClient();
   const me = useQuery({
@@ -34,6 +37,7 @@ export function AdminApp() {
           Caja
         </Link>
         <span className="muted">{me.data?.username}</span>
+        <LanguageSwitcher />
         <button
           type="button"
           className="ghost"
@@ -43,7 +47,7 @@ export function AdminApp() {
             setToken(null);
           }}
         >
-          Log out
+          {t("admin.logOut")}
         </button>
       </header>
       <Routes>
@@ -55,6 +59,7 @@ export function AdminApp() {
 }
 
 function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
+  const { t } = useTranslation();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +74,7 @@ function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
       onLoggedIn();
       navigate("/admin");
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "No connection to the server");
+      setError(failureMessage(err));
     } finally {
       setBusy(false);
     }
@@ -77,14 +82,14 @@ function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
   return (
     <main className="page narrow">
       <h1 className="brand">Caja</h1>
-      <h2>Presenter login</h2>
+      <h2>{t("admin.login.title")}</h2>
       <form className="stack" onSubmit={submit}>
         <label className="field">
-          <span>Username</span>
+          <span>{t("admin.login.username")}</span>
           <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
         </label>
         <label className="field">
-          <span>Password</span>
+          <span>{t("admin.login.password")}</span>
           <input
             type="password"
             value={password}
@@ -99,9 +104,12 @@ function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          Log in
+          {t("admin.login.submit")}
         </button>
       </form>
+      <footer className="phone-footer">
+        <LanguageSwitcher />
+      </footer>
     </main>
   );
 }

@@ -1,7 +1,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { activityUI } from "../../activities/registry";
-import { adminToken } from "../../api/client";
+import { adminToken, failureMessage } from "../../api/client";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
 import { useLiveState } from "../../lib/useLiveState";
@@ -12,18 +13,23 @@ interface ActionInfo {
   body_schema: { properties?: Record<string, { type?: string | string[]; title?: string; anyOf?: unknown[] }>; required?: string[] };
 }
 
-const LABELS: Record<string, string> = {
-  reveal: "Reveal",
-  hide: "Hide",
-  unhide: "Unhide",
-  reset: "Reset answers",
-  revote: "Revote",
-  accept: "Accept estimate",
-  skip: "Skip item",
-  next: "Next question",
-  leaderboard: "Show leaderboard",
-  finish: "Finish quiz",
-};
+// The built-in types' actions; any other action shows its name until types label their own.
+const LABELS = {
+  reveal: "admin.actions.reveal",
+  hide: "admin.actions.hide",
+  unhide: "admin.actions.unhide",
+  reset: "admin.actions.reset",
+  revote: "admin.actions.revote",
+  accept: "admin.actions.accept",
+  skip: "admin.actions.skip",
+  next: "admin.actions.next",
+  leaderboard: "admin.actions.leaderboard",
+  finish: "admin.actions.finish",
+} as const;
+
+function isLabelled(name: string): name is keyof typeof LABELS {
+  return Object.hasOwn(LABELS, name);
+}
 
 function actionsOf(info: ActivityTypeInfo | undefined): ActionInfo[] {
   const raw = info?.actions;
@@ -44,20 +50,19 @@ export function LivePanel({
   onChanged: () => void;
   onMessage: (m: string | null) => void;
 }) {
+  const { t } = useTranslation();
   const live = useLiveState(sessionId, { token: adminToken.get() });
   const activity = live.state?.activity ?? null;
   return (
     <section className="panel live-panel" aria-labelledby="live-title">
-      <h2 id="live-title">Live</h2>
+      <h2 id="live-title">{t("admin.live.title")}</h2>
       <ConnectionBanner reconnecting={live.reconnecting} />
       {!live.state ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{t("common.loading")}</p>
       ) : !activity ? (
         <p className="muted">
-          {live.state.session.status === "draft"
-            ? "Start the session, then activate an activity."
-            : "No activity is running. Activate one from the list."}{" "}
-          {live.state.participant_count} in.
+          {live.state.session.status === "draft" ? t("admin.live.startFirst") : t("admin.live.nothingRunning")}{" "}
+          {t("admin.live.peopleIn", { count: live.state.participant_count })}
         </p>
       ) : (
         <CurrentActivity
@@ -89,6 +94,7 @@ function CurrentActivity({
   clockOffsetMs: number;
   onDone: (message: string | null) => void;
 }) {
+  const { t } = useTranslation();
   const ui = activityUI(activity.type, typeInfo);
   const words =
     activity.display.flatMap((b) => (b.kind === "cloud" ? b.words.map((w) => w.text) : [])) ?? [];
@@ -99,9 +105,12 @@ function CurrentActivity({
         <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} />
       </div>
       <p className="muted">
-        Status: {activity.status === "active" ? "running" : "closed"} · phase: {activity.phase}
+        {t("admin.live.statusLine", {
+          status: activity.status === "active" ? t("admin.live.running") : t("admin.live.closed"),
+          phase: activity.phase,
+        })}
       </p>
-      <div className="toolbar wrap" role="group" aria-label="Activity actions">
+      <div className="toolbar wrap" role="group" aria-label={t("admin.live.actions")}>
         {actionsOf(typeInfo)
           // A type with its own console controls handles the actions that take a body.
           .filter((action) => !ui.AdminControls || !Object.keys(action.body_schema.properties ?? {}).length)
@@ -142,9 +151,10 @@ function ActionControl({
   suggestions: string[];
   onDone: (message: string | null) => void;
 }) {
+  const { t } = useTranslation();
   const fields = Object.entries(action.body_schema.properties ?? {});
   const [values, setValues] = useState<Record<string, string>>({});
-  const label = LABELS[action.name] ?? action.name.replace(/_/g, " ");
+  const label = isLabelled(action.name) ? t(LABELS[action.name]) : action.name.replace(/_/g, " ");
   const run = useMutation({
     mutationFn: (body: Record<string, unknown>) => adminApi.runAction(sessionId, activityId, action.name, body),
     onSuccess: (message) => {
@@ -171,7 +181,7 @@ function ActionControl({
         </button>
         {run.error && (
           <span role="alert" className="error">
-            {run.error.message}
+            {failureMessage(run.error)}
           </span>
         )}
       </span>
@@ -203,7 +213,7 @@ function ActionControl({
       </button>
       {run.error && (
         <span role="alert" className="error">
-          {run.error.message}
+          {failureMessage(run.error)}
         </span>
       )}
     </form>

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import { adminToken } from "../../api/client";
+import { adminToken, failureMessage } from "../../api/client";
 import { useActivityTypes } from "../../lib/activityTypes";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
@@ -11,6 +12,7 @@ import { ParticipantsPanel } from "./ParticipantsPanel";
 
 /** One session: its activities, the live controls, participants and export. */
 export function SessionEditor() {
+  const { t } = useTranslation();
   const { sessionId = "" } = useParams();
   const queryClient = useQueryClient();
   const key = ["session-detail", sessionId];
@@ -32,14 +34,14 @@ export function SessionEditor() {
       adminApi.download(sessionId, format, (session.data?.name ?? "session").replace(/[^\w-]+/g, "_")),
   });
 
-  if (session.isLoading) return <main className="page muted">Loading…</main>;
+  if (session.isLoading) return <main className="page muted">{t("common.loading")}</main>;
   if (session.error || !session.data) {
     return (
       <main className="page">
         <p role="alert" className="error">
-          {session.error?.message ?? "Session not found"}
+          {session.error ? failureMessage(session.error) : t("admin.editor.notFound")}
         </p>
-        <Link to="/admin">All sessions</Link>
+        <Link to="/admin">{t("admin.editor.allSessions")}</Link>
       </main>
     );
   }
@@ -47,42 +49,45 @@ export function SessionEditor() {
   const error = lifecycle.error ?? exporter.error;
   return (
     <main className="page editor">
-      <nav aria-label="Breadcrumb">
-        <Link to="/admin">All sessions</Link>
+      <nav aria-label={t("admin.editor.breadcrumb")}>
+        <Link to="/admin">{t("admin.editor.allSessions")}</Link>
       </nav>
       <header className="editor-head">
         <div>
           <h1>{s.name}</h1>
           <p className="muted">
-            <span className={`badge ${s.status}`}>{s.status === "active" ? "Live" : s.status === "draft" ? "Draft" : "Completed"}</span>{" "}
-            Join code <strong className="code">{s.join_code}</strong> · <a className="admin-join-url" href={s.join_url}>{s.join_url}</a>
+            <span className={`badge ${s.status}`}>{t(`admin.sessionStatus.${s.status}`)}</span>{" "}
+            {t("admin.editor.joinCode")} <strong className="code">{s.join_code}</strong> ·{" "}
+            <a className="admin-join-url" href={s.join_url} dir="ltr">
+              {s.join_url}
+            </a>
           </p>
         </div>
         <div className="toolbar">
           <a className="button" href={`/present/${s.id}`} target="_blank" rel="noopener">
-            Open big screen
+            {t("admin.editor.openBigScreen")}
           </a>
           {s.status === "draft" && (
             <button type="button" className="primary" onClick={() => lifecycle.mutate("start")} disabled={lifecycle.isPending}>
-              Start session
+              {t("admin.editor.start")}
             </button>
           )}
           {s.status === "active" && (
             <button type="button" onClick={() => lifecycle.mutate("complete")} disabled={lifecycle.isPending}>
-              Complete session
+              {t("admin.editor.complete")}
             </button>
           )}
           <button type="button" onClick={() => exporter.mutate("csv")}>
-            Export CSV
+            {t("admin.editor.exportCsv")}
           </button>
           <button type="button" onClick={() => exporter.mutate("json")}>
-            Export JSON
+            {t("admin.editor.exportJson")}
           </button>
         </div>
       </header>
       {error && (
         <p role="alert" className="error">
-          {error.message}
+          {failureMessage(error)}
         </p>
       )}
       {message && (
@@ -92,7 +97,7 @@ export function SessionEditor() {
       )}
       <div className="editor-grid">
         <section aria-labelledby="activities-title" className="panel">
-          <h2 id="activities-title">Activities</h2>
+          <h2 id="activities-title">{t("admin.editor.activities")}</h2>
           <ActivityList
             session={s}
             types={types.data ?? []}
@@ -112,7 +117,7 @@ export function SessionEditor() {
           ) : (
             s.status !== "completed" && (
               <button type="button" className="primary" onClick={() => setAdding(true)}>
-                Add activity
+                {t("admin.editor.addActivity")}
               </button>
             )
           )}

@@ -1,12 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
+import { failureMessage } from "../../api/client";
+import { useFormat } from "../../i18n/format";
 import type { SessionInfo } from "../../lib/session";
 import { adminApi } from "./adminApi";
 
-const STATUS_LABEL = { draft: "Draft", active: "Live", completed: "Completed" } as const;
-
 export function SessionList() {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const sessions = useQuery({ queryKey: ["sessions"], queryFn: () => adminApi.listSessions() });
@@ -20,7 +22,7 @@ export function SessionList() {
   });
   return (
     <main className="page">
-      <h1>Sessions</h1>
+      <h1>{t("admin.sessions.title")}</h1>
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -29,23 +31,23 @@ export function SessionList() {
         }}
       >
         <label className="field grow">
-          <span>New session name</span>
+          <span>{t("admin.sessions.newName")}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required />
         </label>
         <button type="submit" className="primary" disabled={create.isPending}>
-          Create session
+          {t("admin.sessions.create")}
         </button>
       </form>
       {create.error && (
         <p role="alert" className="error">
-          {create.error.message}
+          {failureMessage(create.error)}
         </p>
       )}
       {sessions.isLoading ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{t("common.loading")}</p>
       ) : sessions.error ? (
         <p role="alert" className="error">
-          {sessions.error.message}
+          {failureMessage(sessions.error)}
         </p>
       ) : sessions.data?.length ? (
         <ul className="session-list">
@@ -54,13 +56,15 @@ export function SessionList() {
           ))}
         </ul>
       ) : (
-        <p className="muted">No sessions yet. Create one above.</p>
+        <p className="muted">{t("admin.sessions.empty")}</p>
       )}
     </main>
   );
 }
 
 function SessionRow({ session }: { session: SessionInfo }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(session.name);
@@ -85,14 +89,14 @@ function SessionRow({ session }: { session: SessionInfo }) {
           }}
         >
           <label className="field grow">
-            <span className="visually-hidden">Session name</span>
+            <span className="visually-hidden">{t("admin.sessions.name")}</span>
             <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus />
           </label>
           <button type="submit" className="primary">
-            Save
+            {t("common.save")}
           </button>
           <button type="button" onClick={() => setRenaming(false)}>
-            Cancel
+            {t("common.cancel")}
           </button>
         </form>
       ) : (
@@ -100,30 +104,33 @@ function SessionRow({ session }: { session: SessionInfo }) {
           <Link to={`/admin/sessions/${session.id}`} className="session-name grow">
             {session.name}
           </Link>
-          <span className={`badge ${session.status}`}>{STATUS_LABEL[session.status]}</span>
+          <time className="muted" dateTime={session.created_at}>
+            {t("admin.sessions.created", { when: format.dateTime(session.created_at) })}
+          </time>
+          <span className={`badge ${session.status}`}>{t(`admin.sessionStatus.${session.status}`)}</span>
           <span className="code">{session.join_code}</span>
-          <button type="button" onClick={() => setRenaming(true)} aria-label={`Rename ${session.name}`}>
-            Rename
+          <button type="button" onClick={() => setRenaming(true)} aria-label={t("admin.sessions.renameLabel", { name: session.name })}>
+            {t("admin.sessions.rename")}
           </button>
           {confirming ? (
             <>
               <button type="button" className="danger" onClick={() => remove.mutate()}>
-                Confirm delete
+                {t("admin.sessions.confirmDelete")}
               </button>
               <button type="button" onClick={() => setConfirming(false)}>
-                Keep
+                {t("admin.sessions.keep")}
               </button>
             </>
           ) : (
-            <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${session.name}`}>
-              Delete
+            <button type="button" onClick={() => setConfirming(true)} aria-label={t("admin.sessions.deleteLabel", { name: session.name })}>
+              {t("common.delete")}
             </button>
           )}
         </>
       )}
       {(rename.error ?? remove.error) && (
         <p role="alert" className="error">
-          {(rename.error ?? remove.error)?.message}
+          {failureMessage(rename.error ?? remove.error)}
         </p>
       )}
     </li>

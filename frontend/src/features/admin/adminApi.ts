@@ -1,5 +1,6 @@
 /** The admin console's calls, in one place (typed by the generated client). */
-import { adminAuth, adminToken, api, ApiError, errorMessage, unwrap } from "../../api/client";
+import { adminAuth, adminToken, api, ApiError, errorMessage, languageHeaders, unwrap } from "../../api/client";
+import { i18n } from "../../i18n";
 import type { ActivityInfo, ParticipantInfo, SessionDetail, SessionInfo } from "../../api/types";
 
 api.use(adminAuth);
@@ -95,11 +96,11 @@ export const adminApi = {
   async download(id: string, format: "csv" | "json", filename: string): Promise<void> {
     const token = adminToken.get();
     const response = await fetch(`/api/sessions/${encodeURIComponent(id)}/export?format=${format}`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      headers: { ...languageHeaders(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     });
     if (!response.ok) {
       const body: unknown = await response.json().catch(() => null);
-      throw new ApiError(response.status, errorMessage(body, "Export failed"), body);
+      throw new ApiError(response.status, errorMessage(body, i18n.t("errors.exportFailed")), body);
     }
     const blob = await response.blob();
     const url = URL.createObjectURL(blob);

@@ -1,11 +1,14 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router-dom";
 import { api, errorMessage } from "../../api/client";
+import { i18n, LanguageSwitcher } from "../../i18n";
 import { loadIdentityByCode, saveIdentity, type ParticipantIdentity } from "../../lib/identity";
 import { ParticipantLive } from "./ParticipantLive";
 
 /** `/join`: type the code shown on the big screen. */
 export function JoinCodePage() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const [code, setCode] = useState("");
   return (
@@ -20,7 +23,7 @@ export function JoinCodePage() {
         }}
       >
         <label className="field">
-          <span>Join code</span>
+          <span>{t("phone.joinCode")}</span>
           <input
             value={code}
             onChange={(e) => setCode(e.target.value)}
@@ -33,9 +36,10 @@ export function JoinCodePage() {
           />
         </label>
         <button type="submit" className="primary">
-          Continue
+          {t("phone.continue")}
         </button>
       </form>
+      <PhoneFooter />
     </main>
   );
 }
@@ -59,7 +63,17 @@ export function JoinPage() {
   );
 }
 
+/** Under the phone's first screens (after the form, so the keyboard reaches the form first). */
+function PhoneFooter() {
+  return (
+    <footer className="phone-footer">
+      <LanguageSwitcher />
+    </footer>
+  );
+}
+
 function JoinForm({ joinCode, onJoined }: { joinCode: string; onJoined: (id: ParticipantIdentity) => void }) {
+  const { t } = useTranslation();
   const [nickname, setNickname] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [suggestion, setSuggestion] = useState<string | null>(null);
@@ -85,12 +99,14 @@ function JoinForm({ joinCode, onJoined }: { joinCode: string; onJoined: (id: Par
         });
         return;
       }
-      if (response.status === 404) setError("There is no open session with this code. Check the code on the screen.");
-      else setError(errorMessage(body, "Could not join"));
+      const specific = (body as { code?: unknown } | undefined)?.code;
+      if (response.status === 404 && (typeof specific !== "string" || specific === "not_found")) {
+        setError(i18n.t("apiErrors.session_not_found"));
+      } else setError(errorMessage(body, i18n.t("phone.joinFailed")));
       const extra = body as { suggestion?: unknown } | undefined;
       if (response.status === 409 && typeof extra?.suggestion === "string") setSuggestion(extra.suggestion);
     } catch {
-      setError("No connection. Check your network and try again.");
+      setError(i18n.t("phone.noConnection"));
     } finally {
       setBusy(false);
     }
@@ -100,11 +116,11 @@ function JoinForm({ joinCode, onJoined }: { joinCode: string; onJoined: (id: Par
     <main className="page narrow phone">
       <h1 className="brand">Caja</h1>
       <p className="join-code-label">
-        Joining <strong className="code">{joinCode}</strong>
+        {t("phone.joining")} <strong className="code">{joinCode}</strong>
       </p>
       <form className="stack" onSubmit={join}>
         <label className="field">
-          <span>Nickname</span>
+          <span>{t("phone.nickname")}</span>
           <input
             value={nickname}
             onChange={(e) => setNickname(e.target.value)}
@@ -121,13 +137,14 @@ function JoinForm({ joinCode, onJoined }: { joinCode: string; onJoined: (id: Par
         )}
         {suggestion && (
           <button type="button" onClick={() => setNickname(suggestion)}>
-            Use “{suggestion}”
+            {t("phone.useSuggestion", { suggestion })}
           </button>
         )}
         <button type="submit" className="primary" disabled={busy || !nickname.trim()}>
-          Join
+          {t("phone.join")}
         </button>
       </form>
+      <PhoneFooter />
     </main>
   );
 }

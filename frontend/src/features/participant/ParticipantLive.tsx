@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { activityUI } from "../../activities/registry";
 import type { ActivityState } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
+import { LanguageSwitcher } from "../../i18n";
 import { useActivityTypes } from "../../lib/activityTypes";
 import { forgetIdentity, type ParticipantIdentity } from "../../lib/identity";
 import { useOutbox } from "../../lib/outbox";
@@ -10,6 +12,7 @@ import { useLiveState } from "../../lib/useLiveState";
 
 /** The phone: whatever the presenter runs now, the participant's answer, then results. */
 export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIdentity; onLeft: () => void }) {
+  const { t } = useTranslation();
   const live = useLiveState(identity.sessionId, { token: identity.token });
   const outbox = useOutbox(identity.sessionId, identity.token);
   const state = live.state;
@@ -21,10 +24,10 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
   if (live.fatal) {
     return (
       <main className="page narrow phone">
-        <h1>You are no longer in this session</h1>
-        <p>{live.fatal.status === 404 ? "The session is gone." : "The presenter removed you, or your place expired."}</p>
+        <h1>{t("phone.noLongerIn")}</h1>
+        <p>{live.fatal.status === 404 ? t("phone.sessionGone") : t("phone.removed")}</p>
         <button type="button" className="primary" onClick={onLeft}>
-          Join again
+          {t("phone.joinAgain")}
         </button>
       </main>
     );
@@ -34,28 +37,28 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
     <main className="page narrow phone participant">
       <header className="phone-header">
         <span className="brand small">Caja</span>
-        <span className="you" aria-label="Your nickname">
+        <span className="you" aria-label={t("phone.yourNickname")}>
           {state?.you?.nickname ?? identity.nickname}
         </span>
       </header>
       <ConnectionBanner reconnecting={live.reconnecting} />
       {outbox.waiting && (
         <p role="status" className="banner warn">
-          No connection: your answer will be sent as soon as you are back online.
+          {t("phone.offline")}
         </p>
       )}
       {!state ? (
-        <p className="muted">Connecting…</p>
+        <p className="muted">{t("phone.connecting")}</p>
       ) : state.session.status === "completed" ? (
         <section className="waiting">
-          <h1>The session has ended</h1>
-          <p>Thank you for taking part!</p>
+          <h1>{t("phone.ended")}</h1>
+          <p>{t("phone.thanks")}</p>
           {state.activity && <ActivityResults activity={state.activity} />}
         </section>
       ) : !state.activity ? (
         <section className="waiting" aria-live="polite">
-          <h1>You’re in!</h1>
-          <p>Waiting for the presenter to start the next activity…</p>
+          <h1>{t("phone.youreIn")}</h1>
+          <p>{t("phone.waiting")}</p>
           <div className="pulse" aria-hidden="true" />
         </section>
       ) : (
@@ -71,6 +74,9 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
           }}
         />
       )}
+      <footer className="phone-footer">
+        <LanguageSwitcher />
+      </footer>
     </main>
   );
 }
@@ -91,6 +97,7 @@ function CurrentActivity({
   token: string;
   submit: (data: Record<string, unknown>) => Promise<{ ok: true } | { ok: false; message: string }>;
 }) {
+  const { t } = useTranslation();
   const types = useActivityTypes(token);
   const typeInfo = types.data?.find((t) => t.name === activity.type);
   const ui = activityUI(activity.type, typeInfo);
@@ -109,7 +116,7 @@ function CurrentActivity({
       {activity.description && <p className="description">{activity.description}</p>}
       {answered && (
         <p role="status" className="received">
-          Answer received
+          {t("phone.answerReceived")}
         </p>
       )}
       {open && (
@@ -126,7 +133,7 @@ function CurrentActivity({
         />
       )}
       {!open && !answered && activity.status === "active" && (
-        <p className="muted">Answers are closed for now.</p>
+        <p className="muted">{t("phone.answersClosed")}</p>
       )}
       <ui.Results activity={activity} role="participant" />
     </section>

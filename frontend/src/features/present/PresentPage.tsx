@@ -1,9 +1,11 @@
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { activityUI } from "../../activities/registry";
 import { adminToken } from "../../api/client";
 import type { LiveState } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
+import { useFormat } from "../../i18n/format";
 import { useQrCode, useSessionInfo, type SessionInfo } from "../../lib/session";
 import { useLiveState } from "../../lib/useLiveState";
 
@@ -12,6 +14,8 @@ const THEME_KEY = "caja.present.theme";
 
 /** The big screen: join instructions, then the live activity, readable from the back row. */
 export function PresentPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
   const { sessionId = "" } = useParams();
   const token = adminToken.get();
   const live = useLiveState(sessionId, { token });
@@ -35,8 +39,8 @@ export function PresentPage() {
   if (!token || live.fatal?.status === 401) {
     return (
       <main className="page narrow">
-        <h1>Log in to present</h1>
-        <Link to="/admin">Presenter login</Link>
+        <h1>{t("present.logIn")}</h1>
+        <Link to="/admin">{t("home.presenterLogin")}</Link>
       </main>
     );
   }
@@ -48,20 +52,22 @@ export function PresentPage() {
         <span className="present-name">{state?.session.name ?? session.data?.name ?? ""}</span>
         {state && state.session.status === "active" && state.activity && (
           <span className="present-join-small">
-            Join at <strong>{displayUrl(session.data)}</strong> · code <strong className="code">{state.session.join_code}</strong>
+            {t("present.joinAt")}{" "}
+            <strong dir="ltr">{displayUrl(session.data)}</strong> · {t("present.code")}{" "}
+            <strong className="code">{state.session.join_code}</strong>
           </span>
         )}
-        <span className="present-count" aria-label={`${state?.participant_count ?? 0} people in`}>
+        <span className="present-count" aria-label={t("present.peopleIn", { count: state?.participant_count ?? 0 })}>
           <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
             <path d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM1 20c0-3.3 3.6-6 8-6s8 2.7 8 6v1H1v-1Zm17.5 1v-1c0-1.9-.8-3.6-2.1-4.9 3.6.2 6.6 2.3 6.6 4.9v1h-4.5Z" />
           </svg>
-          {state?.participant_count ?? 0}
+          {format.number(state?.participant_count ?? 0)}
         </span>
         <button type="button" className="ghost" onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>
-          {theme === "dark" ? "Light theme" : "Dark theme"}
+          {theme === "dark" ? t("present.lightTheme") : t("present.darkTheme")}
         </button>
         <button type="button" className="ghost" onClick={() => void toggleFullscreen()}>
-          Full screen
+          {t("present.fullScreen")}
         </button>
       </header>
       <ConnectionBanner reconnecting={live.reconnecting} />
@@ -69,7 +75,7 @@ export function PresentPage() {
         {live.fatal ? (
           <h1>{live.fatal.message}</h1>
         ) : !state ? (
-          <p className="present-muted">Loading…</p>
+          <p className="present-muted">{t("common.loading")}</p>
         ) : state.session.status === "completed" ? (
           <Finished state={state} />
         ) : state.activity ? (
@@ -97,27 +103,29 @@ function displayUrl(session: SessionInfo | undefined): string {
 }
 
 function JoinScreen({ state, session, sessionId }: { state: LiveState; session?: SessionInfo; sessionId: string }) {
+  const { t } = useTranslation();
   const qr = useQrCode(sessionId);
   const count = state.participant_count;
   return (
     <section className="join-screen" aria-labelledby="join-title">
-      <div className="join-qr">{qr ? <img src={qr} alt={`QR code to join: ${session?.join_url ?? ""}`} /> : null}</div>
+      <div className="join-qr">{qr ? <img src={qr} alt={t("present.qrAlt", { url: session?.join_url ?? "" })} /> : null}</div>
       <div className="join-text">
-        <h1 id="join-title">Join on your phone</h1>
-        <p className="join-url">{session?.join_url.replace(/^https?:\/\//, "") ?? ""}</p>
+        <h1 id="join-title">{t("present.joinTitle")}</h1>
+        <p className="join-url" dir="ltr">{session?.join_url.replace(/^https?:\/\//, "") ?? ""}</p>
         <p className="join-code-line">
-          Code <span className="code huge" data-testid="join-code">{state.session.join_code}</span>
+          {t("present.codeLabel")} <span className="code huge" data-testid="join-code">{state.session.join_code}</span>
         </p>
         <p className="join-count" aria-live="polite">
-          <strong data-testid="participant-count">{count}</strong> {count === 1 ? "person" : "people"} in
+          <Trans i18nKey="present.peopleJoined" count={count} components={[<strong key="n" data-testid="participant-count" />]} />
         </p>
-        {state.session.status === "draft" && <p className="present-muted">Waiting for the presenter to start</p>}
+        {state.session.status === "draft" && <p className="present-muted">{t("present.waitingStart")}</p>}
       </div>
     </section>
   );
 }
 
 function LiveActivity({ state, clockOffsetMs }: { state: LiveState; clockOffsetMs: number }) {
+  const { t } = useTranslation();
   const activity = state.activity!;
   const ui = activityUI(activity.type);
   const question = typeof activity.config.question === "string" ? activity.config.question : null;
@@ -128,7 +136,7 @@ function LiveActivity({ state, clockOffsetMs }: { state: LiveState; clockOffsetM
           <h1 id="present-title">{question ?? activity.title}</h1>
           {question && question !== activity.title && <p className="present-sub">{activity.title}</p>}
           {activity.description && <p className="present-sub">{activity.description}</p>}
-          {activity.status === "expired" && <p className="present-closed">Closed</p>}
+          {activity.status === "expired" && <p className="present-closed">{t("present.closed")}</p>}
         </div>
         <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} className="countdown big" />
       </div>
@@ -140,9 +148,10 @@ function LiveActivity({ state, clockOffsetMs }: { state: LiveState; clockOffsetM
 }
 
 function Finished({ state }: { state: LiveState }) {
+  const { t } = useTranslation();
   return (
     <section className="present-finished">
-      <h1>Thank you!</h1>
+      <h1>{t("present.thankYou")}</h1>
       {state.activity && (
         <div className="present-results" data-testid="present-results">
           {(() => {
