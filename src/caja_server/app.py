@@ -24,6 +24,7 @@ from caja_server.docs_page import add_docs_route
 from caja_server.errors import InternalErrorMiddleware, install_error_handlers
 from caja_server.fastpath import UnchangedStateFastPath
 from caja_server.live import attach_live_versions
+from caja_server.media_store import media_store
 from caja_server.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
@@ -31,6 +32,7 @@ from caja_server.middleware import (
     security_headers,
 )
 from caja_server.routers import ALL_ROUTERS, UNGATED
+from caja_server.routers.media import UPLOAD_PATH
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
 
@@ -45,6 +47,7 @@ TAGS = [
     {"name": "activities", "description": "The activities of a session."},
     {"name": "participants", "description": "Joining, answering, and who is there."},
     {"name": "state", "description": "The live state the big screen and phones poll."},
+    {"name": "media", "description": "Uploaded images for quiz questions and poll options."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -124,6 +127,7 @@ def create_app(
     attach_live_versions(app, database, tick=settings.live_tick)
     app.state.db_slots = asyncio.Semaphore(settings.db_concurrency)
     app.state.answers = AnswerWriter(database, host)
+    app.state.media = media_store(settings)
 
     install_error_handlers(app)
     app.state.exception_handlers = app.exception_handlers  # for the answer lane
@@ -137,7 +141,9 @@ def create_app(
 
     # Added innermost first: the request id wraps everything, so even a 413 carries it.
     app.add_middleware(InternalErrorMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(
+        BodySizeLimitMiddleware, overrides={UPLOAD_PATH: settings.media_max_bytes + 1024}
+    )
     app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings.static_origin))
     app.add_middleware(RequestContextMiddleware)
     # Outermost: polls answerable from memory are answered before anything else runs.

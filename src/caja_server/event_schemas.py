@@ -1,5 +1,5 @@
 """Request and response models of the routes for running whole events: session
-definitions, templates, duplicates, reports (and later media)."""
+definitions, templates, duplicates, reports, media."""
 
 from __future__ import annotations
 
@@ -112,3 +112,19 @@ class ReportOut(BaseModel):
     participant_count: int
     participants: list[ReportParticipant]
     activities: list[ReportActivity]
+
+
+# -- media --------------------------------------------------------------------------------
+
+
+class MediaOut(BaseModel):
+    """A stored image."""
+
+    url: str
+    """Where it is served; use it as a poll option's or quiz question's ``image_url``."""
+    name: str
+    """``<sha256>.<ext>``: the content's hash."""
+    content_type: str
+    width: int
+    height: int
+    bytes: int

@@ -122,15 +122,22 @@ class BodySizeLimitMiddleware:
     """Refuse bodies over ``limit`` bytes with 413: at once from ``Content-Length``, and
     while streaming for chunked bodies (or a lying ``Content-Length``)."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int = MAX_BODY_BYTES,
+        overrides: Mapping[str, int] | None = None,
+    ) -> None:
+        """``overrides``: larger limits for exact paths (image uploads)."""
         self.app = app
-        self.limit = limit
+        self.default_limit = limit
+        self.overrides = dict(overrides or {})
 
-    def _too_large(self) -> JSONResponse:
+    def _too_large(self, limit: int) -> JSONResponse:
         return JSONResponse(
             {
                 "error": "payload_too_large",
-                "detail": f"The request body is larger than {self.limit} bytes",
+                "detail": f"The request body is larger than {limit} bytes",
             },
             status_code=413,
             headers={"Connection": "close"},
@@ -140,6 +147,7 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.overrides.get(scope["path"], self.default_limit)
         length = Headers(scope=scope).get("content-length")
         if length is not None:
             try:
@@ -152,8 +160,8 @@ class BodySizeLimitMiddleware:
                     status_code=400,
                 )(scope, receive, send)
                 return
-            if declared > self.limit:
-                await self._too_large()(scope, receive, send)
+            if declared > limit:
+                await self._too_large(limit)(scope, receive, send)
                 return
         received = 0
 
@@ -162,12 +170,12 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def too_large(_: Exception) -> Response:
-            return self._too_large()
+            return self._too_large(limit)
 
         await answer_errors(self.app, scope, limited_receive, send, BodyTooLarge, too_large)
 

@@ -80,6 +80,33 @@ class Settings(BaseSettings):
     """Where the UI's assets are served from when not from this server (a CDN, with the UI
     built with that base URL); the Content-Security-Policy allows its origin."""
 
+    media_backend: Literal["local", "s3"] = "local"
+    """Where uploaded images are stored: ``local`` (``media_dir``, served by this server) or
+    ``s3`` (``media_s3_bucket``; production serves it through CloudFront)."""
+    media_dir: Path = Path("./media")
+    """The directory of the local media store."""
+    media_url: str = "/media"
+    """Where stored images are served, without the trailing slash: a site path (this
+    server serves ``/media/<name>`` from either store) or an https URL (the CDN's
+    ``https://static.example.org/media``). Images are referred to by this URL."""
+    media_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    """The largest upload accepted (bytes), before and after re-encoding."""
+    media_s3_bucket: str | None = None
+    media_s3_prefix: str = "media/"
+    """Key prefix of the images in the bucket (CloudFront maps ``/media/*`` to it)."""
+    media_s3_region: str | None = None
+    media_s3_endpoint_url: str | None = None
+    """Another S3-compatible endpoint (tests, MinIO); credentials come from the usual AWS
+    chain (the ECS task role in production)."""
+
+    @field_validator("media_url")
+    @classmethod
+    def _media_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("/", "http://", "https://")):
+            raise ValueError("must be a site path (/media) or an http(s) URL")
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -113,6 +140,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_guard(self) -> Settings:
+        if self.media_backend == "s3" and not self.media_s3_bucket:
+            raise ValueError("CAJA_MEDIA_S3_BUCKET must be set when CAJA_MEDIA_BACKEND=s3")
         if self.env == "production" and self.secret_key == DEFAULT_SECRET_KEY:
             raise ValueError(
                 "CAJA_SECRET_KEY must be set to a secret value in production "

@@ -9,6 +9,7 @@ it for the length of the test.
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -101,6 +102,8 @@ def make_settings(**overrides: Any) -> Settings:
         "live_tick": 0,
         "gc_freeze": False,
         "gc_threshold": 0,
+        # Uploads of the shared test servers go to a throwaway directory, never the tree.
+        "media_dir": Path(tempfile.mkdtemp(prefix="caja-test-media-")),
     }
     values.update(overrides)
     return Settings(**values)

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from caja_server.deps import current_admin, participant_token
 
 from .conftest import Api, Scene, make_app
+from .media_samples import png
 
 # A valid body for every admin route that takes one, so a refusal can't be a 422.
 BODIES: dict[str, Any] = {
@@ -35,6 +36,7 @@ DEFINITION = {
 RAW_BODIES: dict[str, dict[str, Any]] = {
     "import_session": {"json": DEFINITION},
     "check_session_definition": {"json": DEFINITION},
+    "upload_media": {"content": png(), "headers": {"Content-Type": "image/png"}},
 }
 
 

@@ -1,6 +1,6 @@
 # One Caja environment: network, KMS key, security groups, log bucket, load balancer, database,
-# ECS service and static assets. environments/staging and environments/production call this with
-# their own sizes; everything that must hold in both is fixed here or in the modules.
+# ECS service, static assets and uploaded media. environments/staging and environments/production
+# call this with their own sizes; everything that must hold in both is fixed here or in the modules.
 
 data "aws_caller_identity" "current" {}
 
@@ -78,6 +78,21 @@ module "static_assets" {
   access_log_bucket             = module.access_logs.bucket_name
   access_log_bucket_domain_name = module.access_logs.bucket_domain_name
   force_destroy                 = var.force_destroy_buckets
+  media_origin = {
+    domain_name  = module.media.bucket_regional_domain_name
+    path_pattern = module.media.path_pattern
+  }
+}
+
+module "media" {
+  source            = "../media"
+  name              = local.name
+  bucket_name       = "${local.name}-media-${local.account_id}"
+  task_role_arn     = module.service.task_role_arn
+  distribution_arn  = module.static_assets.distribution_arn
+  public_base_url   = "${module.static_assets.base_url}media"
+  access_log_bucket = module.access_logs.bucket_name
+  force_destroy     = var.force_destroy_buckets
 }
 
 module "service" {
@@ -104,7 +119,7 @@ module "service" {
   database_password_secret_arn = module.database.master_user_secret_arn
   kms_key_arn                  = module.kms.key_arn
   static_url                   = module.static_assets.base_url
-  extra_environment            = var.extra_environment
+  extra_environment            = merge(module.media.environment, var.extra_environment)
   log_retention_days           = var.log_retention_days
 }
 

@@ -77,3 +77,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of the alarms."
   value       = module.monitoring.alarm_topic_arn
 }
+
+output "media_bucket_name" {
+  description = "Bucket of the uploaded images (served by the static distribution under /media/)."
+  value       = module.media.bucket_name
+}

@@ -77,6 +77,31 @@ resource "aws_cloudfront_distribution" "assets" {
     origin_access_control_id = aws_cloudfront_origin_access_control.assets.id
   }
 
+  # Uploaded images (modules/media), when the stack has them: a second private bucket under
+  # /media/*, read through the same origin access control.
+  dynamic "origin" {
+    for_each = var.media_origin == null ? [] : [var.media_origin]
+    content {
+      origin_id                = "media"
+      domain_name              = origin.value.domain_name
+      origin_access_control_id = aws_cloudfront_origin_access_control.assets.id
+    }
+  }
+
+  dynamic "ordered_cache_behavior" {
+    for_each = var.media_origin == null ? [] : [var.media_origin]
+    content {
+      path_pattern               = ordered_cache_behavior.value.path_pattern
+      target_origin_id           = "media"
+      viewer_protocol_policy     = "redirect-to-https"
+      allowed_methods            = ["GET", "HEAD"]
+      cached_methods             = ["GET", "HEAD"]
+      compress                   = false # images are compressed already
+      cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.assets.id
+    }
+  }
+
   default_cache_behavior {
     target_origin_id           = "assets"
     viewer_protocol_policy     = "redirect-to-https"

@@ -8,6 +8,11 @@ output "distribution_id" {
   value       = aws_cloudfront_distribution.assets.id
 }
 
+output "distribution_arn" {
+  description = "The CloudFront distribution's ARN (bucket and key policies name it as the only reader)."
+  value       = aws_cloudfront_distribution.assets.arn
+}
+
 output "distribution_domain_name" {
   description = "The distribution's *.cloudfront.net name: point domain_name at it (CNAME or alias)."
   value       = aws_cloudfront_distribution.assets.domain_name

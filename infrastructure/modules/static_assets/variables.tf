@@ -69,3 +69,12 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "media_origin" {
+  description = "Uploaded images to serve too (modules/media): the bucket's regional domain name and the path pattern (media/*). Null for none."
+  type = object({
+    domain_name  = string
+    path_pattern = string
+  })
+  default = null
+}

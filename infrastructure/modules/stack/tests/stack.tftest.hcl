@@ -81,6 +81,16 @@ run "production_plans" {
     condition     = output.static_base_url == "https://static.caja.example.org/"
     error_message = "the static base URL follows static_hostname"
   }
+
+  assert {
+    condition     = module.media.environment["CAJA_MEDIA_URL"] == "https://static.caja.example.org/media"
+    error_message = "uploaded images are served by the static distribution under /media"
+  }
+
+  assert {
+    condition     = module.media.path_pattern == "media/*" && module.media.environment["CAJA_MEDIA_S3_PREFIX"] == "media/"
+    error_message = "the distribution's media path and the app's key prefix agree"
+  }
 }
 
 run "production_database_is_protected_even_if_asked_not_to_be" {
