@@ -104,9 +104,7 @@ def upload_media(
         **error_responses(404, 422),
     },
 )
-def get_media(
-    name: Annotated[str, Path(description="<sha256>.<ext>")], store: Store
-) -> Response:
+def get_media(name: Annotated[str, Path(description="<sha256>.<ext>")], store: Store) -> Response:
     """An uploaded image, cached for a year (its name is its content's hash). Served from
     either store, so the URL works with or without a CDN in front."""
     if not NAME.match(name):
