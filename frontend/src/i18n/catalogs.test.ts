@@ -1,7 +1,8 @@
 /**
  * The catalogs agree: every language has every key English has (and no other), each plural
  * has exactly the forms its language needs (Intl.PluralRules: Arabic six, English two), and a
- * translation keeps its text's placeholders ({{name}}) and tags (<0>).
+ * translation keeps its text's placeholders ({{name}}) and tags (<0>). A key added to English
+ * alone fails here: add it to every catalog in src/i18n/locales/.
  */
 import { describe, expect, it } from "vitest";
 import { LANGUAGES } from "./languages";
@@ -47,7 +48,11 @@ const placeholders = (text: string): string[] =>
 const english = entries(catalog("en")!);
 
 describe("catalogs", () => {
-  for (const language of LANGUAGES.filter((l) => catalog(l))) {
+  it("exist for every language the app offers", () => {
+    expect(LANGUAGES.filter((l) => !catalog(l))).toEqual([]);
+  });
+
+  for (const language of LANGUAGES) {
     describe(language, () => {
       const mine = entries(catalog(language) ?? {});
       const categories = new Intl.PluralRules(language).resolvedOptions().pluralCategories.slice().sort();
