@@ -32,7 +32,12 @@ function translate(key: string, params: Record<string, unknown>): string {
 }
 
 function fieldMessage(error: FieldErrorBody): string {
-  const path = Array.isArray(error.loc) ? error.loc.filter((p) => p !== "body").join(".") : "";
+  // `activities[2].config.options`: list positions in brackets, as the server writes them.
+  const path = Array.isArray(error.loc)
+    ? error.loc
+        .filter((p) => p !== "body")
+        .reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), "")
+    : "";
   const key = `fieldErrors.${error.type ?? ""}`;
   const params = { ...(error.params ?? {}) };
   // A length limit picks the plural form ("at most 1 character", "at most 200 characters").

@@ -1,6 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 import { failureMessage } from "../../api/client";
 import type { ActivityTypeInfo } from "../../api/types";
 import { ActivityForm } from "./ActivityForm";
@@ -42,6 +43,8 @@ export function ActivityList({
     // Keep the keyboard focus on the moved item's button.
     requestAnimationFrame(() => buttons.current.get(focusKey)?.focus());
   };
+  // A completed session is read-only: no reorder, edit or delete (the API says 409 anyway).
+  const readOnly = session.status === "completed";
   const title = (type: string) => types.find((t) => t.name === type)?.title ?? type;
   return (
     <>
@@ -77,6 +80,17 @@ export function ActivityList({
                   <span className={`badge ${a.status}`}>{status[a.status]}</span>
                 </div>
                 <div className="toolbar small">
+                  {a.status !== "draft" && (
+                    <Link
+                      className="button"
+                      to={`/admin/sessions/${session.id}/report#activity-${a.id}`}
+                      aria-label={t("admin.activities.resultsLabel", { title: a.title })}
+                    >
+                      {t("admin.activities.results")}
+                    </Link>
+                  )}
+                  {!readOnly && (
+                  <>
                   <button
                     type="button"
                     ref={(el) => void buttons.current.set(`${a.id}:up`, el)}
@@ -95,6 +109,8 @@ export function ActivityList({
                   >
                     ↓
                   </button>
+                  </>
+                  )}
                   {session.status === "active" && a.status !== "active" && (
                     <button
                       type="button"
@@ -114,20 +130,24 @@ export function ActivityList({
                       {t("admin.activities.close")}
                     </button>
                   )}
-                  <button type="button" aria-label={t("admin.activities.editLabel", { title: a.title })} onClick={() => setEditing(a.id)}>
-                    {t("common.edit")}
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={t("admin.activities.deleteLabel", { title: a.title })}
-                    onClick={() => {
-                      if (window.confirm(t("admin.activities.confirmDelete", { title: a.title }))) {
-                        op.mutate(() => adminApi.deleteActivity(session.id, a.id));
-                      }
-                    }}
-                  >
-                    {t("common.delete")}
-                  </button>
+                  {!readOnly && (
+                    <>
+                      <button type="button" aria-label={t("admin.activities.editLabel", { title: a.title })} onClick={() => setEditing(a.id)}>
+                        {t("common.edit")}
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={t("admin.activities.deleteLabel", { title: a.title })}
+                        onClick={() => {
+                          if (window.confirm(t("admin.activities.confirmDelete", { title: a.title }))) {
+                            op.mutate(() => adminApi.deleteActivity(session.id, a.id));
+                          }
+                        }}
+                      >
+                        {t("common.delete")}
+                      </button>
+                    </>
+                  )}
                 </div>
               </>
             )}

@@ -5,6 +5,7 @@ import { Link, Route, Routes, useNavigate } from "react-router-dom";
 import { adminToken, ApiError, failureMessage } from "../../api/client";
 import { LanguageSwitcher } from "../../i18n";
 import { adminApi } from "./adminApi";
+import { ReportPage } from "./ReportPage";
 import { SessionEditor } from "./SessionEditor";
 import { SessionList } from "./SessionList";
 
@@ -53,6 +54,7 @@ export function AdminApp() {
       <Routes>
         <Route index element={<SessionList />} />
         <Route path="sessions/:sessionId" element={<SessionEditor />} />
+        <Route path="sessions/:sessionId/report" element={<ReportPage />} />
       </Routes>
     </div>
   );

@@ -70,6 +70,7 @@ export function LivePanel({
           activity={activity}
           typeInfo={types.find((t) => t.name === activity.type)}
           clockOffsetMs={live.clockOffsetMs}
+          readOnly={live.state.session.status === "completed"}
           onDone={(m) => {
             onMessage(m);
             onChanged();
@@ -86,12 +87,14 @@ function CurrentActivity({
   activity,
   typeInfo,
   clockOffsetMs,
+  readOnly,
   onDone,
 }: {
   sessionId: string;
   activity: ActivityState;
   typeInfo?: ActivityTypeInfo;
   clockOffsetMs: number;
+  readOnly: boolean;
   onDone: (message: string | null) => void;
 }) {
   const { t } = useTranslation();
@@ -110,6 +113,7 @@ function CurrentActivity({
           phase: activity.phase,
         })}
       </p>
+      {!readOnly && (
       <div className="toolbar wrap" role="group" aria-label={t("admin.live.actions")}>
         {actionsOf(typeInfo)
           // A type with its own console controls handles the actions that take a body.
@@ -125,10 +129,11 @@ function CurrentActivity({
           />
         ))}
       </div>
+      )}
       <div className="live-results">
         <ui.Results activity={activity} role="presenter" />
       </div>
-      {ui.AdminControls && (
+      {ui.AdminControls && !readOnly && (
         <ui.AdminControls
           activity={activity}
           runAction={async (action, body) => onDone(await adminApi.runAction(sessionId, activity.id, action, body))}

@@ -5,7 +5,7 @@ import { useFormat } from "../../i18n/format";
 import { adminApi } from "./adminApi";
 
 /** Who is in, whether they are connected, and a kick button. */
-export function ParticipantsPanel({ sessionId }: { sessionId: string }) {
+export function ParticipantsPanel({ sessionId, readOnly = false }: { sessionId: string; readOnly?: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
   const queryClient = useQueryClient();
@@ -38,9 +38,11 @@ export function ParticipantsPanel({ sessionId }: { sessionId: string }) {
               <time className="muted joined" dateTime={p.joined_at} title={format.dateTime(p.joined_at)}>
                 {format.time(p.joined_at)}
               </time>
-              <button type="button" className="small" aria-label={t("admin.participants.kickLabel", { nickname: p.nickname })} onClick={() => kick.mutate(p.id)}>
-                {t("admin.participants.kick")}
-              </button>
+              {!readOnly && (
+                <button type="button" className="small" aria-label={t("admin.participants.kickLabel", { nickname: p.nickname })} onClick={() => kick.mutate(p.id)}>
+                  {t("admin.participants.kick")}
+                </button>
+              )}
             </li>
           ))}
         </ul>

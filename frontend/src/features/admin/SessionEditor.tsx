@@ -1,14 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { adminToken, failureMessage } from "../../api/client";
 import { useActivityTypes } from "../../lib/activityTypes";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
-import { adminApi } from "./adminApi";
+import { adminApi, type DefinitionFormat } from "./adminApi";
 import { LivePanel } from "./LivePanel";
 import { ParticipantsPanel } from "./ParticipantsPanel";
+import "./reuse.css";
 
 /** One session: its activities, the live controls, participants and export. */
 export function SessionEditor() {
@@ -29,9 +30,20 @@ export function SessionEditor() {
       step === "start" ? adminApi.startSession(sessionId) : adminApi.completeSession(sessionId),
     onSuccess: refresh,
   });
+  const filename = (session.data?.name ?? "session").replace(/[^\w-]+/g, "_");
   const exporter = useMutation({
-    mutationFn: (format: "csv" | "json") =>
-      adminApi.download(sessionId, format, (session.data?.name ?? "session").replace(/[^\w-]+/g, "_")),
+    mutationFn: (what: { answers: "csv" | "json" | "xlsx" } | { definition: DefinitionFormat }) =>
+      "answers" in what
+        ? adminApi.download(sessionId, what.answers, filename)
+        : adminApi.downloadDefinition(sessionId, what.definition, filename),
+  });
+  const navigate = useNavigate();
+  const duplicate = useMutation({
+    mutationFn: () => adminApi.duplicate(sessionId),
+    onSuccess: (copy) => {
+      void queryClient.invalidateQueries({ queryKey: ["sessions"] });
+      navigate(`/admin/sessions/${copy.id}`);
+    },
   });
 
   if (session.isLoading) return <main className="page muted">{t("common.loading")}</main>;
@@ -46,7 +58,8 @@ export function SessionEditor() {
     );
   }
   const s = session.data;
-  const error = lifecycle.error ?? exporter.error;
+  const error = lifecycle.error ?? exporter.error ?? duplicate.error;
+  const completed = s.status === "completed";
   return (
     <main className="page editor">
       <nav aria-label={t("admin.editor.breadcrumb")}>
@@ -77,17 +90,52 @@ export function SessionEditor() {
               {t("admin.editor.complete")}
             </button>
           )}
-          <button type="button" onClick={() => exporter.mutate("csv")}>
-            {t("admin.editor.exportCsv")}
+          <Link className="button" to={`/admin/sessions/${s.id}/report`}>
+            {t("admin.report.open")}
+          </Link>
+          <button type="button" onClick={() => duplicate.mutate()} disabled={duplicate.isPending}>
+            {t("admin.reuse.duplicate")}
           </button>
-          <button type="button" onClick={() => exporter.mutate("json")}>
-            {t("admin.editor.exportJson")}
-          </button>
+          <details className="menu">
+            <summary className="button">{t("admin.editor.download")}</summary>
+            <div
+              className="menu-items"
+              role="group"
+              aria-label={t("admin.editor.download")}
+              // A chosen download closes the menu.
+              onClick={(e) => {
+                if (e.target instanceof HTMLButtonElement) e.currentTarget.closest("details")?.removeAttribute("open");
+              }}
+            >
+              <span className="menu-heading">{t("admin.editor.answers")}</span>
+              <button type="button" onClick={() => exporter.mutate({ answers: "xlsx" })}>
+                {t("admin.editor.exportXlsx")}
+              </button>
+              <button type="button" onClick={() => exporter.mutate({ answers: "csv" })}>
+                {t("admin.editor.exportCsv")}
+              </button>
+              <button type="button" onClick={() => exporter.mutate({ answers: "json" })}>
+                {t("admin.editor.exportJson")}
+              </button>
+              <span className="menu-heading">{t("admin.reuse.definition")}</span>
+              <button type="button" onClick={() => exporter.mutate({ definition: "yaml" })}>
+                {t("admin.reuse.definitionYaml")}
+              </button>
+              <button type="button" onClick={() => exporter.mutate({ definition: "json" })}>
+                {t("admin.reuse.definitionJson")}
+              </button>
+            </div>
+          </details>
         </div>
       </header>
       {error && (
         <p role="alert" className="error">
           {failureMessage(error)}
+        </p>
+      )}
+      {completed && (
+        <p className="notice" data-testid="read-only">
+          {t("admin.editor.readOnly")}
         </p>
       )}
       {message && (
@@ -124,7 +172,7 @@ export function SessionEditor() {
         </section>
         <div className="side">
           <LivePanel sessionId={s.id} types={types.data ?? []} onChanged={refresh} onMessage={setMessage} />
-          <ParticipantsPanel sessionId={s.id} />
+          <ParticipantsPanel sessionId={s.id} readOnly={completed} />
         </div>
       </div>
     </main>

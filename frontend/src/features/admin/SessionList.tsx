@@ -6,6 +6,7 @@ import { failureMessage } from "../../api/client";
 import { useFormat } from "../../i18n/format";
 import type { SessionInfo } from "../../lib/session";
 import { adminApi } from "./adminApi";
+import { SessionStarters } from "./SessionStarters";
 
 export function SessionList() {
   const { t } = useTranslation();
@@ -43,6 +44,8 @@ export function SessionList() {
           {failureMessage(create.error)}
         </p>
       )}
+      <SessionStarters />
+      <h2>{t("admin.sessions.yours")}</h2>
       {sessions.isLoading ? (
         <p className="muted">{t("common.loading")}</p>
       ) : sessions.error ? (
@@ -78,6 +81,14 @@ function SessionRow({ session }: { session: SessionInfo }) {
     },
   });
   const remove = useMutation({ mutationFn: () => adminApi.deleteSession(session.id), onSuccess: () => void refresh() });
+  const navigate = useNavigate();
+  const duplicate = useMutation({
+    mutationFn: () => adminApi.duplicate(session.id),
+    onSuccess: (copy) => {
+      void refresh();
+      navigate(`/admin/sessions/${copy.id}`);
+    },
+  });
   return (
     <li className="session-row">
       {renaming ? (
@@ -109,8 +120,18 @@ function SessionRow({ session }: { session: SessionInfo }) {
           </time>
           <span className={`badge ${session.status}`}>{t(`admin.sessionStatus.${session.status}`)}</span>
           <span className="code">{session.join_code}</span>
-          <button type="button" onClick={() => setRenaming(true)} aria-label={t("admin.sessions.renameLabel", { name: session.name })}>
-            {t("admin.sessions.rename")}
+          {session.status !== "completed" && (
+            <button type="button" onClick={() => setRenaming(true)} aria-label={t("admin.sessions.renameLabel", { name: session.name })}>
+              {t("admin.sessions.rename")}
+            </button>
+          )}
+          <button
+            type="button"
+            onClick={() => duplicate.mutate()}
+            disabled={duplicate.isPending}
+            aria-label={t("admin.reuse.duplicateLabel", { name: session.name })}
+          >
+            {t("admin.reuse.duplicate")}
           </button>
           {confirming ? (
             <>
@@ -128,9 +149,9 @@ function SessionRow({ session }: { session: SessionInfo }) {
           )}
         </>
       )}
-      {(rename.error ?? remove.error) && (
+      {(rename.error ?? remove.error ?? duplicate.error) && (
         <p role="alert" className="error">
-          {failureMessage(rename.error ?? remove.error)}
+          {failureMessage(rename.error ?? remove.error ?? duplicate.error)}
         </p>
       )}
     </li>

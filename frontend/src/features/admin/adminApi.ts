@@ -2,6 +2,46 @@
 import { adminAuth, adminToken, api, ApiError, errorMessage, languageHeaders, unwrap } from "../../api/client";
 import { i18n } from "../../i18n";
 import type { ActivityInfo, ParticipantInfo, SessionDetail, SessionInfo } from "../../api/types";
+import type { components } from "../../api/schema";
+
+export type TemplateInfo = components["schemas"]["TemplateOut"];
+export type SessionReport = components["schemas"]["ReportOut"];
+export type ReportActivity = components["schemas"]["ReportActivity"];
+export type MediaInfo = components["schemas"]["MediaOut"];
+export type DefinitionFormat = "json" | "yaml";
+
+/** The format of a definition file, by its name (what the user picked); null when unknown. */
+export function definitionFormat(filename: string): DefinitionFormat | null {
+  const lower = filename.toLowerCase();
+  if (lower.endsWith(".json")) return "json";
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "yaml";
+  return null;
+}
+
+/** Saves a blob as a file the browser downloads. */
+function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** GET an admin-only file (the token goes in a header, so no plain link) and save it. */
+async function downloadFile(path: string, filename: string, failure: string): Promise<void> {
+  const token = adminToken.get();
+  const response = await fetch(path, {
+    headers: { ...languageHeaders(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+  });
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    throw new ApiError(response.status, errorMessage(body, failure), body);
+  }
+  saveBlob(await response.blob(), filename);
+}
 
 api.use(adminAuth);
 
@@ -92,24 +132,52 @@ export const adminApi = {
       }),
     );
   },
-  /** Downloads the export as a file (the token goes in a header, so no plain link). */
-  async download(id: string, format: "csv" | "json", filename: string): Promise<void> {
-    const token = adminToken.get();
-    const response = await fetch(`/api/sessions/${encodeURIComponent(id)}/export?format=${format}`, {
-      headers: { ...languageHeaders(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+  /** Downloads the export as a file. */
+  async download(id: string, format: "csv" | "json" | "xlsx", filename: string): Promise<void> {
+    await downloadFile(
+      `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
+      `${filename}.${format}`,
+      i18n.t("errors.exportFailed"),
+    );
+  },
+  /** Downloads the session's definition (activities and configs) as a JSON or YAML file. */
+  async downloadDefinition(id: string, format: DefinitionFormat, filename: string): Promise<void> {
+    await downloadFile(
+      `/api/sessions/${encodeURIComponent(id)}/definition?format=${format}`,
+      `${filename}.caja.${format}`,
+      i18n.t("errors.exportFailed"),
+    );
+  },
+  async duplicate(id: string, name?: string): Promise<SessionDetail> {
+    return unwrap(await api.POST("/api/sessions/{sid}/duplicate", { ...inSession(id), body: name ? { name } : undefined }));
+  },
+  /** A new draft session from a definition file's text; nothing is created when it is invalid. */
+  async importDefinition(text: string, format: DefinitionFormat): Promise<SessionDetail> {
+    const contentType = format === "json" ? "application/json" : "application/yaml";
+    const result = await api.POST("/api/sessions/import", {
+      // The text goes as it is: the server parses (and locates errors in) JSON and YAML alike.
+      body: text as unknown as Record<string, never>,
+      bodySerializer: (b: unknown) => b as string,
+      headers: { "Content-Type": contentType },
     });
-    if (!response.ok) {
-      const body: unknown = await response.json().catch(() => null);
-      throw new ApiError(response.status, errorMessage(body, i18n.t("errors.exportFailed")), body);
-    }
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${filename}.${format}`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    return unwrap(result);
+  },
+  async templates(): Promise<TemplateInfo[]> {
+    return unwrap(await api.GET("/api/templates"));
+  },
+  async fromTemplate(templateId: string): Promise<SessionDetail> {
+    return unwrap(await api.POST("/api/templates/{template_id}/sessions", { params: { path: { template_id: templateId } } }));
+  },
+  async report(id: string): Promise<SessionReport> {
+    return unwrap(await api.GET("/api/sessions/{sid}/report", inSession(id)));
+  },
+  /** Uploads an image (its bytes as the body; the server checks the content) and returns its URL. */
+  async uploadImage(file: Blob): Promise<MediaInfo> {
+    const result = await api.POST("/api/media", {
+      body: file as unknown as string,
+      bodySerializer: (b: unknown) => b as Blob,
+      headers: { "Content-Type": file.type || "application/octet-stream" },
+    });
+    return unwrap(result);
   },
 };

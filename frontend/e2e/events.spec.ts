@@ -1,0 +1,116 @@
+/**
+ * Running a whole event: reuse (templates, a YAML import, duplicate, definition download), the
+ * report and its print layout, and a completed session that is read-only. Setup that is not
+ * under test goes through the API, to keep this lane fast.
+ */
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { BASE, expectAccessible, screenshot } from "./helpers";
+import { adminPage, apiAs, joinAs } from "./event-helpers";
+
+const TEMPLATES = resolve(import.meta.dirname, "../../src/caja_server/session_templates");
+
+test("reuse: a template, a YAML import (refused, then accepted), duplicate, definition download", async ({ browser }) => {
+  const { page: admin, context } = await adminPage(browser);
+  await admin.goto(`${BASE()}/admin`);
+  await expect(admin.getByRole("heading", { name: "Start from a template" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Use the template Sprint retrospective" })).toBeVisible();
+  await expectAccessible(admin, "sessions list with templates and import");
+  await screenshot(admin, "admin-sessions-templates");
+
+  // a broken YAML file: the error names the activity and the field, nothing is created
+  const before = await admin.locator(".session-row").count();
+  const bad = "format: caja.session\nversion: 1\nname: Broken\nactivities:\n  - type: poll\n    title: One option\n    config:\n      question: Q?\n      options:\n        - text: Only\n";
+  await admin.getByLabel("Session file (JSON or YAML)").setInputFiles({ name: "broken.yaml", mimeType: "application/yaml", buffer: Buffer.from(bad) });
+  await expect(admin.locator(".import-error")).toContainText("activities[0].config.options");
+  await expect(admin.locator(".session-row")).toHaveCount(before);
+
+  // the quiz-night template as a YAML file
+  const yaml = readFileSync(resolve(TEMPLATES, "quiz-night.yaml"));
+  await admin.getByLabel("Session file (JSON or YAML)").setInputFiles({ name: "quiz-night.yaml", mimeType: "application/yaml", buffer: yaml });
+  await expect(admin.getByRole("heading", { name: "Quiz night", level: 1 })).toBeVisible();
+  await expect(admin.locator(".activity-row .activity-title")).toHaveText(["Warm-up", "General knowledge", "Feedback"]);
+  const importedId = admin.url().split("/").pop()!;
+
+  // its definition downloads as YAML again
+  await admin.getByText("Download", { exact: true }).click();
+  const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("button", { name: "Definition (YAML)" }).click()]);
+  expect(download.suggestedFilename()).toBe("Quiz_night.caja.yaml");
+  const text = readFileSync((await download.path())!, "utf8");
+  expect(text).toContain("format: caja.session");
+  expect(text).toContain("Which planet is closest to the Sun?");
+
+  // duplicate: a new draft with the same activities
+  await admin.getByRole("button", { name: "Duplicate" }).click();
+  await expect(admin).not.toHaveURL(new RegExp(importedId));
+  await expect(admin.locator(".activity-row .activity-title")).toHaveText(["Warm-up", "General knowledge", "Feedback"]);
+
+  // a template from the list
+  await admin.getByRole("link", { name: "All sessions" }).click();
+  await admin.getByRole("button", { name: "Use the template Sprint planning" }).click();
+  await expect(admin.getByRole("heading", { name: "Sprint planning", level: 1 })).toBeVisible();
+  await expect(admin.locator(".activity-row")).not.toHaveCount(0);
+  await context.close();
+});
+
+test("a report of a live then completed session, printable; the completed session is read-only", async ({ browser }) => {
+  const { page: admin, context, token } = await adminPage(browser);
+  const api = apiAs(token);
+  const session = await api("POST", "/api/sessions", { name: "Report demo" });
+  const sid = session.id as string;
+  const poll = await api("POST", `/api/sessions/${sid}/activities`, {
+    type: "poll",
+    title: "Lunch",
+    config: { question: "Where do we eat?", options: [{ text: "Pizza" }, { text: "Sushi" }, { text: "Tacos" }] },
+  });
+  const cloud = await api("POST", `/api/sessions/${sid}/activities`, {
+    type: "wordcloud",
+    title: "Mood",
+    config: { prompt: "One word for today" },
+  });
+  await api("POST", `/api/sessions/${sid}/activities`, { type: "poll", title: "Never run", config: { question: "Q?", options: [{ text: "A" }, { text: "B" }] } });
+  await api("POST", `/api/sessions/${sid}/start`);
+  await api("POST", `/api/sessions/${sid}/activities/${poll.id}/activate`);
+  const people = await Promise.all(["Ana", "Ben", "Chloé"].map((n) => joinAs(session.join_code as string, n)));
+  for (const [i, p] of people.entries()) await p.answer(sid, poll.id as string, { choices: [i === 2 ? 1 : 0] });
+  await api("POST", `/api/sessions/${sid}/activities/${cloud.id}/activate`);
+  for (const [i, p] of people.entries()) await p.answer(sid, cloud.id as string, { text: i ? "sunny" : "sleepy" });
+
+  // the editor links a past activity to its results in the report
+  await admin.goto(`${BASE()}/admin/sessions/${sid}`);
+  await admin.getByRole("link", { name: "Results of Lunch" }).click();
+  await expect(admin.getByRole("heading", { name: "Report demo" })).toBeVisible();
+  const lunch = admin.locator(".report-activity", { hasText: "Lunch" });
+  await expect(lunch.locator(".bar")).toHaveCount(3);
+  await expect(lunch.locator(".bar-figure").first()).toContainText("67");
+  await expect(admin.locator(".report-activity", { hasText: "Mood" }).locator(".block.cloud")).toBeVisible();
+  await expect(admin.locator(".report-activity", { hasText: "Never run" })).toContainText("Not run yet.");
+  await expect(admin.getByTestId("report-participant-count")).toHaveText("3");
+  await expect(admin.locator(".report-table tbody tr")).toHaveCount(3);
+  await expectAccessible(admin, "session report");
+
+  // completed: read-only in the console, report and exports still there
+  await api("POST", `/api/sessions/${sid}/complete`);
+  await admin.getByRole("link", { name: "Back to the session" }).click();
+  await expect(admin.getByTestId("read-only")).toBeVisible();
+  await expect(admin.getByRole("button", { name: /^(Edit|Delete|Move) / })).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: /^Remove / })).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: "Add activity" })).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: "Duplicate" })).toBeVisible();
+  await admin.getByText("Download", { exact: true }).click();
+  const [xlsx] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("button", { name: "Export spreadsheet (XLSX)" }).click()]);
+  expect(xlsx.suggestedFilename()).toBe("Report_demo.xlsx");
+  await expectAccessible(admin, "completed session editor");
+  await admin.getByRole("link", { name: "Report", exact: true }).click();
+  await expect(admin.locator(".report-activity")).toHaveCount(3);
+  await screenshot(admin, "admin-report");
+  // printed: no console bar, no buttons
+  await admin.emulateMedia({ media: "print" });
+  await expect(admin.locator(".admin-bar")).toBeHidden();
+  await expect(admin.getByRole("button", { name: "Print / Save as PDF" })).toBeHidden();
+  await admin.screenshot({ path: resolve(import.meta.dirname, "../../docs/screenshots/report-print.png"), fullPage: true });
+  const pdf = await admin.pdf({ format: "A4" });
+  expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
+  await context.close();
+});
