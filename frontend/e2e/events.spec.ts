@@ -7,7 +7,7 @@ import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BASE, expectAccessible, screenshot } from "./helpers";
-import { adminPage, apiAs, joinAs } from "./event-helpers";
+import { adminPage, adminToken, apiAs, joinAs } from "./event-helpers";
 
 const TEMPLATES = resolve(import.meta.dirname, "../../src/caja_server/session_templates");
 
@@ -112,5 +112,95 @@ test("a report of a live then completed session, printable; the completed sessio
   await admin.screenshot({ path: resolve(import.meta.dirname, "../../docs/screenshots/report-print.png"), fullPage: true });
   const pdf = await admin.pdf({ format: "A4" });
   expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
+  await context.close();
+});
+
+test("big screen, keyboard only: presenter keys, help, QR corner, join view, blank, theme", async ({ browser }) => {
+  const token = await adminToken();
+  const api = apiAs(token);
+  const session = await api("POST", "/api/sessions", { name: "Keys demo" });
+  const sid = session.id as string;
+  const code = session.join_code as string;
+  const poll = await api("POST", `/api/sessions/${sid}/activities`, {
+    type: "poll",
+    title: "Snacks",
+    config: { question: "Best snack?", options: [{ text: "Crisps" }, { text: "Fruit" }, { text: "Cake" }], results_visibility: "on_reveal" },
+  });
+  const poker = await api("POST", `/api/sessions/${sid}/activities`, { type: "poker", title: "Estimate", config: { items: [{ title: "Search box" }] } });
+  await api("POST", `/api/sessions/${sid}/start`);
+  const current = async () => (await api("GET", `/api/sessions/${sid}`)).current_activity_id;
+
+  const { page: screen, context } = await adminPage(browser, { width: 1920, height: 1080 });
+  await screen.goto(`${BASE()}/present/${sid}`);
+  await expect(screen.getByRole("heading", { name: "Join on your phone" })).toBeVisible();
+
+  // ? opens the help, Esc closes it
+  await screen.keyboard.press("?");
+  const help = screen.getByRole("dialog", { name: "Presenter keys" });
+  await expect(help).toBeVisible();
+  await expect(help.getByRole("row")).toHaveCount(11);
+  await expectAccessible(screen, "big screen key help");
+  await screenshot(screen, "big-screen-keys");
+  await screen.keyboard.press("Escape");
+  await expect(help).toBeHidden();
+
+  // → opens the first activity (through the API the console uses), with the QR corner
+  await screen.keyboard.press("ArrowRight");
+  await expect(screen.getByRole("heading", { name: "Best snack?" })).toBeVisible();
+  expect(await current()).toBe(poll.id);
+  const corner = screen.getByTestId("qr-corner");
+  await expect(corner).toContainText(code);
+  await expect(corner.getByRole("img", { name: /QR code to join/ })).toBeVisible();
+  for (const [i, name] of ["Ana", "Ben", "Cai"].entries()) {
+    const p = await joinAs(code, name);
+    await p.answer(sid, poll.id as string, { choices: [i === 2 ? 2 : 0] });
+  }
+  await expect(screen.getByText("Results are hidden · 3 votes so far")).toBeVisible();
+  // r reveals, h hides
+  await screen.keyboard.press("r");
+  await expect(screen.locator("[data-testid=present-results] .bar")).toHaveCount(3);
+  await expectAccessible(screen, "big screen with the QR corner");
+  await screenshot(screen, "big-screen-qr-corner");
+  await screen.keyboard.press("h");
+  await expect(screen.locator("[data-testid=present-results] .bar")).toHaveCount(0);
+
+  // PageDown / PageUp, as a clicker sends them; ← at the first activity says so
+  await screen.keyboard.press("PageDown");
+  await expect(screen.getByRole("heading", { name: "Estimate" })).toBeVisible();
+  expect(await current()).toBe(poker.id);
+  await screen.keyboard.press("PageDown");
+  await expect(screen.getByRole("status").filter({ hasText: "That was the last activity" })).toBeVisible();
+  await screen.keyboard.press("PageUp");
+  await expect(screen.getByRole("heading", { name: "Best snack?" })).toBeVisible();
+  await screen.keyboard.press("ArrowLeft");
+  await expect(screen.getByRole("status").filter({ hasText: "This is the first activity" })).toBeVisible();
+  expect(await current()).toBe(poll.id);
+
+  // q hides the corner (the header keeps a small join line), q brings it back
+  await screen.keyboard.press("q");
+  await expect(corner).toBeHidden();
+  await expect(screen.locator(".present-join-small")).toContainText(code);
+  await screen.keyboard.press("q");
+  await expect(corner).toBeVisible();
+
+  // j: the full join view at any time, j again goes back
+  await screen.keyboard.press("j");
+  await expect(screen.getByRole("heading", { name: "Join on your phone" })).toBeVisible();
+  await expect(screen.getByTestId("participant-count")).toHaveText("3");
+  await expect(corner).toBeHidden();
+  await screen.keyboard.press("j");
+  await expect(screen.getByRole("heading", { name: "Best snack?" })).toBeVisible();
+
+  // b blanks the screen, b again comes back; t switches the theme; f asks for full screen
+  await screen.keyboard.press("b");
+  await expect(screen.getByTestId("blank-screen")).toBeVisible();
+  await screen.keyboard.press("b");
+  await expect(screen.getByTestId("blank-screen")).toBeHidden();
+  await screen.keyboard.press("t");
+  await expect(screen.locator(".present.theme-light")).toBeVisible();
+  await screen.keyboard.press("t");
+  await expect(screen.locator(".present.theme-dark")).toBeVisible();
+  await screen.keyboard.press("f");
+  await expect(screen.getByRole("heading", { name: "Best snack?" })).toBeVisible();
   await context.close();
 });

@@ -52,7 +52,7 @@ test("a full session: four activity types, three phones, one big screen", async 
   await admin.getByLabel("Username").fill(ADMIN_USER);
   await admin.getByLabel("Password").fill(ADMIN_PASSWORD);
   await admin.getByRole("button", { name: "Log in" }).click();
-  await expect(admin.getByRole("heading", { name: "Sessions" })).toBeVisible();
+  await expect(admin.getByRole("heading", { name: "Sessions", exact: true })).toBeVisible();
   await expectAccessible(admin, "admin sessions list");
   await admin.getByLabel("New session name").fill("Team meeting");
   await admin.getByRole("button", { name: "Create session" }).click();

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
+import { ImageField } from "../ImageField";
 import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "../types";
 
 interface ParticipantOption {
@@ -88,6 +89,12 @@ interface OptionDraft {
   image_url?: string | null;
 }
 
+/** The option with this picture, or without `image_url` at all when there is none. */
+function withImage(option: OptionDraft, url: string | null): OptionDraft {
+  const { image_url: _old, ...rest } = option;
+  return url ? { ...rest, image_url: url } : rest;
+}
+
 function PollConfigure({ value, onChange }: ConfigureProps) {
   const { t } = useTranslation();
   const options = (value.options as OptionDraft[] | undefined) ?? [];
@@ -110,6 +117,12 @@ function PollConfigure({ value, onChange }: ConfigureProps) {
                 aria-label={t("activities.poll.option", { n: i + 1 })}
                 value={o.text}
                 onChange={(e) => setOption(i, e.target.value)}
+              />
+              <ImageField
+                label={t("activities.poll.optionImage", { n: i + 1 })}
+                removeLabel={t("activities.poll.removeOptionImage", { n: i + 1 })}
+                value={o.image_url}
+                onChange={(url) => set({ options: options.map((x, j) => (j === i ? withImage(x, url) : x)) })}
               />
               <button
                 type="button"

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { ImageField } from "../ImageField";
 import { Check, NumberField, TextListEditor } from "../shared";
 import type { ConfigureProps } from "../types";
 
@@ -25,7 +26,7 @@ const KINDS = [
 
 /** Moves a question to a new kind, keeping what still makes sense. */
 function withKind(q: QuestionDraft, kind: Kind): QuestionDraft {
-  const base = { kind, text: q.text, time_limit_seconds: q.time_limit_seconds ?? 20, points: q.points ?? 1 };
+  const base = { kind, text: q.text, time_limit_seconds: q.time_limit_seconds ?? 20, points: q.points ?? 1, ...(q.image_url ? { image_url: q.image_url } : {}) };
   const options = q.options?.length ? q.options : ["", ""];
   if (kind === "single") return { ...base, options, correct: 0 };
   if (kind === "multiple") return { ...base, options, correct: [0] };
@@ -68,6 +69,17 @@ function QuestionEditor({
         <span>{t("activities.quiz.questionText", { n: n + 1 })}</span>
         <input value={q.text} onChange={(e) => onChange({ ...q, text: e.target.value })} maxLength={500} required />
       </label>
+      <div className="image-row">
+        <ImageField
+          label={t("activities.quiz.questionImage", { n: n + 1 })}
+          removeLabel={t("activities.quiz.removeQuestionImage", { n: n + 1 })}
+          value={q.image_url}
+          onChange={(url) => {
+            const { image_url: _old, ...rest } = q;
+            onChange(url ? { ...rest, image_url: url } : rest);
+          }}
+        />
+      </div>
       {(q.kind === "single" || q.kind === "multiple") && (
         <fieldset className="field">
           <legend>{q.kind === "single" ? t("activities.quiz.optionsMarkOne") : t("activities.quiz.optionsMarkMany")}</legend>

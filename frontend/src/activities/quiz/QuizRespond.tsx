@@ -34,10 +34,13 @@ export function QuizRespond({ activity, submit }: RespondProps) {
   };
 
   const heading = (
-    <p className="question" id="quiz-question">
-      <span className="muted">{t("activities.quiz.questionPrefix", { n: question.index + 1 })} </span>
-      {question.text}
-    </p>
+    <>
+      <p className="question" id="quiz-question">
+        <span className="muted">{t("activities.quiz.questionPrefix", { n: question.index + 1 })} </span>
+        {question.text}
+      </p>
+      {question.image_url && <img src={question.image_url} alt="" className="question-image" data-testid="question-image" />}
+    </>
   );
   const errorLine = error && (
     <p role="alert" className="error">

@@ -28,6 +28,7 @@ function QuizResults({ activity, role }: ResultsProps) {
       {role === "presenter" && question && phase === "question" && (
         <div className="quiz-question-big">
           <p className="quiz-question-text">{question.text}</p>
+          {question.image_url && <img src={question.image_url} alt="" className="question-image" data-testid="question-image" />}
           {question.options && (
             <ol className="quiz-options">
               {question.options.map((o, i) => (

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import type { DisplayBlock } from "../../api/types";
 import { useFormat } from "../../i18n/format";
+import "../media.css";
 
 type BarsBlock = Extract<DisplayBlock, { kind: "bars" }>;
 
@@ -24,6 +25,7 @@ export function Bars({ block }: { block: BarsBlock }) {
             <li key={`${i}-${bar.label}`} className={bar.highlight ? "bar highlight" : "bar"}>
               <div className="bar-head">
                 <span className="bar-label">
+                  {bar.image_url && <img src={bar.image_url} alt="" className="bar-image" />}
                   {bar.highlight && <span aria-label={t("blocks.correct")}>✓ </span>}
                   {bar.label}
                 </span>

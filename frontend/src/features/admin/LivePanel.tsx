@@ -5,13 +5,9 @@ import { activityUI } from "../../activities/registry";
 import { adminToken, failureMessage } from "../../api/client";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
+import { actionsOf, type ActionInfo } from "../../lib/activityTypes";
 import { useLiveState } from "../../lib/useLiveState";
 import { adminApi } from "./adminApi";
-
-interface ActionInfo {
-  name: string;
-  body_schema: { properties?: Record<string, { type?: string | string[]; title?: string; anyOf?: unknown[] }>; required?: string[] };
-}
 
 // The built-in types' actions; any other action shows its name until types label their own.
 const LABELS = {
@@ -29,13 +25,6 @@ const LABELS = {
 
 function isLabelled(name: string): name is keyof typeof LABELS {
   return Object.hasOwn(LABELS, name);
-}
-
-function actionsOf(info: ActivityTypeInfo | undefined): ActionInfo[] {
-  const raw = info?.actions;
-  if (!raw) return [];
-  if (Array.isArray(raw)) return raw.map((a) => (typeof a === "string" ? { name: a, body_schema: {} } : (a as ActionInfo)));
-  return Object.entries(raw).map(([name, body_schema]) => ({ name, body_schema: body_schema as ActionInfo["body_schema"] }));
 }
 
 /** The current activity, live: its results and the type's actions as buttons. */

@@ -7,7 +7,6 @@ import type { components } from "../../api/schema";
 export type TemplateInfo = components["schemas"]["TemplateOut"];
 export type SessionReport = components["schemas"]["ReportOut"];
 export type ReportActivity = components["schemas"]["ReportActivity"];
-export type MediaInfo = components["schemas"]["MediaOut"];
 export type DefinitionFormat = "json" | "yaml";
 
 /** The format of a definition file, by its name (what the user picked); null when unknown. */
@@ -170,14 +169,5 @@ export const adminApi = {
   },
   async report(id: string): Promise<SessionReport> {
     return unwrap(await api.GET("/api/sessions/{sid}/report", inSession(id)));
-  },
-  /** Uploads an image (its bytes as the body; the server checks the content) and returns its URL. */
-  async uploadImage(file: Blob): Promise<MediaInfo> {
-    const result = await api.POST("/api/media", {
-      body: file as unknown as string,
-      bodySerializer: (b: unknown) => b as Blob,
-      headers: { "Content-Type": file.type || "application/octet-stream" },
-    });
-    return unwrap(result);
   },
 };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { activityUI } from "../../activities/registry";
@@ -6,11 +6,16 @@ import { adminToken } from "../../api/client";
 import type { LiveState } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
 import { useFormat } from "../../i18n/format";
+import { useActivityTypes } from "../../lib/activityTypes";
 import { useQrCode, useSessionInfo, type SessionInfo } from "../../lib/session";
 import { useLiveState } from "../../lib/useLiveState";
+import { KeyHelp, QrCorner } from "./Overlays";
+import { runSessionCommand, usePresenterKeys } from "./presenterKeys";
+import "./controls.css";
 
 type Theme = "dark" | "light";
 const THEME_KEY = "caja.present.theme";
+const QR_KEY = "caja.present.qr";
 
 /** The big screen: join instructions, then the live activity, readable from the back row. */
 export function PresentPage() {
@@ -20,21 +25,56 @@ export function PresentPage() {
   const token = adminToken.get();
   const live = useLiveState(sessionId, { token });
   const session = useSessionInfo(sessionId);
+  const types = useActivityTypes(token);
+  const qr = useQrCode(sessionId);
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme) || "dark");
+  const [qrCorner, setQrCorner] = useState(() => localStorage.getItem(QR_KEY) !== "off");
+  const [joinView, setJoinView] = useState(false);
+  const [blank, setBlank] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; n: number } | null>(null);
+  const running = useRef(false);
 
   useEffect(() => {
     localStorage.setItem(THEME_KEY, theme);
   }, [theme]);
-
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.key === "f") void toggleFullscreen();
-      if (e.key === "t") setTheme((t) => (t === "dark" ? "light" : "dark"));
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+    localStorage.setItem(QR_KEY, qrCorner ? "on" : "off");
+  }, [qrCorner]);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 5000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const tell = (text: string | null) => setNotice(text ? { text, n: Date.now() } : null);
+  usePresenterKeys((command) => {
+    if (command === "help") setHelp((h) => !h);
+    else if (command === "escape") {
+      setHelp(false);
+      setJoinView(false);
+      setBlank(false);
+    } else if (command === "join") {
+      setJoinView((v) => !v);
+      setBlank(false);
+    } else if (command === "qr") setQrCorner((v) => !v);
+    else if (command === "blank") setBlank((v) => !v);
+    else if (command === "fullscreen") void toggleFullscreen();
+    else if (command === "theme") setTheme((x) => (x === "dark" ? "light" : "dark"));
+    else if (live.state && !running.current) {
+      // One session command at a time: a held arrow key must not skip activities.
+      running.current = true;
+      void runSessionCommand(command, live.state, session.data, types.data)
+        .then((message) => {
+          tell(message);
+          void live.refresh();
+          void session.refetch();
+        })
+        .finally(() => {
+          running.current = false;
+        });
+    }
+  });
 
   if (!token || live.fatal?.status === 401) {
     return (
@@ -46,11 +86,13 @@ export function PresentPage() {
   }
 
   const state = live.state;
+  const showActivity = !!state?.activity && state.session.status !== "completed";
+  const corner = showActivity && state?.session.status === "active" && qrCorner && !joinView;
   return (
-    <div className={`present theme-${theme}`} data-theme={theme}>
+    <div className={`present theme-${theme}${corner ? " with-qr" : ""}`} data-theme={theme}>
       <header className="present-bar">
         <span className="present-name">{state?.session.name ?? session.data?.name ?? ""}</span>
-        {state && state.session.status === "active" && state.activity && (
+        {state && state.session.status === "active" && state.activity && !corner && !joinView && (
           <span className="present-join-small">
             {t("present.joinAt")}{" "}
             <strong dir="ltr">{displayUrl(session.data)}</strong> · {t("present.code")}{" "}
@@ -69,6 +111,9 @@ export function PresentPage() {
         <button type="button" className="ghost" onClick={() => void toggleFullscreen()}>
           {t("present.fullScreen")}
         </button>
+        <button type="button" className="ghost" onClick={() => setHelp(true)} aria-label={t("present.keys.title")}>
+          ?
+        </button>
       </header>
       <ConnectionBanner reconnecting={live.reconnecting} />
       <main className="present-main">
@@ -76,14 +121,22 @@ export function PresentPage() {
           <h1>{live.fatal.message}</h1>
         ) : !state ? (
           <p className="present-muted">{t("common.loading")}</p>
+        ) : joinView ? (
+          <JoinScreen state={state} session={session.data} qr={qr} />
         ) : state.session.status === "completed" ? (
           <Finished state={state} />
         ) : state.activity ? (
           <LiveActivity state={state} clockOffsetMs={live.clockOffsetMs} />
         ) : (
-          <JoinScreen state={state} session={session.data} sessionId={sessionId} />
+          <JoinScreen state={state} session={session.data} qr={qr} />
         )}
       </main>
+      {corner && state && <QrCorner qr={qr} url={displayUrl(session.data)} fullUrl={session.data?.join_url ?? ""} code={state.session.join_code} />}
+      <p className={notice ? "present-notice" : "visually-hidden"} role="status" aria-live="polite">
+        {notice?.text ?? ""}
+      </p>
+      {blank && <div className="present-blank" data-testid="blank-screen" role="img" aria-label={t("present.blanked")} />}
+      {help && <KeyHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }
@@ -102,9 +155,8 @@ function displayUrl(session: SessionInfo | undefined): string {
   return session.join_url.replace(/^https?:\/\//, "").replace(/\/join\/[^/]+$/, "/join");
 }
 
-function JoinScreen({ state, session, sessionId }: { state: LiveState; session?: SessionInfo; sessionId: string }) {
+function JoinScreen({ state, session, qr }: { state: LiveState; session?: SessionInfo; qr: string | null }) {
   const { t } = useTranslation();
-  const qr = useQrCode(sessionId);
   const count = state.participant_count;
   return (
     <section className="join-screen" aria-labelledby="join-title">
