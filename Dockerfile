@@ -19,7 +19,7 @@ FROM python:3.11.11-slim-bookworm AS wheel
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /build
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md hatch_build.py ./
 COPY src/ src/
 COPY --from=ui /build/src/caja_server/static/ src/caja_server/static/
 # hatchling (pinned in pyproject.toml's build-system) builds it; no dependencies are fetched here,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The web UI's checks, as `make test` runs them on a fresh machine:
-# install (npm ci), fail when the generated API client is stale, type check, lint, component
+# install (npm ci, when package-lock.json changed), fail when the generated API client is stale, type check, lint, component
 # tests (Vitest), build into src/caja_server/static, and browser tests (Playwright driving
 # Debian's Chromium against a real caja-server).
 set -euo pipefail
@@ -16,7 +16,8 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 
 cd frontend
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci, unless node_modules is from this package-lock.json already (hatch_build.py).
+python3 "$ROOT/hatch_build.py" --deps
 
 echo "== the generated API client matches the server's OpenAPI document"
 tmp=$(mktemp -d)
@@ -35,7 +36,7 @@ echo "== lint"
 npm run -s lint
 echo "== component tests"
 npx vitest run
-echo "== build"
-npx vite build --logLevel warn
+echo "== build (skipped when frontend/ is unchanged since the last build; the wheel reuses it)"
+python3 "$ROOT/hatch_build.py" --no-typecheck
 echo "== browser tests"
 CHROMIUM_PATH="$CHROMIUM" CAJA_SERVER_BIN="$ROOT/.venv/bin/caja-server" npx playwright test

@@ -1,8 +1,11 @@
 """Shared fixtures: a real, migrated database (SQLite or PostgreSQL) and a plugin host.
 
 ``CAJA_TEST_DATABASE_URL`` picks the database: unset or ``sqlite`` gives a fresh SQLite file
-per test; a ``postgresql+psycopg://...`` URL names a server on which each test run creates
-its own database (so parallel runs never collide), migrated once and emptied between tests.
+per test, a copy of one file migrated once per test process (running Alembic for every test
+was a third of the suite's time); a ``postgresql+psycopg://...`` URL names a server on which
+each test process creates its own database (so parallel runs and pytest-xdist workers never
+collide), migrated once and emptied after each test by ``DELETE`` (on nearly empty tables
+~5x faster than ``TRUNCATE``, which creates new files for every table).
 With ``CAJA_TEST_DB_ONLY=1`` only the tests that use a database run (the PostgreSQL pass of
 ``make test``).
 """
@@ -11,8 +14,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structlog
@@ -82,22 +87,48 @@ def _postgres_database() -> Iterator[str | None]:
     admin_engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest revision, once per test process."""
+    path = tmp_path_factory.mktemp("template") / "caja.db"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    db.dispose()
+    # Closing the last connection checkpoints the write-ahead log into the main file and
+    # removes it: a copy of the main file alone is the whole database.
+    assert not path.with_name("caja.db-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_cleaner(_postgres_database: str | None) -> Iterator[Any]:
+    """An engine on the run's PostgreSQL database that empties it after each test."""
+    if _postgres_database is None:
+        yield None
+        return
+    engine = create_engine(_postgres_database, pool_size=1, pool_pre_ping=True)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def database_url(_postgres_database: str | None, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    _postgres_database: str | None,
+    _postgres_cleaner: Any,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[str]:
     """The URL of an empty, migrated database for this test."""
     if _postgres_database is None:
-        url = f"sqlite:///{tmp_path / 'caja.db'}"
-        db = Database(url)
-        db.upgrade()
-        db.dispose()
-        yield url
+        path = tmp_path / "caja.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     yield _postgres_database
-    engine = create_engine(_postgres_database)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
-    engine.dispose()
+    with _postgres_cleaner.begin() as conn:
+        # Children before parents, so no foreign key needs CASCADE.
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The plugin author's test kit.
 
-Two tools and a few pytest fixtures:
+Two tools:
 
 * :class:`ActivityHarness` drives one activity type in memory the way the host does
   (parse the config, activate, take answers slot by slot, run admin actions, aggregate, cut
@@ -22,26 +22,22 @@ Two tools and a few pytest fixtures:
           good_answers = [{"value": 1}, {"value": 5}]
           bad_answers = [{"value": 0}, {"value": "five"}, {}]
 
-* Fixtures (enable them with ``pytest_plugins = ["caja_core.testing"]`` in ``conftest.py``):
-  ``caja_plugin`` (override it to return your plugin module), ``caja_host`` (a strict
-  :class:`~caja_core.plugins.PluginHost` with the installed plugins and yours registered),
-  ``caja_app`` and ``caja_client`` (the real web app on a fresh, migrated SQLite database with
-  that host, and an HTTP test client for it; they need ``httpx``), and ``caja_admin`` (the
-  ``Authorization`` header of a logged-in admin).
+The pytest fixtures that run the real web app with your plugin over HTTP (``caja_plugin``,
+``caja_host``, ``caja_app``, ``caja_client``, ``caja_admin``, ...) belong to the server
+package: :mod:`caja_server.testing`, a pytest plugin that ``pip install "caja[test]"`` makes
+pytest load by itself.
 
-This module imports only ``caja_core`` and ``pytest`` (the server is imported lazily).
+This module imports only ``caja_core``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import itertools
 import json
 import random
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import pytest
@@ -59,18 +55,11 @@ from caja_core.activity import (
 )
 from caja_core.errors import AnswerRejected, ConfigInvalid, Conflict
 from caja_core.plugins import PluginHost
-from caja_core.storage.db import Database
 
 __all__ = [
     "T0",
     "ActivityHarness",
     "ActivityTypeContract",
-    "caja_admin",
-    "caja_app",
-    "caja_client",
-    "caja_database_url",
-    "caja_host",
-    "caja_plugin",
 ]
 
 T0 = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
@@ -390,83 +379,3 @@ class ActivityTypeContract:
             assert isinstance(name, str)
             assert name
             assert callable(getattr(model, "model_validate", None)), f"{name}: not a model"
-
-
-# -- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def caja_plugin() -> object:
-    """The plugin under test. Override this fixture to return your plugin module."""
-    pytest.skip("override the caja_plugin fixture to return your plugin module")
-
-
-@pytest.fixture
-def caja_host(caja_plugin: object) -> PluginHost:
-    """A strict plugin host with every installed plugin and ``caja_plugin`` registered.
-
-    When the plugin is already installed (an entry point of the ``caja`` group), it is
-    loaded from there, not registered twice.
-    """
-    host = PluginHost(strict=True)
-    host.load_entry_points()
-    probe = PluginHost(strict=True)
-    probe.register(caja_plugin, name="probe")
-    provided = [t.name for t, _ in probe.activity_types()]
-    if not all(name in host for name in provided):
-        host.register(caja_plugin)
-    return host
-
-
-@pytest.fixture
-def caja_database_url(tmp_path: Path) -> str:
-    """A fresh SQLite database, migrated to the newest schema, for :func:`caja_app`."""
-    url = f"sqlite:///{tmp_path / 'caja.db'}"
-    database = Database(url)
-    database.upgrade()
-    database.dispose()
-    return url
-
-
-@pytest.fixture
-def caja_app(caja_host: PluginHost, caja_database_url: str, tmp_path: Path) -> Any:
-    """The real Caja web app (``caja_server.app.create_app``) with ``caja_host``'s plugins.
-
-    Every new session version is computed at once (``live_tick=0``), so a test sees the
-    results of the answers it just sent."""
-    # Imported by name at run time: caja_core does not depend on the web layer.
-    server = importlib.import_module("caja_server.app")
-    settings_module = importlib.import_module("caja_server.settings")
-    settings = settings_module.Settings(
-        env="test",
-        database_url=caja_database_url,
-        strict_plugins=True,
-        static_dir=tmp_path / "no-web-ui",
-        live_tick=0,
-    )
-    return server.create_app(settings, host=caja_host)
-
-
-@pytest.fixture
-def caja_client(caja_app: Any) -> Iterator[Any]:
-    """A ``fastapi.testclient.TestClient`` (an httpx client) for :func:`caja_app`."""
-    testclient = importlib.import_module("fastapi.testclient")
-    with testclient.TestClient(caja_app) as client:
-        yield client
-
-
-@pytest.fixture
-def caja_admin(caja_app: Any, caja_client: Any) -> dict[str, str]:
-    """Creates an admin in the app's database, logs in over HTTP, and returns the
-    ``Authorization`` header to send with admin requests."""
-    from caja_core.services import admins
-
-    password = "caja-test-password"  # noqa: S105 - a throwaway test account
-    with caja_app.state.db.transaction() as db:
-        admins.create_admin(db, "caja-test-admin", password)
-    response = caja_client.post(
-        "/api/auth/login", json={"username": "caja-test-admin", "password": password}
-    )
-    assert response.status_code == 200, response.text
-    caja_client.cookies.clear()
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -8,7 +8,8 @@
 
 The server refuses to start on a database whose schema is behind its newest migration (run
 ``caja-server migrate`` first; ``make serve`` does); a schema a newer release has migrated is
-fine (migrations are expand/contract). When there is no admin at all it creates
+fine (migrations are expand/contract). With no database configured it uses (and creates, and
+migrates) a SQLite file in the per-user data directory. When there is no admin at all it creates
 ``admin`` with a random password and prints it once.
 """
 
@@ -33,7 +34,7 @@ from caja_core.services import admins
 from caja_core.storage.db import Database
 from caja_server.cli_sessions import SessionCommandError, add_session_commands, run_session_command
 from caja_server.logs import configure_logging
-from caja_server.settings import Settings
+from caja_server.settings import Settings, default_data_dir
 
 PROG = "caja-server"
 
@@ -47,7 +48,8 @@ def _database_option(parser: argparse.ArgumentParser, default: Any) -> None:
         "--database-url",
         default=default,
         metavar="URL",
-        help="SQLAlchemy database URL (default: $CAJA_DATABASE_URL or sqlite:///./caja.db)",
+        help="SQLAlchemy database URL (default: $CAJA_DATABASE_URL, or a SQLite file in the "
+        f"per-user data directory, {default_data_dir()})",
     )
 
 
@@ -127,7 +129,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _uses_default_database(settings: Settings) -> bool:
+    """No database configured: the SQLite file in the per-user data directory."""
+    return "database_url" not in settings.model_fields_set
+
+
 def _open_database(settings: Settings) -> Database:
+    if _uses_default_database(settings):
+        default_data_dir().mkdir(parents=True, exist_ok=True)
     try:
         return Database(settings.database_url)
     except (SQLAlchemyError, ValueError) as exc:
@@ -216,6 +225,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     configure_logging(settings)
     database = _open_database(settings)
     try:
+        if _uses_default_database(settings):
+            # One person's own database: create it, and keep it migrated across upgrades.
+            print(f"Database: {settings.database_url} (set CAJA_DATABASE_URL to use another)")
+            database.upgrade()
         _require_current_schema(database, settings)
         password = _ensure_initial_admin(database)
     except SQLAlchemyError as exc:

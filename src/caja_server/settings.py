@@ -9,11 +9,25 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+import platformdirs
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-caja-development-secret"  # noqa: S105 - a known placeholder
 DEFAULT_STATIC_DIR = Path(__file__).parent / "static"
+
+
+def default_data_dir() -> Path:
+    """Where ``caja-server`` keeps its SQLite database when none is configured: the per-user
+    data directory (``$XDG_DATA_HOME/caja``, by default ``~/.local/share/caja``, on Linux;
+    ``~/Library/Application Support/caja`` on macOS; ``%LOCALAPPDATA%\\caja`` on Windows)."""
+    return Path(platformdirs.user_data_dir("caja", appauthor=False))
+
+
+def default_database_url() -> str:
+    """``sqlite:///<default_data_dir()>/caja.db``."""
+    return f"sqlite:///{default_data_dir() / 'caja.db'}"
+
 
 Environment = Literal["development", "production", "test"]
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
@@ -28,8 +42,10 @@ class Settings(BaseSettings):
 
     env: Environment = "development"
     """``development`` (console logs), ``production`` (JSON logs, strict secrets) or ``test``."""
-    database_url: str = "sqlite:///./caja.db"
-    """SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql+psycopg://user@host/db``."""
+    database_url: str = Field(default_factory=default_database_url)
+    """SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql+psycopg://user@host/db``. Unset:
+    a SQLite file in the per-user data directory (:func:`default_data_dir`), which
+    ``caja-server`` creates and migrates on its first start."""
     secret_key: str = DEFAULT_SECRET_KEY
     """Server secret. Production refuses the default."""
     public_url: str = "http://127.0.0.1:8000"

@@ -1,5 +1,6 @@
-"""Fixtures for the plugin tests: the kit's app fixtures (``caja_core.testing``) on the shared
-test database (SQLite, or PostgreSQL with ``CAJA_TEST_DATABASE_URL``), served over real HTTP."""
+"""Fixtures for the plugin tests: the kit's app fixtures (``caja_server.testing``, which pytest
+loads through caja's ``pytest11`` entry point, as in a plugin author's environment) on the
+shared test database (SQLite, or PostgreSQL with ``CAJA_TEST_DATABASE_URL``)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,6 @@ import pytest
 import uvicorn
 
 import caja_plugins.poll
-from caja_core import testing as kit
-
-# The kit's fixtures, as a plugin author would enable them.
-caja_host = kit.caja_host
-caja_app = kit.caja_app
-caja_client = kit.caja_client
-caja_admin = kit.caja_admin
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Tests of the rating plugin, written with Caja's kit (``caja_core.testing``).
+"""Tests of the rating plugin, written with Caja's kit: ``caja_core.testing`` and the fixtures
+of ``caja_server.testing`` (a pytest plugin that ``pip install "caja[test]"`` installs).
 
 Run them where caja and this package are installed: ``pytest examples/caja-rating/tests``.
 """
@@ -11,15 +12,7 @@ import caja_rating
 import pytest
 
 from caja_core import AnswerRejected
-from caja_core import testing as kit
 from caja_core.testing import ActivityHarness, ActivityTypeContract
-
-# The kit's fixtures: an app with this plugin registered, a client, an admin.
-caja_host = kit.caja_host
-caja_database_url = kit.caja_database_url
-caja_app = kit.caja_app
-caja_client = kit.caja_client
-caja_admin = kit.caja_admin
 
 
 @pytest.fixture
