@@ -54,7 +54,15 @@ def test_only_the_load_balancer_is_open_to_the_internet_on_80_and_443() -> None:
     assert all(
         ref(str(r["security_group_id"])) == "aws_security_group.alb.id" for r in open_ingress
     )
-    assert sorted((r["from_port"], r["to_port"]) for r in open_ingress) == [(80, 80), (443, 443)]
+    # The blue/green test listener is open only to the networks named in test_listener_cidrs
+    # (none by default, never 0.0.0.0/0: the stack's validation).
+    test_listener = resource(
+        SECURITY_GROUPS, "aws_vpc_security_group_ingress_rule", "alb_test_listener"
+    )
+    assert "var.test_listener_cidrs" in str(test_listener["for_each"])
+    assert test_listener["cidr_ipv4"] == "${each.value}"
+    everyone = [r for r in open_ingress if r.get("cidr_ipv4") == "0.0.0.0/0"]
+    assert sorted((r["from_port"], r["to_port"]) for r in everyone) == [(80, 80), (443, 443)]
     # The only rule to the internet going out: the tasks' HTTPS to AWS APIs (through NAT).
     open_egress = open_to_all("egress")
     assert [(ref(str(r["security_group_id"])), r["from_port"]) for r in open_egress] == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .tfconfig import (
     MODULES,
@@ -51,7 +52,12 @@ def test_https_listener_with_the_certificate_and_a_tls13_policy() -> None:
     assert https["port"] == 443
     assert ref(https["certificate_arn"]) == "var.certificate_arn"
     assert variable_default(LOAD_BALANCER, "ssl_policy").startswith("ELBSecurityPolicy-TLS13-")
-    assert only(https["default_action"])["type"] == "forward"
+    # Traffic goes through the production rule (blue/green); the default only says "no route".
+    assert only(https["default_action"])["type"] == "fixed-response"
+    test = resource(LOAD_BALANCER, "aws_lb_listener", "test")
+    assert test["protocol"] == "HTTPS"
+    assert ref(test["certificate_arn"]) == "var.certificate_arn"
+    assert ref(test["ssl_policy"]) == "var.ssl_policy"
 
 
 def test_plain_http_only_redirects_to_https() -> None:
@@ -63,7 +69,7 @@ def test_plain_http_only_redirects_to_https() -> None:
     assert redirect["protocol"] == "HTTPS"
     assert redirect["status_code"] == "HTTP_301"
     # No other listener exists that could forward plain HTTP.
-    assert set(resources(LOAD_BALANCER, "aws_lb_listener")) == {"https", "http_redirect"}
+    assert set(resources(LOAD_BALANCER, "aws_lb_listener")) == {"https", "http_redirect", "test"}
 
 
 def test_the_load_balancer_is_logged_firewalled_and_strict() -> None:
@@ -86,6 +92,71 @@ def test_deployments_roll_back_by_themselves() -> None:
     assert service["deployment_minimum_healthy_percent"] == 100
     assert service["launch_type"] == "FARGATE"
     assert service["health_check_grace_period_seconds"] > 0
+
+
+def forward_weights(rule: dict[str, Any]) -> dict[str, int]:
+    forward = only(only(rule["action"])["forward"])
+    return {ref(str(g["arn"])): g["weight"] for g in forward["target_group"]}
+
+
+def test_deployments_are_ecs_native_blue_green() -> None:
+    service = resource(SERVICE, "aws_ecs_service", "app")
+    assert only(service["deployment_controller"])["type"] == "ECS"  # no CodeDeploy
+    config = only(service["deployment_configuration"])
+    assert config["strategy"] == "BLUE_GREEN"
+    assert ref(config["bake_time_in_minutes"]) == "var.bake_time_minutes"
+    assert variable_default(SERVICE, "bake_time_minutes") == 10
+    advanced = only(only(service["load_balancer"])["advanced_configuration"])
+    assert ref(advanced["alternate_target_group_arn"]) == "var.alternate_target_group_arn"
+    assert ref(advanced["production_listener_rule"]) == "var.production_listener_rule_arn"
+    assert ref(advanced["test_listener_rule"]) == "var.test_listener_rule_arn"
+    assert ref(advanced["role_arn"]) == "aws_iam_role.load_balancer.arn"
+    # The deployment alarms roll back a release that is healthy but wrong, during the bake.
+    alarms = only(service["dynamic"])["alarms"]
+    assert only(alarms["content"])["rollback"] is True
+    assert module_call(STACK, "service")["deployment_alarm_names"] == (
+        "${module.monitoring.deployment_alarm_names}"
+    )
+
+
+def test_blue_green_has_two_target_groups_and_the_rules_ecs_moves() -> None:
+    groups = resources(LOAD_BALANCER, "aws_lb_target_group")
+    assert set(groups) == {"app", "alternate"}
+    assert groups["app"]["health_check"] == groups["alternate"]["health_check"]
+    production = resource(LOAD_BALANCER, "aws_lb_listener_rule", "production")
+    assert ref(production["listener_arn"]) == "aws_lb_listener.https.arn"
+    assert forward_weights(production) == {
+        "aws_lb_target_group.app.arn": 100,
+        "aws_lb_target_group.alternate.arn": 0,
+    }
+    test = resource(LOAD_BALANCER, "aws_lb_listener_rule", "test")
+    assert ref(test["listener_arn"]) == "aws_lb_listener.test.arn"
+    assert forward_weights(test) == {
+        "aws_lb_target_group.app.arn": 0,
+        "aws_lb_target_group.alternate.arn": 100,
+    }
+    # ECS owns the weights after the first deployment: an apply must not move traffic back.
+    for rule in (production, test):
+        assert only(rule["lifecycle"])["ignore_changes"] == ["${action}"] or only(
+            rule["lifecycle"]
+        )["ignore_changes"] == ["action"]
+
+
+def test_ecs_shifts_traffic_with_the_role_made_for_it() -> None:
+    role = resource(SERVICE, "aws_iam_role", "load_balancer")
+    assert ref(role["assume_role_policy"]) == "data.aws_iam_policy_document.ecs_assume.json"
+    trust = only(data_sources(SERVICE, "aws_iam_policy_document")["ecs_assume"]["statement"])
+    assert only(trust["principals"])["identifiers"] == ["ecs.amazonaws.com"]
+    attached = resource(SERVICE, "aws_iam_role_policy_attachment", "load_balancer")
+    assert attached["policy_arn"].endswith(
+        ":iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+    )
+
+
+def test_the_aws_provider_is_the_major_version_with_native_blue_green() -> None:
+    for versions in sorted(MODULES.parent.rglob("versions.tf")):
+        text = versions.read_text(encoding="utf-8")
+        assert re.search(r'version\s*=\s*"(>= 6\.6\.0, < 7\.0\.0|~> 6\.6)"', text), versions
 
 
 def test_tasks_run_in_private_subnets_without_public_ips() -> None:
@@ -140,7 +211,10 @@ def test_the_task_role_has_no_permissions() -> None:
     assert "managed_policy_arns" not in task_role
     for kind in ("aws_iam_role_policy", "aws_iam_role_policy_attachment"):
         for policy in resources(SERVICE, kind).values():
-            assert ref(policy["role"]).startswith("aws_iam_role.execution.")
+            # ECS's own roles: the execution role, and the one it shifts traffic with.
+            assert ref(policy["role"]).startswith(
+                ("aws_iam_role.execution.", "aws_iam_role.load_balancer.")
+            )
 
 
 def test_the_execution_role_reads_only_the_two_injected_secrets() -> None:

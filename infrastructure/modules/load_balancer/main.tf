@@ -1,6 +1,9 @@
 # The public entry point: an application load balancer in the public subnets, TLS terminated with
 # an ACM certificate, HTTP answered with a redirect to HTTPS, a web application firewall in front,
-# access logs to S3, and one target group of ECS tasks checked on /readyz.
+# access logs to S3, and two target groups of ECS tasks checked on /readyz, for ECS's native
+# blue/green deployments: the production listener rule sends the audience to the task set that
+# serves, the test listener rule (port test_listener_port) to the one being deployed, and ECS
+# itself moves both rules' weights when it shifts traffic (modules/service).
 
 resource "aws_lb" "this" {
   #checkov:skip=CKV2_AWS_76:Log4j protection is AWSManagedRulesKnownBadInputsRuleSet (included below); the check also demands AWSManagedRulesAnonymousIpList, which would block audience members behind VPNs and corporate proxies.
@@ -22,9 +25,36 @@ resource "aws_lb" "this" {
   }
 }
 
+# One target group per colour. Which one is "blue" changes with every deployment: ECS registers
+# the new task set in whichever group serves no production traffic.
 resource "aws_lb_target_group" "app" {
   #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the tasks stays inside private subnets, limited by security groups to the ALB.
   name                 = "${var.name}-app"
+  port                 = var.app_port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+
+  health_check {
+    enabled             = true
+    path                = var.health_check_path
+    protocol            = "HTTP"
+    matcher             = "200"
+    interval            = 10
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_lb_target_group" "alternate" {
+  #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the tasks stays inside private subnets, limited by security groups to the ALB.
+  name                 = "${var.name}-alt"
   port                 = var.app_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -54,9 +84,94 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = var.ssl_policy
   certificate_arn   = var.certificate_arn
 
+  # Every request matches the production rule below; nothing should reach this.
   default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.app.arn
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "no route"
+      status_code  = "503"
+    }
+  }
+}
+
+# The rule ECS shifts production traffic with (weights 100/0 -> 0/100 between the two groups).
+resource "aws_lb_listener_rule" "production" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 1
+
+  action {
+    type = "forward"
+    forward {
+      target_group {
+        arn    = aws_lb_target_group.app.arn
+        weight = 100
+      }
+      target_group {
+        arn    = aws_lb_target_group.alternate.arn
+        weight = 0
+      }
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = ["/*"]
+    }
+  }
+
+  lifecycle {
+    # ECS owns the weights once the service exists: an apply must not shift traffic back.
+    ignore_changes = [action]
+  }
+}
+
+# The test listener: the task set being deployed answers here before any audience traffic
+# moves (a check before the shift, by hand or from a lifecycle hook). Reachable only from
+# test_listener_cidrs (modules/security_groups).
+resource "aws_lb_listener" "test" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = var.test_listener_port
+  protocol          = "HTTPS"
+  ssl_policy        = var.ssl_policy
+  certificate_arn   = var.certificate_arn
+
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "no route"
+      status_code  = "503"
+    }
+  }
+}
+
+resource "aws_lb_listener_rule" "test" {
+  listener_arn = aws_lb_listener.test.arn
+  priority     = 1
+
+  action {
+    type = "forward"
+    forward {
+      target_group {
+        arn    = aws_lb_target_group.app.arn
+        weight = 0
+      }
+      target_group {
+        arn    = aws_lb_target_group.alternate.arn
+        weight = 100
+      }
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = ["/*"]
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [action]
   }
 }
 

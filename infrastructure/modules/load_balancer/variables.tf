@@ -93,3 +93,14 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "test_listener_port" {
+  description = "Port of the HTTPS test listener, where a blue/green deployment's new task set answers before it gets production traffic."
+  type        = number
+  default     = 8443
+
+  validation {
+    condition     = var.test_listener_port != 443 && var.test_listener_port != 80 && var.test_listener_port > 0 && var.test_listener_port < 65536
+    error_message = "test_listener_port must be a port other than 80 and 443."
+  }
+}

@@ -5,9 +5,11 @@ locals {
   alb_dimensions = {
     LoadBalancer = var.load_balancer_arn_suffix
   }
-  target_dimensions = {
-    LoadBalancer = var.load_balancer_arn_suffix
-    TargetGroup  = var.target_group_arn_suffix
+  # Blue/green deployments move the tasks between the two target groups, so the alarms look
+  # at the load balancer as a whole, or at both groups added up, never at one group.
+  target_groups = {
+    primary   = var.target_group_arn_suffix
+    alternate = var.alternate_target_group_arn_suffix
   }
   db_dimensions = {
     DBInstanceIdentifier = var.database_instance_id
@@ -31,17 +33,37 @@ resource "aws_sns_topic_subscription" "email" {
 resource "aws_cloudwatch_metric_alarm" "unhealthy_targets" {
   alarm_name          = "${var.name}-healthy-targets-low"
   alarm_description   = "Fewer healthy tasks than the minimum: /readyz failing. Runbook: \"/readyz failing, targets unhealthy\"."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HealthyHostCount"
-  dimensions          = local.target_dimensions
-  statistic           = "Minimum"
-  period              = 60
   evaluation_periods  = 3
   threshold           = var.min_healthy_tasks
   comparison_operator = "LessThanThreshold"
   treat_missing_data  = "breaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
+
+  # Healthy tasks in both target groups together (FILL: an empty group reports no data).
+  metric_query {
+    id          = "healthy"
+    expression  = "FILL(primary, 0) + FILL(alternate, 0)"
+    label       = "Healthy tasks in both target groups"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.target_groups
+    content {
+      id = metric_query.key
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HealthyHostCount"
+        dimensions = {
+          LoadBalancer = var.load_balancer_arn_suffix
+          TargetGroup  = metric_query.value
+        }
+        stat   = "Minimum"
+        period = 60
+      }
+    }
+  }
 }
 
 resource "aws_cloudwatch_metric_alarm" "elb_5xx" {
@@ -66,7 +88,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
   alarm_description   = "The app answers 5xx (500 bugs, 503 database unreachable). Runbook: \"5xx spike\"."
   namespace           = "AWS/ApplicationELB"
   metric_name         = "HTTPCode_Target_5XX_Count"
-  dimensions          = local.target_dimensions
+  dimensions          = local.alb_dimensions
   statistic           = "Sum"
   period              = 60
   evaluation_periods  = 3
@@ -83,7 +105,7 @@ resource "aws_cloudwatch_metric_alarm" "response_time" {
   alarm_description   = "95th percentile response time high: tasks or database saturated. Runbook: \"5xx spike\" (504) and \"Scaling for an event\"."
   namespace           = "AWS/ApplicationELB"
   metric_name         = "TargetResponseTime"
-  dimensions          = local.target_dimensions
+  dimensions          = local.alb_dimensions
   extended_statistic  = "p95"
   period              = 60
   evaluation_periods  = 5

@@ -29,6 +29,11 @@ variable "target_group_arn_suffix" {
   type        = string
 }
 
+variable "alternate_target_group_arn_suffix" {
+  description = "The blue/green alternate target group's ARN suffix (CloudWatch metric dimension)."
+  type        = string
+}
+
 variable "min_healthy_tasks" {
   description = "Alarm when fewer healthy targets than this remain (the service's minimum)."
   type        = number

@@ -98,3 +98,16 @@ resource "aws_vpc_security_group_ingress_rule" "database_from_tasks" {
   to_port                      = var.database_port
   referenced_security_group_id = aws_security_group.tasks.id
 }
+
+# The blue/green test listener (modules/load_balancer): only from the given networks (an
+# office, a VPN, a CI runner); by default from nowhere outside AWS.
+resource "aws_vpc_security_group_ingress_rule" "alb_test_listener" {
+  for_each = toset(var.test_listener_cidrs)
+
+  security_group_id = aws_security_group.alb.id
+  description       = "Blue/green test listener from ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = var.test_listener_port
+  to_port           = var.test_listener_port
+  cidr_ipv4         = each.value
+}

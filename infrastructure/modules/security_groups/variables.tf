@@ -24,3 +24,20 @@ variable "database_port" {
   type        = number
   default     = 5432
 }
+
+variable "test_listener_port" {
+  description = "Port of the load balancer's blue/green test listener."
+  type        = number
+  default     = 8443
+}
+
+variable "test_listener_cidrs" {
+  description = "Networks that may reach the blue/green test listener (none by default)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.test_listener_cidrs : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
+    error_message = "test_listener_cidrs must be IPv4 CIDRs, and not 0.0.0.0/0: the test listener serves the release that is not live yet."
+  }
+}

@@ -1,6 +1,7 @@
 # Caja on ECS Fargate: stateless tasks in private subnets behind the load balancer, checked on
-# /readyz by the load balancer and on /healthz by the container health check, rolled back
-# automatically when a deployment does not become healthy.
+# /readyz by the load balancer and on /healthz by the container health check, deployed
+# blue/green by ECS itself (no CodeDeploy) and rolled back automatically when the new task set
+# does not become healthy or a deployment alarm goes off during the bake time.
 
 data "aws_region" "current" {}
 
@@ -116,11 +117,32 @@ resource "aws_ecs_service" "app" {
     type = "ECS"
   }
 
+  # ECS's native blue/green: the new task set starts next to the old one in the other target
+  # group, answers on the test listener, then gets all production traffic at once; the old set
+  # keeps running for the bake time, so a rollback is a traffic shift back, not a restart.
+  # aws-provider-6:begin (scripts/check-infra.sh strips these lines where only provider 5 is cached)
+  deployment_configuration {
+    strategy             = "BLUE_GREEN"
+    bake_time_in_minutes = var.bake_time_minutes
+  }
+  # aws-provider-6:end
+
   # A deployment whose tasks keep failing their health checks is stopped and the service goes
-  # back to the last task definition that was healthy.
+  # back to the last deployment that completed.
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  # ... and so does one that sets off a deployment alarm (5xx, response time, unhealthy
+  # targets) before its bake time is over.
+  dynamic "alarms" {
+    for_each = length(var.deployment_alarm_names) > 0 ? [1] : []
+    content {
+      enable      = true
+      rollback    = true
+      alarm_names = var.deployment_alarm_names
+    }
   }
 
   network_configuration {
@@ -133,6 +155,15 @@ resource "aws_ecs_service" "app" {
     target_group_arn = var.target_group_arn
     container_name   = local.container_name
     container_port   = var.app_port
+
+    # aws-provider-6:begin
+    advanced_configuration {
+      alternate_target_group_arn = var.alternate_target_group_arn
+      production_listener_rule   = var.production_listener_rule_arn
+      test_listener_rule         = var.test_listener_rule_arn
+      role_arn                   = aws_iam_role.load_balancer.arn
+    }
+    # aws-provider-6:end
   }
 
   lifecycle {
@@ -140,10 +171,11 @@ resource "aws_ecs_service" "app" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_iam_role_policy.execution_secrets]
+  depends_on = [aws_iam_role_policy.execution_secrets, aws_iam_role_policy_attachment.load_balancer]
 
-  # The target group must be attached to a listener before a service can register in it.
+  # The target groups must be attached to a listener rule before a service can register in them.
   triggers = {
     listener = var.listener_arn
+    rule     = var.production_listener_rule_arn
   }
 }

@@ -32,3 +32,8 @@ output "task_role_arn" {
   description = "The task role (no permissions)."
   value       = aws_iam_role.task.arn
 }
+
+output "load_balancer_role_arn" {
+  description = "The role ECS assumes to shift traffic during blue/green deployments."
+  value       = aws_iam_role.load_balancer.arn
+}

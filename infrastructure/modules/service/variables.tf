@@ -102,8 +102,40 @@ variable "security_group_id" {
 }
 
 variable "target_group_arn" {
-  description = "Load balancer target group the tasks register in."
+  description = "Load balancer target group the first task set registers in (blue/green: the primary)."
   type        = string
+}
+
+variable "alternate_target_group_arn" {
+  description = "The second target group, for the task set a blue/green deployment starts."
+  type        = string
+}
+
+variable "production_listener_rule_arn" {
+  description = "The HTTPS listener's rule whose weights ECS moves to shift production traffic."
+  type        = string
+}
+
+variable "test_listener_rule_arn" {
+  description = "The test listener's rule that reaches the task set being deployed."
+  type        = string
+}
+
+variable "bake_time_minutes" {
+  description = "Minutes the previous task set keeps running after production traffic has moved to the new one: a rollback in that time is a traffic shift, not a restart."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.bake_time_minutes >= 1 && var.bake_time_minutes <= 1440 && floor(var.bake_time_minutes) == var.bake_time_minutes
+    error_message = "bake_time_minutes must be a whole number of minutes from 1 to 1440."
+  }
+}
+
+variable "deployment_alarm_names" {
+  description = "CloudWatch alarms that roll a deployment back when they fire before it completes."
+  type        = list(string)
+  default     = []
 }
 
 variable "listener_arn" {

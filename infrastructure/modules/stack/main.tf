@@ -27,9 +27,11 @@ module "network" {
 }
 
 module "security_groups" {
-  source = "../security_groups"
-  name   = local.name
-  vpc_id = module.network.vpc_id
+  source              = "../security_groups"
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  test_listener_port  = var.test_listener_port
+  test_listener_cidrs = var.test_listener_cidrs
 }
 
 module "access_logs" {
@@ -47,6 +49,7 @@ module "load_balancer" {
   security_group_id   = module.security_groups.alb_security_group_id
   certificate_arn     = var.certificate_arn
   health_check_path   = "/readyz"
+  test_listener_port  = var.test_listener_port
   deletion_protection = var.load_balancer_deletion_protection
   access_log_bucket   = module.access_logs.bucket_name
   kms_key_arn         = module.kms.key_arn
@@ -96,20 +99,26 @@ module "media" {
 }
 
 module "service" {
-  source              = "../service"
-  name                = local.name
-  image               = var.image
-  cpu                 = var.task_cpu
-  memory              = var.task_memory
-  desired_count       = var.min_tasks
-  min_capacity        = var.min_tasks
-  max_capacity        = var.max_tasks
-  subnet_ids          = module.network.private_subnet_ids
-  security_group_id   = module.security_groups.tasks_security_group_id
-  target_group_arn    = module.load_balancer.target_group_arn
-  listener_arn        = module.load_balancer.https_listener_arn
-  public_url          = local.public_url
-  trusted_proxy_cidrs = module.network.public_subnet_cidrs
+  source            = "../service"
+  name              = local.name
+  image             = var.image
+  cpu               = var.task_cpu
+  memory            = var.task_memory
+  desired_count     = var.min_tasks
+  min_capacity      = var.min_tasks
+  max_capacity      = var.max_tasks
+  subnet_ids        = module.network.private_subnet_ids
+  security_group_id = module.security_groups.tasks_security_group_id
+  target_group_arn  = module.load_balancer.target_group_arn
+  listener_arn      = module.load_balancer.https_listener_arn
+  # Blue/green: the second target group and the two rules ECS moves traffic with.
+  alternate_target_group_arn   = module.load_balancer.alternate_target_group_arn
+  production_listener_rule_arn = module.load_balancer.production_listener_rule_arn
+  test_listener_rule_arn       = module.load_balancer.test_listener_rule_arn
+  bake_time_minutes            = var.bake_time_minutes
+  deployment_alarm_names       = module.monitoring.deployment_alarm_names
+  public_url                   = local.public_url
+  trusted_proxy_cidrs          = module.network.public_subnet_cidrs
   database = {
     host     = module.database.address
     port     = module.database.port
@@ -124,14 +133,15 @@ module "service" {
 }
 
 module "monitoring" {
-  source                        = "../monitoring"
-  name                          = local.name
-  kms_key_arn                   = module.kms.key_arn
-  alarm_emails                  = var.alarm_emails
-  load_balancer_arn_suffix      = module.load_balancer.arn_suffix
-  target_group_arn_suffix       = module.load_balancer.target_group_arn_suffix
-  min_healthy_tasks             = var.min_tasks
-  database_instance_id          = module.database.instance_id
-  database_max_connections      = var.database_max_connections
-  database_allocated_storage_gb = var.database_allocated_storage_gb
+  source                            = "../monitoring"
+  name                              = local.name
+  kms_key_arn                       = module.kms.key_arn
+  alarm_emails                      = var.alarm_emails
+  load_balancer_arn_suffix          = module.load_balancer.arn_suffix
+  target_group_arn_suffix           = module.load_balancer.target_group_arn_suffix
+  alternate_target_group_arn_suffix = module.load_balancer.alternate_target_group_arn_suffix
+  min_healthy_tasks                 = var.min_tasks
+  database_instance_id              = module.database.instance_id
+  database_max_connections          = var.database_max_connections
+  database_allocated_storage_gb     = var.database_allocated_storage_gb
 }

@@ -82,3 +82,8 @@ output "media_bucket_name" {
   description = "Bucket of the uploaded images (served by the static distribution under /media/)."
   value       = module.media.bucket_name
 }
+
+output "test_listener_url" {
+  description = "Blue/green: where the release being deployed answers before it gets traffic (from test_listener_cidrs)."
+  value       = "https://${var.public_hostname}:${module.load_balancer.test_listener_port}"
+}

@@ -159,3 +159,31 @@ variable "extra_environment" {
   type        = map(string)
   default     = {}
 }
+
+variable "bake_time_minutes" {
+  description = "Blue/green: minutes the previous release keeps running after the new one took all traffic (a rollback in that time is instant)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.bake_time_minutes >= 1 && var.bake_time_minutes <= 1440 && floor(var.bake_time_minutes) == var.bake_time_minutes
+    error_message = "bake_time_minutes must be a whole number of minutes from 1 to 1440."
+  }
+}
+
+variable "test_listener_port" {
+  description = "Blue/green: port of the HTTPS test listener that reaches the release being deployed."
+  type        = number
+  default     = 8443
+}
+
+variable "test_listener_cidrs" {
+  description = "Blue/green: networks that may reach the test listener (an office, a VPN, CI). None by default."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.test_listener_cidrs : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
+    error_message = "test_listener_cidrs must be IPv4 CIDRs, and not 0.0.0.0/0: the test listener serves the release that is not live yet."
+  }
+}

@@ -152,6 +152,9 @@ run "latest_tag_is_refused" {
     subnet_ids                   = ["subnet-1", "subnet-2"]
     security_group_id            = "sg-1"
     target_group_arn             = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/x/1"
+    alternate_target_group_arn   = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/y/2"
+    production_listener_rule_arn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/x/1/2/3"
+    test_listener_rule_arn       = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/x/1/4/5"
     listener_arn                 = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2"
     public_url                   = "https://caja.example.org"
     trusted_proxy_cidrs          = ["10.50.0.0/20"]
@@ -175,6 +178,9 @@ run "forwarded_headers_are_never_trusted_from_everywhere" {
     subnet_ids                   = ["subnet-1", "subnet-2"]
     security_group_id            = "sg-1"
     target_group_arn             = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/x/1"
+    alternate_target_group_arn   = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/y/2"
+    production_listener_rule_arn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/x/1/2/3"
+    test_listener_rule_arn       = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/x/1/4/5"
     listener_arn                 = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2"
     public_url                   = "https://caja.example.org"
     trusted_proxy_cidrs          = ["0.0.0.0/0"]
@@ -234,4 +240,98 @@ run "hostname_without_scheme" {
   }
 
   expect_failures = [var.public_hostname]
+}
+
+# ---- blue/green ----
+
+run "the_load_balancer_has_two_target_groups_and_the_rules_ecs_moves" {
+  command = plan
+
+  assert {
+    condition     = module.load_balancer.test_listener_port == 8443
+    error_message = "the test listener is on its own port"
+  }
+
+  assert {
+    condition     = output.test_listener_url == "https://caja.example.org:8443"
+    error_message = "the release being deployed answers on the test listener's port"
+  }
+
+  assert {
+    condition     = length(module.monitoring.deployment_alarm_names) == 4
+    error_message = "5xx (app and load balancer), response time and healthy tasks roll a deployment back"
+  }
+}
+
+run "service_deploys_blue_green" {
+  command = plan
+
+  module {
+    source = "../service"
+  }
+
+  variables {
+    name                         = "caja-production"
+    image                        = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/caja:0.1.0"
+    subnet_ids                   = ["subnet-1", "subnet-2"]
+    security_group_id            = "sg-1"
+    target_group_arn             = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/caja-production-app/1"
+    alternate_target_group_arn   = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/caja-production-alt/2"
+    production_listener_rule_arn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/x/1/2/3"
+    test_listener_rule_arn       = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener-rule/app/x/1/4/5"
+    listener_arn                 = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:listener/app/x/1/2"
+    public_url                   = "https://caja.example.org"
+    trusted_proxy_cidrs          = ["10.50.0.0/20"]
+    database                     = { host = "db", port = 5432, name = "caja", username = "caja" }
+    database_password_secret_arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-1"
+    kms_key_arn                  = "arn:aws:kms:eu-central-1:123456789012:key/1"
+    deployment_alarm_names       = ["caja-production-app-5xx"]
+  }
+
+  assert {
+    condition     = aws_ecs_service.app.deployment_controller[0].type == "ECS"
+    error_message = "ECS's own deployment controller: no CodeDeploy"
+  }
+
+  assert {
+    condition     = aws_ecs_service.app.alarms[0].rollback && aws_ecs_service.app.alarms[0].alarm_names == toset(["caja-production-app-5xx"])
+    error_message = "the deployment alarms roll a deployment back"
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.load_balancer.policy_arn == "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
+    error_message = "ECS shifts traffic with the role AWS made for it"
+  }
+
+  # aws-provider-6:begin
+  assert {
+    condition     = aws_ecs_service.app.deployment_configuration[0].strategy == "BLUE_GREEN" && tostring(aws_ecs_service.app.deployment_configuration[0].bake_time_in_minutes) == "10"
+    error_message = "native blue/green with a ten-minute bake time"
+  }
+
+  assert {
+    condition     = aws_ecs_service.app.load_balancer[0].advanced_configuration[0].alternate_target_group_arn == var.alternate_target_group_arn && aws_ecs_service.app.load_balancer[0].advanced_configuration[0].test_listener_rule == var.test_listener_rule_arn
+    error_message = "the service knows the alternate target group and both listener rules"
+  }
+  # aws-provider-6:end
+}
+
+run "bake_time_must_be_whole_minutes" {
+  command = plan
+
+  variables {
+    bake_time_minutes = 0
+  }
+
+  expect_failures = [var.bake_time_minutes]
+}
+
+run "the_test_listener_is_never_open_to_everyone" {
+  command = plan
+
+  variables {
+    test_listener_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.test_listener_cidrs]
 }
