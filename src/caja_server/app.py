@@ -31,6 +31,7 @@ from caja_server.middleware import (
     SecurityHeadersMiddleware,
     security_headers,
 )
+from caja_server.release import RELEASE_HEADER, release_name
 from caja_server.routers import ALL_ROUTERS, UNGATED
 from caja_server.routers.media import UPLOAD_PATH
 from caja_server.settings import Settings
@@ -144,11 +145,18 @@ def create_app(
     app.add_middleware(
         BodySizeLimitMiddleware, overrides={UPLOAD_PATH: settings.media_max_bytes + 1024}
     )
-    app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(settings.static_origin))
+    app.add_middleware(SecurityHeadersMiddleware, headers=answer_headers(settings))
     app.add_middleware(RequestContextMiddleware)
     # Outermost: polls answerable from memory are answered before anything else runs.
-    app.add_middleware(UnchangedStateFastPath, headers=security_headers(settings.static_origin))
+    app.add_middleware(UnchangedStateFastPath, headers=answer_headers(settings))
     return app
+
+
+def answer_headers(settings: Settings) -> dict[str, str]:
+    """Headers on every answer: the security headers and the release's name (for the web
+    app's reload after a release, :mod:`caja_server.release`)."""
+    release = release_name(settings.release, settings.static_dir)
+    return {**security_headers(settings.static_origin), RELEASE_HEADER: release}
 
 
 SEEN_FLUSH_SECONDS = 5.0
@@ -236,9 +244,7 @@ def serving(app: FastAPI) -> UnchangedStateFastPath:
     answered from memory costs no framework at all. The app keeps its own copy of the layer
     (for tests and embedders); requests the outer one declined skip it."""
     settings: Settings = app.state.settings
-    return UnchangedStateFastPath(
-        app, headers=security_headers(settings.static_origin), state=app.state
-    )
+    return UnchangedStateFastPath(app, headers=answer_headers(settings), state=app.state)
 
 
 def app_from_environment() -> UnchangedStateFastPath:

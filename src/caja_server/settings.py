@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     indexed query when nothing is due."""
     db_pool_size: int = Field(default=20, ge=1, le=500)
     """Database connections kept per process (PostgreSQL also allows as many again briefly)."""
+    release: str = Field(default="", max_length=100, pattern=r"^[A-Za-z0-9._+-]*$")
+    """This release's name in the ``X-Caja-Release`` header (e.g. the image tag); by default
+    the version and the built web app's hash (:mod:`caja_server.release`). When it changes,
+    the open web apps reload themselves."""
     static_dir: Path = DEFAULT_STATIC_DIR
     """The built web UI (``index.html`` and ``assets/``); served when it exists."""
     static_url: str | None = None

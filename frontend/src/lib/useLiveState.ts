@@ -10,6 +10,7 @@ import { useRef } from "react";
 import { ApiError, errorMessage, languageHeaders } from "../api/client";
 import { i18n } from "../i18n";
 import type { LiveState } from "../api/types";
+import { noteRelease } from "./release";
 
 export interface LiveStateOptions {
   /** The bearer token to poll with (admin or participant); null polls with cookies only. */
@@ -67,6 +68,7 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
         failures.current += 1;
         throw err instanceof Error ? err : new Error(String(err));
       }
+      noteRelease(response.headers); // a new release behind the proxy: reload into its web app
       if (response.status === 304 && previous) {
         failures.current = 0;
         return previous;
