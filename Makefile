@@ -58,6 +58,7 @@ test-postgres: install
 ## build of the web UI the wheel reuses
 test-slow: install
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-nginx.sh
 	CAJA_TEST_DATABASE_URL=sqlite $(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile -m slow
 	CAJA_TEST_DATABASE_URL=$(PG_URL) CAJA_TEST_DB_ONLY=1 $(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile -m slow
 
