@@ -9,6 +9,7 @@ from .tfconfig import (
     MODULES,
     data_sources,
     module_call,
+    named_blocks,
     only,
     parse_dir,
     ref,
@@ -225,3 +226,10 @@ def test_the_execution_role_reads_only_the_two_injected_secrets() -> None:
     assert len(read["resources"]) == 2
     assert "*" not in read["resources"]
     assert statements["DecryptInjectedSecrets"]["resources"] == ["${var.kms_key_arn}"]
+
+
+def test_both_task_sets_of_a_deployment_fit_in_the_database_connections() -> None:
+    environment = str(module_call(STACK, "service")["extra_environment"])
+    assert "CAJA_DB_POOL_SIZE" in environment and "var.database_pool_size" in environment
+    rule = only(named_blocks(STACK, "variable")["database_max_connections"]["validation"])
+    assert "2 * var.max_tasks * (var.database_pool_size + 11)" in rule["condition"]

@@ -128,7 +128,7 @@ module "service" {
   database_password_secret_arn = module.database.master_user_secret_arn
   kms_key_arn                  = module.kms.key_arn
   static_url                   = module.static_assets.base_url
-  extra_environment            = merge(module.media.environment, var.extra_environment)
+  extra_environment            = merge(module.media.environment, { CAJA_DB_POOL_SIZE = tostring(var.database_pool_size) }, var.extra_environment)
   log_retention_days           = var.log_retention_days
 }
 

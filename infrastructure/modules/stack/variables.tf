@@ -105,6 +105,24 @@ variable "database_max_connections" {
   description = "PostgreSQL max_connections."
   type        = number
   default     = 400
+
+  # Each task holds up to database_pool_size + 10 (overflow) + 1 (LISTEN) connections, and a
+  # blue/green deployment runs two full task sets at once; 10 stay for maintenance sessions.
+  validation {
+    condition     = 2 * var.max_tasks * (var.database_pool_size + 11) + 10 <= var.database_max_connections
+    error_message = "2 x max_tasks x (database_pool_size + 11) + 10 must not exceed database_max_connections: during a blue/green deployment both task sets hold connections (docs/deploy.md, \"Running out of connections\")."
+  }
+}
+
+variable "database_pool_size" {
+  description = "Database connections each task keeps (CAJA_DB_POOL_SIZE); it may open 10 more for a moment."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.database_pool_size >= 6 && floor(var.database_pool_size) == var.database_pool_size
+    error_message = "database_pool_size must be a whole number of at least 6: with the overflow it must cover the app's 16 concurrent database requests."
+  }
 }
 
 variable "database_backup_retention_days" {

@@ -335,3 +335,15 @@ run "the_test_listener_is_never_open_to_everyone" {
 
   expect_failures = [var.test_listener_cidrs]
 }
+
+run "both_task_sets_of_a_deployment_fit_in_the_database_connections" {
+  command = plan
+
+  variables {
+    max_tasks                = 20
+    database_max_connections = 800
+    database_pool_size       = 12
+  }
+
+  expect_failures = [var.database_max_connections]
+}
