@@ -15,7 +15,6 @@ passed on, body included, to the full app, which says precisely what is wrong.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any
@@ -26,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from caja_core.services.participants import TOKEN_PREFIX
+from caja_server import json_guard
 from caja_server.answers import AnswerWriter
 from caja_server.middleware import (
     MAX_BODY_BYTES,
@@ -70,8 +70,8 @@ async def answer(
         return replay
     try:
         sid, aid = uuid.UUID(ids[1]), uuid.UUID(ids[2])
-        parsed = json.loads(body)
-    except ValueError:
+        parsed = json_guard.loads(body)
+    except (ValueError, json_guard.JsonRefused):  # the route says what is wrong
         return replay
     if not isinstance(parsed, dict) or parsed.keys() != {"data"}:
         return replay

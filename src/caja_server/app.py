@@ -19,7 +19,7 @@ from caja_core.services.lifecycle import ClosedActivity, close_due_activity, due
 from caja_core.storage.db import Database
 from caja_core.storage.models import utcnow
 from caja_server.answers import AnswerWriter
-from caja_server.deps import database_slot, reject_nul_characters
+from caja_server.deps import check_json_body, database_slot
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import InternalErrorMiddleware, install_error_handlers
 from caja_server.fastpath import UnchangedStateFastPath
@@ -133,7 +133,7 @@ def create_app(
     install_error_handlers(app)
     app.state.exception_handlers = app.exception_handlers  # for the answer lane
     for router in ALL_ROUTERS:
-        gates = [Depends(reject_nul_characters)]
+        gates = [Depends(check_json_body)]
         if router not in UNGATED:
             gates.append(Depends(database_slot))
         app.include_router(router, dependencies=gates)

@@ -9,7 +9,6 @@ change that did not commit.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
@@ -22,6 +21,7 @@ from caja_core.plugins import PluginHost
 from caja_core.services import admins, participants
 from caja_core.storage.db import Database
 from caja_core.storage.models import Admin, Participant
+from caja_server import json_guard
 from caja_server.settings import Settings
 
 ADMIN_COOKIE = "caja_admin"
@@ -47,25 +47,35 @@ async def database_slot(request: Request) -> AsyncIterator[None]:
         yield
 
 
-async def reject_nul_characters(request: Request) -> None:
+async def check_json_body(request: Request) -> None:
     """Refuse JSON bodies whose strings contain NUL (U+0000): PostgreSQL can't store it in
-    text or JSONB, and no legitimate input needs it. The body is read once (Starlette
-    caches it for the route) and only parsed here when it could contain one."""
+    text or JSONB, and no legitimate input needs it; and refuse bodies nested deeper than
+    :data:`~caja_server.json_guard.MAX_DEPTH` (400 ``invalid_json``), which the routes
+    would otherwise hand on to code that recurses. The body is read once (Starlette caches
+    it for the route) and parsed here only when it could hold either, or when the route
+    has no body model (so malformed JSON is a 400 there too)."""
     if request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
         return
     body = await request.body()
-    if b"\\u0000" not in body and b"\x00" not in body:
+    if not body or not _is_json(request.headers.get("content-type")):
+        return  # not JSON (an image upload, a YAML file): its route reads it
+    has_nul = b"\\u0000" in body or b"\x00" in body
+    # A route without a body model would never look at the body: checked here in full.
+    bodiless = getattr(request.scope.get("route"), "body_field", None) is None
+    if not (has_nul or bodiless or json_guard.could_be_deep(body)):
         return
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return  # malformed JSON: the route's own parsing reports it
-    path = _nul_path(parsed, ["body"])
+    parsed = json_guard.loads(body)
+    path = _nul_path(parsed, ["body"]) if has_nul else None
     if path is not None:
         raise ValidationFailed(
             "Text must not contain NUL characters (\\u0000)",
             [{"loc": path, "msg": "must not contain NUL characters", "type": "string_nul"}],
         )
+
+
+def _is_json(content_type: str | None) -> bool:
+    media_type = (content_type or "application/json").split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
 
 
 def _nul_path(value: Any, loc: list[str | int]) -> list[str | int] | None:

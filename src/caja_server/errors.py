@@ -136,10 +136,17 @@ _HTTP_CODES = {
 }
 
 
+_FASTAPI_UNPARSABLE = "There was an error parsing the body"
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 400 and detail == _FASTAPI_UNPARSABLE:
+        # FastAPI's answer when parsing raised something other than a JSON error: in
+        # practice nesting deeper than the decoder's recursion limit.
+        code, detail = "invalid_json", "The request body is not valid JSON (or nests too deeply)"
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No such resource: {request.url.path}"
     elif exc.status_code == 405:
