@@ -30,6 +30,13 @@ class LoginRequest(StrictBody):
     password: str = Field(min_length=1, max_length=1000)
 
 
+class PasswordChange(StrictBody):
+    """The current password and the new one (at least 8 characters)."""
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
 class TokenOut(BaseModel):
     """A bearer token (also set as an HttpOnly cookie)."""
 

@@ -81,6 +81,8 @@ class Admin(Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(nullable=True, default=None)
+    """Set while the account is disabled: no login, and its tokens are refused."""
 
 
 class AdminToken(Base):
@@ -201,6 +203,25 @@ class Participant(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The session version whose commit added this participant (None before 0003)."""
+
+
+class ParticipantBan(Base):
+    """A nickname kicked from a session, by its confusables skeleton
+    (:func:`caja_core.text.skeleton`): joining that session under it again is refused."""
+
+    __tablename__ = "participant_bans"
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id", "nickname_skeleton", name="uq_participant_bans_session_skeleton"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("sessions.id", ondelete="CASCADE")
+    )
+    nickname_skeleton: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Response(Base):
