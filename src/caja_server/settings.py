@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies whose ``X-Forwarded-*`` headers are trusted (comma-separated, or ``*``)."""
     log_level: LogLevel = "info"
+    nickname_profanity_filter: bool = True
+    """Refuse nicknames with English profanity (the word cloud's list, ``caja_core.text``)."""
     db_concurrency: int = Field(default=16, ge=1, le=200)
     """How many requests may work with the database at once. The rest wait without holding
     a worker thread, so a burst can never tie up every thread while the few requests holding

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from caja_server.deps import current_admin, participant_token
 
-from .conftest import Api, Scene, make_app
+from .conftest import PASSWORD, Api, Scene, make_app
 from .media_samples import png
 
 # A valid body for every admin route that takes one, so a refusal can't be a 422.
@@ -25,6 +25,7 @@ BODIES: dict[str, Any] = {
     "run_action": {"text": "hi"},
     "duplicate_session": {"name": "Copy"},
     "create_session_from_template": {"name": "From a template"},
+    "change_password": {"current_password": PASSWORD, "new_password": "another long password"},
 }
 DEFINITION = {
     "format": "caja.session",

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from caja_core.errors import AuthenticationFailed, Conflict, NotFound, ValidationFailed
+from caja_core.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, ValidationFailed
 from caja_core.services import participants, sessions
 from caja_core.services._common import hash_token
 from caja_core.storage.models import Participant
@@ -79,8 +79,30 @@ def test_kicked_participants_lose_their_token(db, admin, live_session):
         participants.participant_for_token(db, token)
     with pytest.raises(NotFound):
         participants.kick_participant(db, admin, live_session.id, p.id)
-    # and the nickname is free again
-    join(db, live_session, "Troll")
+    # The name (and its look-alikes) stays out of this session; another name is fine.
+    for again in ("Troll", "TR0LL", "Tro\u200bll"):
+        with pytest.raises((Forbidden, ValidationFailed)):
+            join(db, live_session, again)
+    join(db, live_session, "Friendly")
+
+
+def test_visually_blank_look_alike_and_profane_nicknames_are_refused(db, live_session):
+    for blank in ("\u3164", "\u2800\u2800", "\u115f"):
+        with pytest.raises(ValidationFailed, match=r"empty|invisible"):
+            join(db, live_session, blank)
+    join(db, live_session, "Bob")
+    for look_alike in ("B\u03bfb", "B0B", "b\u00f3b"):
+        with pytest.raises(Conflict):
+            join(db, live_session, look_alike)
+    with pytest.raises(ValidationFailed, match="can't be shown"):
+        participants.join_session(db, live_session.join_code, "sh1thead", profanity_filter=True)
+    participants.join_session(db, live_session.join_code, "sh1thead", profanity_filter=False)
+
+
+def test_draft_sessions_take_no_one(db, admin):
+    draft = sessions.create_session(db, admin, "Not yet")
+    with pytest.raises(NotFound, match="No running session"):
+        participants.join_session(db, draft.join_code, "Early")
 
 
 def test_connection_status_follows_recent_activity(db, live_session):

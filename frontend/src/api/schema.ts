@@ -671,8 +671,9 @@ export interface paths {
         /**
          * Join a session
          * @description Join the running session with this code under a nickname. Keep the token: it is
-         *     the participant's identity across page reloads. A taken nickname is a 409 whose
-         *     ``suggestion`` is a free one.
+         *     the participant's identity across page reloads. A taken nickname (or a look-alike of
+         *     one) is a 409 whose ``suggestion`` is a free one; a name the presenter kicked from the
+         *     session is a 403.
          */
         post: operations["join_session"];
         delete?: never;
@@ -4469,6 +4470,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4498,6 +4508,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,10 +15,12 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
+from caja_core import text
 from caja_core.errors import (
     AuthenticationFailed,
     CajaError,
     Conflict,
+    Forbidden,
     InvalidState,
     NotFound,
     ValidationFailed,
@@ -35,7 +37,7 @@ from caja_core.services._common import (
     hash_token as hash_token,  # re-exported: how a token's stored hash is made
 )
 from caja_core.services.sessions import normalize_join_code
-from caja_core.storage.models import Admin, Participant, Session
+from caja_core.storage.models import Admin, Participant, ParticipantBan, Session
 
 log = structlog.get_logger(__name__)
 
@@ -44,27 +46,33 @@ MAX_NICKNAME_LENGTH = 32
 TOUCH_INTERVAL = dt.timedelta(seconds=10)
 
 
-def clean_nickname(raw: Any) -> str:
-    """Trim and check a nickname: 1-32 characters, no control or invisible format
-    characters. Inner runs of spaces collapse to one. Raises ValidationFailed."""
+def clean_nickname(raw: Any, profanity_filter: bool = False) -> str:
+    """Trim and check a nickname (:mod:`caja_core.text`): 1-32 characters once cleaned,
+    no control or invisible characters, something visible, and (with ``profanity_filter``)
+    no profanity. Inner runs of spaces collapse to one. Raises ValidationFailed."""
     if not isinstance(raw, str):
         raise ValidationFailed.for_field("nickname", "must be text")
-    nickname = " ".join(unicodedata.normalize("NFC", raw).split())
-    if not nickname:
-        raise ValidationFailed.for_field("nickname", "must not be empty")
-    if len(nickname) > MAX_NICKNAME_LENGTH:
-        raise ValidationFailed.for_field("nickname", f"at most {MAX_NICKNAME_LENGTH} characters")
-    bad = [ch for ch in nickname if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn")]
-    if bad:
+    if text.has_hidden_characters(raw) or any(
+        unicodedata.category(ch) in ("Co", "Cs", "Cn") for ch in raw
+    ):
         raise ValidationFailed.for_field(
             "nickname", "must not contain control or invisible characters"
         )
+    nickname = text.clean_text(raw)
+    if text.is_blank(nickname):
+        raise ValidationFailed.for_field("nickname", "must not be empty")
+    if len(nickname) > MAX_NICKNAME_LENGTH:
+        raise ValidationFailed.for_field("nickname", f"at most {MAX_NICKNAME_LENGTH} characters")
+    if profanity_filter and text.is_profane(nickname):
+        raise ValidationFailed.for_field("nickname", "contains a word that can't be shown")
     return nickname
 
 
 def nickname_key(nickname: str) -> str:
-    """The form nicknames are compared in: case and compatibility forms folded."""
-    return unicodedata.normalize("NFKC", nickname).casefold()
+    """The form nicknames are compared in: the confusables skeleton
+    (:func:`caja_core.text.skeleton`: case, accents and look-alike letters folded), so
+    "Ana", "ANA" and "\u0410na" (a Cyrillic A) are one name in a session."""
+    return text.skeleton(nickname)[:64]
 
 
 def _taken_keys(db: DB, session_id: uuid.UUID) -> set[str]:
@@ -84,20 +92,32 @@ def suggest_nickname(nickname: str, taken: set[str]) -> str:
 
 
 def join_session(
-    db: DB, join_code: str, nickname: str, now: dt.datetime | None = None
+    db: DB,
+    join_code: str,
+    nickname: str,
+    now: dt.datetime | None = None,
+    *,
+    profanity_filter: bool = False,
 ) -> tuple[Participant, str, Session]:
-    """Join the open session with this code under a nickname unique in the session
-    (ignoring case). Returns the participant, their bearer token (shown once, stored
-    hashed) and the session. A taken nickname raises Conflict with a free ``suggestion``."""
+    """Join the running session with this code under a nickname unique in the session
+    (by skeleton: case and look-alikes folded). Returns the participant, their bearer
+    token (shown once, stored hashed) and the session. A taken nickname raises Conflict
+    with a free ``suggestion``; one kicked from this session, Forbidden. Draft and
+    completed sessions take no one."""
     now = now_or(now)
     code = normalize_join_code(join_code) if isinstance(join_code, str) else ""
     session = db.scalars(
-        select(Session).where(Session.join_code == code, Session.status != "completed")
+        select(Session).where(Session.join_code == code, Session.status == "active")
     ).first()
     if session is None:
         raise NotFound(f"No running session has the code '{code or join_code}'")
-    nickname = clean_nickname(nickname)
+    nickname = clean_nickname(nickname, profanity_filter)
     key = nickname_key(nickname)
+    banned = select(ParticipantBan.id).where(
+        ParticipantBan.session_id == session.id, ParticipantBan.nickname_skeleton == key
+    )
+    if db.scalar(banned) is not None:
+        raise Forbidden("The presenter removed this name from the session; pick another")
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)  # 192 random bits
     participant = Participant(
         session_id=session.id,
@@ -315,5 +335,16 @@ def kick_participant(db: DB, admin: Admin, session_id: Any, participant_id: Any)
         raise InvalidState("This session is completed; its participants can't change")
     db.delete(participant)
     db.flush()
+    _ban(db, session.id, nickname_key(participant.nickname))
     bump_version(db, session)
     log.info("participant_kicked", session_id=str(session.id), participant_id=str(pid))
+
+
+def _ban(db: DB, session_id: uuid.UUID, skeleton: str) -> None:
+    """Keep a kicked nickname (its skeleton) out of the session."""
+    exists = select(ParticipantBan.id).where(
+        ParticipantBan.session_id == session_id, ParticipantBan.nickname_skeleton == skeleton
+    )
+    if db.scalar(exists) is None:
+        db.add(ParticipantBan(session_id=session_id, nickname_skeleton=skeleton))
+        db.flush()

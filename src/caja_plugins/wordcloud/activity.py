@@ -84,7 +84,7 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         return {"hidden": []}
 
     def warm_up(self) -> None:
-        """Load the profanity model (a few seconds, once per process)."""
+        """Read the profanity word list (once per process)."""
         warm_up()
 
     def on_activate(self, config: WordCloudConfig, state: JSON, now: dt.datetime) -> JSON:

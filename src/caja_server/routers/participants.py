@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 from caja_core.services import participants as participant_service
 from caja_core.storage.models import utcnow
 from caja_server.deps import (
+    AppSettings,
     CurrentAdmin,
     Db,
 )
@@ -29,14 +30,15 @@ router = APIRouter(prefix="/api", tags=["participants"])
     summary="Join a session",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinOut,
-    responses=error_responses(400, 404, 409, 413, 422),
+    responses=error_responses(400, 403, 404, 409, 413, 422, 429),
 )
-def join_session(body: JoinRequest, db: Db) -> JoinOut:
+def join_session(body: JoinRequest, db: Db, settings: AppSettings) -> JoinOut:
     """Join the running session with this code under a nickname. Keep the token: it is
-    the participant's identity across page reloads. A taken nickname is a 409 whose
-    ``suggestion`` is a free one."""
+    the participant's identity across page reloads. A taken nickname (or a look-alike of
+    one) is a 409 whose ``suggestion`` is a free one; a name the presenter kicked from the
+    session is a 403."""
     participant, token, session = participant_service.join_session(
-        db, body.join_code, body.nickname
+        db, body.join_code, body.nickname, profanity_filter=settings.nickname_profanity_filter
     )
     return JoinOut(
         session_id=session.id,
