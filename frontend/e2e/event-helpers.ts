@@ -26,14 +26,14 @@ export async function adminToken(): Promise<string> {
   return out.access_token as string;
 }
 
-/** A browser context whose pages are logged in to the console (the token in localStorage). */
+/** A browser context whose pages are logged in to the console (the HttpOnly login cookie). */
 export async function adminPage(
   browser: Browser,
   viewport = { width: 1280, height: 900 },
 ): Promise<{ context: BrowserContext; page: Page; token: string }> {
   const token = await adminToken();
   const context = await browser.newContext({ viewport });
-  await context.addInitScript(([t]) => localStorage.setItem("caja.admin.token", t!), [token]);
+  await context.addCookies([{ name: "caja_admin", value: token, url: BASE() }]);
   const page = await context.newPage();
   page.on("dialog", (d) => void d.dismiss());
   return { context, page, token };

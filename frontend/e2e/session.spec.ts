@@ -113,10 +113,7 @@ test("a full session: four activity types, three phones, one big screen", async 
 
   // -- the big screen ----------------------------------------------------------------------
   const screenContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  await screenContext.addInitScript(
-    ([token]) => localStorage.setItem("caja.admin.token", token!),
-    [await admin.evaluate(() => localStorage.getItem("caja.admin.token")!)],
-  );
+  await screenContext.addCookies(await admin.context().cookies()); // the login is an HttpOnly cookie
   const screen = await screenContext.newPage();
   screen.on("dialog", (d) => {
     dialogs.push(d.message());

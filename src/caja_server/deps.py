@@ -27,6 +27,8 @@ from caja_server.settings import Settings
 ADMIN_COOKIE = "caja_admin"
 ADMIN_TOKEN_PREFIX = "caja_a_"  # noqa: S105 (a prefix, not a secret)
 PARTICIPANT_TOKEN_PREFIX = "caja_p_"  # noqa: S105
+CSRF_HEADER = "X-Caja-CSRF"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Declared for the OpenAPI document (and the docs' "Authorize" button); checked below.
 _bearer = HTTPBearer(auto_error=False, description="An admin or participant token")
@@ -127,13 +129,27 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
 def request_token(
+    request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> str | None:
-    """The caller's token: the ``Authorization: Bearer`` header, else the admin cookie."""
+    """The caller's token: the ``Authorization: Bearer`` header, else the admin cookie.
+
+    The cookie is what a browser sends by itself, also for a form another site (or
+    another port of this host) submits; so a request that changes anything is accepted
+    on the cookie only with the ``X-Caja-CSRF: 1`` header, which such a form can't send
+    and a cross-origin script can't either without a CORS preflight this server never
+    grants (403 otherwise). The web app sends it on every call."""
     if bearer is not None and bearer.credentials:
         return bearer.credentials
-    return cookie or None
+    if not cookie:
+        return None
+    if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != "1":
+        raise Forbidden(
+            f"A change made with the login cookie needs the {CSRF_HEADER}: 1 header "
+            "(a form on another site can't send it)"
+        )
+    return cookie
 
 
 Token = Annotated[str | None, Depends(request_token)]

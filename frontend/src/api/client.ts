@@ -1,10 +1,12 @@
 /**
  * The typed API client, generated from the server's OpenAPI document (see `npm run gen:api`).
  *
- * Two credentials exist: the admin's token (admin console and big screen) and a participant's
- * token (one per session, kept in localStorage). Callers pass the one they act with.
+ * Two credentials exist: the admin's login, an HttpOnly cookie that no script can read (admin
+ * console and big screen; every call sends `X-Caja-CSRF: 1`, without which the server refuses
+ * a change made with the cookie), and a participant's token (one per session, kept in
+ * localStorage), which callers pass when they act as the participant.
  */
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import { currentLanguage, i18n } from "../i18n";
 import { translateError } from "../i18n/errors";
 import type { paths } from "./schema";
@@ -24,9 +26,14 @@ export const api = createClient<paths>({
   fetch: (request) => globalThis.fetch(request),
 });
 
+/** The header that lets a call made with the login cookie change things (see the top). */
+export const CSRF_HEADERS: Record<string, string> = { "X-Caja-CSRF": "1" };
+
 api.use({
   onRequest({ request }) {
-    for (const [name, value] of Object.entries(languageHeaders())) request.headers.set(name, value);
+    for (const [name, value] of Object.entries({ ...languageHeaders(), ...CSRF_HEADERS })) {
+      request.headers.set(name, value);
+    }
     return request;
   },
 });
@@ -99,22 +106,5 @@ export function bearer(token: string | null | undefined): { headers: Record<stri
   return { headers: token ? { Authorization: `Bearer ${token}` } : {} };
 }
 
-const ADMIN_TOKEN_KEY = "caja.admin.token";
-
-/** The admin token, kept in localStorage so the big-screen tab shares it. */
-export const adminToken = {
-  get: (): string | null => localStorage.getItem(ADMIN_TOKEN_KEY),
-  set: (token: string) => localStorage.setItem(ADMIN_TOKEN_KEY, token),
-  clear: () => localStorage.removeItem(ADMIN_TOKEN_KEY),
-};
-
-/** Adds the admin's bearer token to requests that carry no Authorization header of their own. */
-export const adminAuth: Middleware = {
-  onRequest({ request }) {
-    const token = adminToken.get();
-    if (token && !request.headers.has("Authorization")) {
-      request.headers.set("Authorization", `Bearer ${token}`);
-    }
-    return request;
-  },
-};
+/** Earlier versions kept the admin token here, readable by any script: forget it. */
+globalThis.localStorage?.removeItem("caja.admin.token");

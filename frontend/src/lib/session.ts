@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { adminToken, api, bearer, languageHeaders, unwrap } from "../api/client";
+import { api, languageHeaders, unwrap } from "../api/client";
 import type { SessionInfo } from "../api/types";
 
 export type { SessionInfo };
@@ -13,7 +13,6 @@ export function useSessionInfo(sessionId: string) {
       unwrap(
         await api.GET("/api/sessions/{sid}", {
           params: { path: { sid: sessionId } },
-          ...bearer(adminToken.get()),
         }),
       ),
   });
@@ -25,10 +24,7 @@ export function useQrCode(sessionId: string): string | null {
   useEffect(() => {
     let objectUrl: string | null = null;
     let cancelled = false;
-    const token = adminToken.get();
-    fetch(`/api/sessions/${encodeURIComponent(sessionId)}/qr.svg`, {
-      headers: { ...languageHeaders(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    })
+    fetch(`/api/sessions/${encodeURIComponent(sessionId)}/qr.svg`, { headers: languageHeaders() })
       .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
       .then((blob) => {
         if (cancelled) return;

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useNavigate } from "react-router-dom";
-import { adminToken, ApiError, failureMessage } from "../../api/client";
+import { ApiError, failureMessage } from "../../api/client";
 import { LanguageSwitcher } from "../../i18n";
 import { adminApi } from "./adminApi";
 import { ReportPage } from "./ReportPage";
@@ -12,24 +12,13 @@ import { SessionList } from "./SessionList";
 /** `/admin`: the presenter's console (login, sessions, activities, live control). */
 export function AdminApp() {
   const { t } = useTranslation();
-  const [token, setToken] = useState(() => adminToken.get());
+  // Logged in or not is the server's to say: the login is an HttpOnly cookie.
   const queryClient = useQueryClient();
-  const me = useQuery({
-    queryKey: ["me", token ?? ""],
-    enabled: !!token,
-    retry: false,
-    queryFn: () => adminApi.me(),
-  });
+  const me = useQuery({ queryKey: ["me"], retry: false, queryFn: () => adminApi.me() });
   const unauthorized = me.error instanceof ApiError && me.error.status === 401;
-  if (!token || unauthorized) {
-    return (
-      <LoginPage
-        onLoggedIn={() => {
-          queryClient.clear();
-          setToken(adminToken.get());
-        }}
-      />
-    );
+  if (me.isPending) return null;
+  if (unauthorized) {
+    return <LoginPage onLoggedIn={() => void queryClient.resetQueries()} />;
   }
   return (
     <div className="admin">
@@ -44,8 +33,7 @@ export function AdminApp() {
           className="ghost"
           onClick={async () => {
             await adminApi.logout();
-            queryClient.clear();
-            setToken(null);
+            await queryClient.resetQueries();
           }}
         >
           {t("admin.logOut")}

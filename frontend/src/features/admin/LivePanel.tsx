@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { activityUI } from "../../activities/registry";
-import { adminToken, failureMessage } from "../../api/client";
+import { failureMessage } from "../../api/client";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
 import { actionsOf, type ActionInfo } from "../../lib/activityTypes";
@@ -40,7 +40,7 @@ export function LivePanel({
   onMessage: (m: string | null) => void;
 }) {
   const { t } = useTranslation();
-  const live = useLiveState(sessionId, { token: adminToken.get() });
+  const live = useLiveState(sessionId, { token: null });
   const activity = live.state?.activity ?? null;
   return (
     <section className="panel live-panel" aria-labelledby="live-title">

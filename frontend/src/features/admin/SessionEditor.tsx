@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { adminToken, failureMessage } from "../../api/client";
+import { failureMessage } from "../../api/client";
 import { useActivityTypes } from "../../lib/activityTypes";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
@@ -18,7 +18,7 @@ export function SessionEditor() {
   const queryClient = useQueryClient();
   const key = ["session-detail", sessionId];
   const session = useQuery({ queryKey: key, queryFn: () => adminApi.getSession(sessionId), refetchInterval: 5000 });
-  const types = useActivityTypes(adminToken.get());
+  const types = useActivityTypes(null);
   const [adding, setAdding] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const refresh = () => {

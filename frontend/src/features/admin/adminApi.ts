@@ -1,5 +1,5 @@
 /** The admin console's calls, in one place (typed by the generated client). */
-import { adminAuth, adminToken, api, ApiError, errorMessage, languageHeaders, unwrap } from "../../api/client";
+import { api, ApiError, errorMessage, languageHeaders, unwrap } from "../../api/client";
 import { i18n } from "../../i18n";
 import type { ActivityInfo, ParticipantInfo, SessionDetail, SessionInfo } from "../../api/types";
 import type { components } from "../../api/schema";
@@ -29,20 +29,15 @@ function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** GET an admin-only file (the token goes in a header, so no plain link) and save it. */
+/** GET an admin-only file (with the login cookie) and save it under a name of ours. */
 async function downloadFile(path: string, filename: string, failure: string): Promise<void> {
-  const token = adminToken.get();
-  const response = await fetch(path, {
-    headers: { ...languageHeaders(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-  });
+  const response = await fetch(path, { headers: languageHeaders() });
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => null);
     throw new ApiError(response.status, errorMessage(body, failure), body);
   }
   saveBlob(await response.blob(), filename);
 }
-
-api.use(adminAuth);
 
 export type { ActivityInfo, SessionDetail };
 
@@ -59,12 +54,11 @@ const inActivity = (sid: string, aid: string) => ({ params: { path: { sid, aid }
 
 export const adminApi = {
   async login(username: string, password: string): Promise<void> {
-    const out = unwrap(await api.POST("/api/auth/login", { body: { username, password } }));
-    adminToken.set(out.access_token);
+    // The server sets the HttpOnly login cookie; the token in the body is for API clients.
+    unwrap(await api.POST("/api/auth/login", { body: { username, password } }));
   },
   async logout(): Promise<void> {
     await api.POST("/api/auth/logout").catch(() => undefined);
-    adminToken.clear();
   },
   async me(): Promise<{ username: string }> {
     return unwrap(await api.GET("/api/auth/me"));

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { activityUI } from "../../activities/registry";
-import { adminToken } from "../../api/client";
 import type { LiveState } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
 import { useFormat } from "../../i18n/format";
@@ -22,8 +21,7 @@ export function PresentPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const { sessionId = "" } = useParams();
-  const token = adminToken.get();
-  const live = useLiveState(sessionId, { token });
+  const live = useLiveState(sessionId, { token: null }); // the login cookie
   const session = useSessionInfo(sessionId);
   const types = useActivityTypes(token);
   const qr = useQrCode(sessionId);
@@ -76,7 +74,7 @@ export function PresentPage() {
     }
   });
 
-  if (!token || live.fatal?.status === 401) {
+  if (live.fatal?.status === 401) {
     return (
       <main className="page narrow">
         <h1>{t("present.logIn")}</h1>
