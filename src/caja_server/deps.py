@@ -62,8 +62,12 @@ async def check_json_body(request: Request) -> None:
     if not body or not _is_json(request.headers.get("content-type")):
         return  # not JSON (an image upload, a YAML file): its route reads it
     has_nul = b"\\u0000" in body or b"\x00" in body
-    # A route without a body model would never look at the body: checked here in full.
-    bodiless = getattr(request.scope.get("route"), "body_field", None) is None
+    # A route that takes no body would never look at it: checked here in full. (Routes
+    # that read their own body declare it in ``openapi_extra`` and say what is wrong.)
+    route = request.scope.get("route")
+    bodiless = getattr(route, "body_field", None) is None and "requestBody" not in (
+        getattr(route, "openapi_extra", None) or {}
+    )
     if not (has_nul or bodiless or json_guard.could_be_deep(body)):
         return
     parsed = json_guard.loads(body)

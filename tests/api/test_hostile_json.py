@@ -39,6 +39,13 @@ def _operations() -> list[tuple[str, str, str]]:
 
 
 OPERATIONS = _operations()
+_OWN_BODY = {"import_session", "check_session_definition", "upload_media"}
+
+
+def operation_reads_its_body(what: str) -> bool:
+    return what.split()[0] in _OWN_BODY
+
+
 assert any(op[2] == "submit_answer" for op in OPERATIONS), "the answer route must be covered"
 
 
@@ -75,9 +82,11 @@ def _refusal(r: httpx.Response, what: str, kind: str) -> str | None:
         return None
     if kind == "nul" and r.status_code == 422:
         return None if body["errors"][0]["type"] == "string_nul" else f"{what}: {body}"
-    if r.status_code != 400 or body["error"] != "invalid_json":
-        return f"{what}: {r.status_code} {body}"
-    return None
+    if r.status_code == 400 and body["error"] == "invalid_json":
+        return None
+    if r.status_code == 422 and operation_reads_its_body(what):
+        return None  # a route reading its own body (a definition, an image) says what
+    return f"{what}: {r.status_code} {body}"
 
 
 @pytest.mark.parametrize("kind", sorted(BODIES))
