@@ -1,4 +1,4 @@
-import { adminToken, api, bearer, unwrap } from "../api/client";
+import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 
 export type MediaInfo = components["schemas"]["MediaOut"];
@@ -11,7 +11,7 @@ export async function uploadImage(file: Blob): Promise<MediaInfo> {
   const result = await api.POST("/api/media", {
     body: file as unknown as string,
     bodySerializer: (b: unknown) => b as Blob,
-    headers: { ...bearer(adminToken.get()).headers, "Content-Type": file.type || "application/octet-stream" },
+    headers: { "Content-Type": file.type || "application/octet-stream" }, // the login cookie
   });
   return unwrap(result);
 }

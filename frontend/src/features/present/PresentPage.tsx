@@ -23,7 +23,7 @@ export function PresentPage() {
   const { sessionId = "" } = useParams();
   const live = useLiveState(sessionId, { token: null }); // the login cookie
   const session = useSessionInfo(sessionId);
-  const types = useActivityTypes(token);
+  const types = useActivityTypes(null);
   const qr = useQrCode(sessionId);
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme) || "dark");
   const [qrCorner, setQrCorner] = useState(() => localStorage.getItem(QR_KEY) !== "off");

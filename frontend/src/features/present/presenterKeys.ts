@@ -5,7 +5,7 @@
  * this screen.
  */
 import { useEffect, useRef } from "react";
-import { adminToken, api, ApiError, bearer, failureMessage, unwrap } from "../../api/client";
+import { api, ApiError, failureMessage, unwrap } from "../../api/client";
 import type { ActivityTypeInfo, LiveState, SessionDetail } from "../../api/types";
 import { i18n } from "../../i18n";
 import { hasPlainAction } from "../../lib/activityTypes";
@@ -81,7 +81,6 @@ export async function runSessionCommand(
   types: ActivityTypeInfo[] | undefined,
 ): Promise<string | null> {
   const t = i18n.t.bind(i18n);
-  const auth = bearer(adminToken.get());
   try {
     if (command === "next" || command === "previous") {
       if (state.session.status !== "active") {
@@ -91,7 +90,7 @@ export async function runSessionCommand(
       const at = ordered.findIndex((a) => a.id === state.activity?.id);
       const target = command === "next" ? ordered[at + 1] : at > 0 ? ordered[at - 1] : undefined;
       if (!target) return command === "next" ? t("present.keys.lastActivity") : t("present.keys.firstActivity");
-      unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/activate", { ...path(state.session.id, target.id), ...auth }));
+      unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/activate", { ...path(state.session.id, target.id) }));
       return null;
     }
     const activity = state.activity;
@@ -104,7 +103,6 @@ export async function runSessionCommand(
       await api.POST("/api/sessions/{sid}/activities/{aid}/actions/{action}", {
         params: { path: { sid: state.session.id, aid: activity.id, action: command } },
         body: {},
-        ...auth,
       }),
     );
     return out?.message ?? null;
