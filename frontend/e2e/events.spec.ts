@@ -6,8 +6,8 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { BASE, expectAccessible, screenshot } from "./helpers";
-import { adminPage, adminToken, apiAs, joinAs } from "./event-helpers";
+import { BASE, expectAccessible, newPhone, screenshot } from "./helpers";
+import { adminPage, adminToken, apiAs, joinAs, stripesPng } from "./event-helpers";
 
 const TEMPLATES = resolve(import.meta.dirname, "../../src/caja_server/session_templates");
 
@@ -203,4 +203,80 @@ test("big screen, keyboard only: presenter keys, help, QR corner, join view, bla
   await screen.keyboard.press("f");
   await expect(screen.getByRole("heading", { name: "Best snack?" })).toBeVisible();
   await context.close();
+});
+
+test("media: images uploaded in the poll and quiz forms show on a phone and the big screen", async ({ browser }) => {
+  const { page: admin, context, token } = await adminPage(browser);
+  const api = apiAs(token);
+  const session = await api("POST", "/api/sessions", { name: "Pictures" });
+  const sid = session.id as string;
+  await admin.goto(`${BASE()}/admin/sessions/${sid}`);
+  const flag = stripesPng(300, 200, [[0, 85, 164], [255, 255, 255], [239, 65, 53]]);
+  const sea = stripesPng(300, 200, [[14, 116, 144], [103, 232, 249]]);
+
+  // a poll whose first option has a picture
+  await admin.getByRole("button", { name: "Add activity" }).click();
+  let form = admin.getByRole("form", { name: "New activity" });
+  await form.getByLabel("Type").selectOption({ label: "Poll" });
+  await form.getByLabel("Title", { exact: true }).fill("Holidays");
+  await form.getByLabel("Question", { exact: true }).fill("Where to?");
+  await form.getByLabel("Option 1", { exact: true }).fill("Paris");
+  await form.getByLabel("Option 2", { exact: true }).fill("Seaside");
+  // a file that is not an image is refused with a clear message
+  await form.getByLabel("Image for option 1").setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await expect(form.getByRole("alert")).toBeVisible();
+  await form.getByLabel("Image for option 1").setInputFiles({ name: "flag.png", mimeType: "image/png", buffer: flag });
+  await form.getByLabel("Image for option 2").setInputFiles({ name: "sea.png", mimeType: "image/png", buffer: sea });
+  await expect(form.getByTestId("image-thumb")).toHaveCount(2);
+  await form.getByRole("button", { name: "Add to session" }).click();
+  await expect(admin.locator(".activity-row", { hasText: "Holidays" })).toBeVisible();
+
+  // a quiz whose question has a picture
+  await admin.getByRole("button", { name: "Add activity" }).click();
+  form = admin.getByRole("form", { name: "New activity" });
+  await form.getByLabel("Type").selectOption({ label: "Quiz" });
+  await form.getByLabel("Title", { exact: true }).fill("Flags");
+  const q1 = form.getByRole("group", { name: "Question 1", exact: true });
+  await q1.getByLabel("Question 1 text").fill("Which country has this flag?");
+  await q1.getByLabel("Image for question 1").setInputFiles({ name: "flag.png", mimeType: "image/png", buffer: flag });
+  await expect(q1.getByTestId("image-thumb")).toBeVisible();
+  await q1.getByLabel("Question 1 option 1").fill("France");
+  await q1.getByLabel("Question 1 option 2").fill("Italy");
+  await q1.getByLabel("Time limit (seconds)").fill("120");
+  await expectAccessible(admin, "quiz form with an image");
+  await form.getByRole("button", { name: "Add to session" }).click();
+  await expect(admin.locator(".activity-row", { hasText: "Flags" })).toBeVisible();
+
+  const detail = await api("GET", `/api/sessions/${sid}`);
+  const [poll, quiz] = detail.activities as { id: string; config: Record<string, unknown> }[];
+  const imageUrl = ((poll!.config.options as { image_url?: string }[])[0]!).image_url!;
+  expect(imageUrl).toMatch(/\/media\/[0-9a-f]{64}\.png$/);
+  expect(((quiz!.config.questions as { image_url?: string }[])[0]!).image_url).toBe(imageUrl);
+
+  await api("POST", `/api/sessions/${sid}/start`);
+  await api("POST", `/api/sessions/${sid}/activities/${poll!.id}/activate`);
+  const phone = await newPhone(browser);
+  await phone.page.goto(session.join_url as string);
+  await phone.page.getByLabel("Nickname").fill("Ana");
+  await phone.page.getByRole("button", { name: "Join" }).click();
+  await expect(phone.page.locator(".choice-image")).toHaveCount(2);
+  await phone.page.getByLabel("Paris", { exact: true }).check();
+  await phone.page.getByRole("button", { name: "Submit" }).click();
+  await expect(phone.page.getByText("Answer received")).toBeVisible();
+
+  const { page: screen, context: screenContext } = await adminPage(browser, { width: 1920, height: 1080 });
+  await screen.goto(`${BASE()}/present/${sid}`);
+  await expect(screen.locator("[data-testid=present-results] .bar-image")).toHaveCount(2);
+  await screenshot(screen, "big-screen-poll-images");
+
+  await api("POST", `/api/sessions/${sid}/activities/${quiz!.id}/activate`);
+  await api("POST", `/api/sessions/${sid}/activities/${quiz!.id}/actions/next`, {});
+  const shown = phone.page.getByTestId("question-image");
+  await expect(shown).toBeVisible();
+  expect(await shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(300);
+  await expectAccessible(phone.page, "phone quiz question with an image");
+  await screenshot(phone.page, "phone-quiz-image");
+  await expect(screen.getByTestId("question-image")).toBeVisible();
+  await screenshot(screen, "big-screen-quiz-image");
+  await Promise.all([context.close(), screenContext.close(), phone.context.close()]);
 });

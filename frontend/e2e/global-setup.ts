@@ -41,6 +41,7 @@ export default async function globalSetup(): Promise<void> {
     ...process.env,
     PYTHONPATH: pythonPath,
     CAJA_DATABASE_URL: `sqlite:///${join(dir, "caja.db")}`,
+    CAJA_MEDIA_DIR: join(dir, "media"),
     CAJA_PUBLIC_URL: url,
     CAJA_ADMIN_PASSWORD: ADMIN_PASSWORD,
   };

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { failureMessage } from "../api/client";
 import { IMAGE_TYPES, uploadImage } from "../lib/media";
@@ -23,6 +23,12 @@ export function ImageField({
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // An upload ends later: by then the form may have changed (text typed, another upload done),
+  // so the URL goes to the newest onChange, which knows the newest config.
+  const latest = useRef(onChange);
+  useEffect(() => {
+    latest.current = onChange;
+  });
   if (value) {
     return (
       <span className="image-field">
@@ -49,7 +55,8 @@ export function ImageField({
             setBusy(true);
             setError(null);
             try {
-              onChange((await uploadImage(file)).url);
+              const { url } = await uploadImage(file);
+              latest.current(url);
             } catch (err) {
               setError(failureMessage(err));
             } finally {
