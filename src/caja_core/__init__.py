@@ -19,6 +19,7 @@ from caja_core.activity import (
 )
 from caja_core.errors import ActionRejected, AnswerRejected, ConfigInvalid
 from caja_core.hookspecs import hookimpl
+from caja_core.i18n import Message, Translator
 from caja_core.memo import IdentityMemo
 
 __all__ = [
@@ -33,9 +34,11 @@ __all__ = [
     "ConfigInvalid",
     "EmptyBody",
     "IdentityMemo",
+    "Message",
     "Role",
     "StoredAnswer",
     "StrictModel",
+    "Translator",
     "ViewContext",
     "hookimpl",
 ]

@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from caja_core.display import DisplayBlock
 from caja_core.errors import ActionRejected, AnswerRejected, ConfigInvalid
+from caja_core.i18n import ENGLISH, Message, Translator, translator_for
 
 Role = Literal["presenter", "participant"]
 """Who is looking: ``presenter`` (admin console and big screen) or ``participant`` (a phone)."""
@@ -120,6 +121,8 @@ class ViewContext:
     activity_status: str
     participant_id: uuid.UUID | None = None
     own_answers: Sequence[StoredAnswer] = ()
+    translator: Translator = ENGLISH
+    """The viewer's language, from the type's own catalogs: build labels with it."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,9 @@ class ActivityType(Generic[ConfigT, AnswerT]):
         static_dir: optional folder of files the server publishes at
             ``/plugins/<name>/<file>`` (e.g. the web component's module, so that
             ``web_component = "/plugins/<name>/element.js"``).
+        messages: optional folder of per-language JSON catalogs (``es.json``, ...) that
+            translate the type's texts (see :mod:`caja_core.i18n`).
+        action_titles: action name -> English button label (default: the name).
 
     Only :meth:`view` and :meth:`aggregate` must be overridden; the rest has sensible defaults.
     """
@@ -203,6 +209,18 @@ class ActivityType(Generic[ConfigT, AnswerT]):
     actions: ClassVar[Mapping[str, type[BaseModel]]] = {}
     web_component: ClassVar[str | None] = None
     static_dir: ClassVar[Path | None] = None
+    messages: ClassVar[Path | None] = None
+    action_titles: ClassVar[Mapping[str, str]] = {}
+
+    # -- translations -------------------------------------------------------------------
+
+    def translator(self, language: str) -> Translator:
+        """This type's texts in ``language`` (English for what its catalogs lack)."""
+        return translator_for(self.messages, language)
+
+    def message(self, template: str, /, **params: Any) -> Message:
+        """A translatable error text: ``raise AnswerRejected(self.message("Up to {n}", n=3))``."""
+        return Message(template, self.name, **params)
 
     # -- config -------------------------------------------------------------------------
 

@@ -12,11 +12,12 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session as OrmSession
 
 from caja_core.errors import AuthenticationFailed, Forbidden, ValidationFailed
+from caja_core.i18n import negotiate
 from caja_core.plugins import PluginHost
 from caja_core.services import admins, participants
 from caja_core.storage.db import Database
@@ -189,3 +190,21 @@ def current_participant(request: Request, db: Db, token: ParticipantToken) -> Pa
 
 CurrentAdmin = Annotated[Admin, Depends(current_admin)]
 CurrentParticipant = Annotated[Participant, Depends(current_participant)]
+
+
+def request_language(
+    request: Request,
+    lang: Annotated[
+        str | None,
+        Query(
+            max_length=35,
+            description="The language to answer in (en, es, de, fr, ar); "
+            "default: the Accept-Language header's, else English",
+        ),
+    ] = None,
+) -> str:
+    """The language of this request's texts (``caja_core.i18n.negotiate``)."""
+    return negotiate(lang, request.headers.get("accept-language"))
+
+
+Language = Annotated[str, Depends(request_language)]

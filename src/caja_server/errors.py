@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from caja_core import errors as domain
+from caja_core.i18n import Message, negotiate
 from caja_server.middleware import REQUEST_ID_SCOPE_KEY, answer_errors
 
 log = structlog.get_logger(__name__)
@@ -105,9 +106,27 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if "errors" in extra:
         extra["errors"] = _clean_errors(extra["errors"])
+    if isinstance(exc.detail, Message):
+        extra.update(_translated(request, exc.detail))
     if status >= 500:
         log.error("domain_error", error=exc.code, detail=exc.detail)
     return error_response(status, exc.code, exc.detail, headers=headers, **extra)
+
+
+def _translated(request: Request, message: Message) -> dict[str, Any]:
+    """An activity type's translatable error in the caller's language (``message``), with
+    its parameters; ``detail`` stays English."""
+    extra: dict[str, Any] = {"params": {k: _jsonable(v) for k, v in message.params.items()}}
+    language = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+    host = getattr(request.app.state, "host", None)
+    if message.domain and host is not None and message.domain in host:
+        extra["message"] = message.translated(host.get(message.domain).translator(language))
+        extra["language"] = language
+    return extra
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

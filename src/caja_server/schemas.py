@@ -67,6 +67,8 @@ class ActionOut(BaseModel):
     """An admin action of an activity type, with the JSON Schema of its body."""
 
     name: str
+    title: str
+    """The button's label in the requested language."""
     body_schema: dict[str, Any]
 
 
@@ -81,6 +83,8 @@ class ActivityTypeOut(BaseModel):
     answer_schema: dict[str, Any]
     actions: list[ActionOut]
     web_component: str | None
+    language: str
+    """The language of the texts above (titles, descriptions, schema texts)."""
 
 
 class PluginOut(BaseModel):

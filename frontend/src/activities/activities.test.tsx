@@ -193,6 +193,7 @@ describe("a type with no JavaScript of its own", () => {
     plugin: { name: "rating", distribution: null, version: null },
     actions: [],
     web_component: null,
+    language: "en",
     config_schema: { type: "object", properties: { question: { type: "string", title: "Question" } }, required: ["question"] },
     answer_schema: {
       type: "object",

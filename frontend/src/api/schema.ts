@@ -98,7 +98,10 @@ export interface paths {
         /**
          * Installed activity types
          * @description Every activity type with its plugin, config and answer JSON Schemas (the admin form
-         *     and the generic participant form) and its admin actions with their body schemas.
+         *     and the generic participant form) and its admin actions with their body schemas. Texts
+         *     (titles, descriptions, the schemas' titles and descriptions, action titles) are in the
+         *     requested language (``?lang=``, else ``Accept-Language``) where the type translates
+         *     them, English otherwise.
          */
         get: operations["list_activity_types"];
         put?: never;
@@ -819,6 +822,8 @@ export interface components {
         ActionOut: {
             /** Name */
             name: string;
+            /** Title */
+            title: string;
             /** Body Schema */
             body_schema: {
                 [key: string]: unknown;
@@ -972,6 +977,8 @@ export interface components {
             actions: components["schemas"]["ActionOut"][];
             /** Web Component */
             web_component: string | null;
+            /** Language */
+            language: string;
         };
         /**
          * ActivityUpdate
@@ -1173,6 +1180,11 @@ export interface components {
             msg: string;
             /** Type */
             type: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * HealthOut
@@ -1912,6 +1924,19 @@ export interface components {
              */
             token_type: "bearer";
         };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
+        };
     };
     responses: never;
     parameters: never;
@@ -2115,7 +2140,10 @@ export interface operations {
     };
     list_activity_types: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language to answer in (en, es, de, fr, ar); default: the Accept-Language header's, else English */
+                lang?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2129,6 +2157,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityTypeOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -4,7 +4,8 @@
  * Every error body is `{"error": <class>, "detail": <English>, "code": <reason>, "params": {...}}`
  * (docs/architecture.md, "Errors"). A `code` with an entry under `apiErrors` in the catalogs is
  * shown translated, with its `params`; field errors (`errors: [{loc, msg, type, params}]`) are
- * translated by their `type` under `fieldErrors`; anything else shows the server's `detail`.
+ * translated by their `type` under `fieldErrors`; an activity type's error comes translated by the
+ * server from the type's own catalogs (`message`); anything else shows the server's `detail`.
  */
 import { i18n } from "./index";
 
@@ -50,7 +51,9 @@ function fieldMessage(error: FieldErrorBody): string {
 /** The message of an API error body in the language shown, or null when it has none. */
 export function translateError(body: unknown): string | null {
   if (!body || typeof body !== "object") return null;
-  const b = body as { error?: unknown; code?: unknown; params?: unknown; errors?: unknown; detail?: unknown };
+  const b = body as { error?: unknown; code?: unknown; params?: unknown; errors?: unknown; detail?: unknown; message?: unknown };
+  // An activity type's own error, already in the language asked for (Accept-Language).
+  if (typeof b.message === "string" && b.message) return b.message;
   const code = typeof b.code === "string" ? b.code : typeof b.error === "string" ? b.error : null;
   const params = b.params && typeof b.params === "object" ? { ...(b.params as Record<string, unknown>) } : {};
   const fieldErrors = Array.isArray(b.errors) ? (b.errors as FieldErrorBody[]) : Array.isArray(b.detail) ? (b.detail as FieldErrorBody[]) : [];

@@ -1,10 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api, bearer, unwrap } from "../api/client";
 
-/** The installed activity types (name, schemas, actions). */
+/** The installed activity types (name, schemas, actions), their texts in the language shown. */
 export function useActivityTypes(token: string | null) {
+  const { i18n } = useTranslation();
   return useQuery({
-    queryKey: ["activity-types", token ?? ""],
+    // The server translates titles and schema texts (Accept-Language): one entry per language.
+    queryKey: ["activity-types", token ?? "", i18n.language],
     staleTime: 5 * 60_000,
     queryFn: async () =>
       unwrap(await api.GET("/api/activity-types", bearer(token))),
@@ -14,6 +17,8 @@ export function useActivityTypes(token: string | null) {
 /** One admin action of a type, with the JSON Schema of its body. */
 export interface ActionInfo {
   name: string;
+  /** The type's own label in the language asked for (servers before 0.2 send none). */
+  title?: string;
   body_schema: { properties?: Record<string, { type?: string | string[]; title?: string; anyOf?: unknown[] }>; required?: string[] };
 }
 

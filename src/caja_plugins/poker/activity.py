@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -77,6 +78,13 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
     config_model = PokerConfig
     answer_model = PokerAnswer
     actions = {"reveal": EmptyBody, "revote": EmptyBody, "accept": AcceptBody, "skip": EmptyBody}
+    action_titles = {
+        "reveal": "Reveal cards",
+        "revote": "Vote again",
+        "accept": "Accept estimate",
+        "skip": "Skip item",
+    }
+    messages = Path(__file__).parent / "locales"
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -109,23 +117,29 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
         self, config: PokerConfig, state: JSON, answer: PokerAnswer, ctx: AnswerContext
     ) -> str:
         if state.get("phase") == "done":
-            raise AnswerRejected("Every item has been estimated")
+            raise AnswerRejected(self.message("Every item has been estimated"))
         return slot_name(state["item"], state["round"])
 
     def validate_answer(
         self, config: PokerConfig, state: JSON, answer: PokerAnswer, ctx: AnswerContext
     ) -> tuple[JSON, JSON]:
         if state.get("phase") == "done":
-            raise AnswerRejected("Every item has been estimated")
+            raise AnswerRejected(self.message("Every item has been estimated"))
         if state.get("phase") != "voting":
-            raise AnswerRejected("The cards are already on the table; wait for the next round")
+            raise AnswerRejected(
+                self.message("The cards are already on the table; wait for the next round")
+            )
         deadline = self.deadline(config, state)
         if deadline is not None and ctx.now > deadline:
-            raise AnswerRejected("Time is up for this round")
+            raise AnswerRejected(self.message("Time is up for this round"))
         card = answer.card.strip()
         if card not in config.cards():
             raise AnswerRejected(
-                f"'{card}' is not a card of this deck (cards: {', '.join(config.cards())})"
+                self.message(
+                    "'{card}' is not a card of this deck (cards: {cards})",
+                    card=card,
+                    cards=", ".join(config.cards()),
+                )
             )
         return {"card": card}, {}
 
@@ -232,7 +246,7 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
             config=view_config,
             phase=phase,
             results=cut,
-            display=poker_display(cut, phase),
+            display=poker_display(cut, phase, ctx.translator),
             deadline=deadline if phase == "voting" else None,
             accepting_answers=ctx.activity_status == "active" and phase == "voting",
             extra={"your_card": own} if ctx.role == "participant" else {},
@@ -245,18 +259,18 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
     ) -> ActionOutcome:
         phase = state.get("phase")
         if phase == "done":
-            raise ActionRejected("Every item has been estimated")
+            raise ActionRejected(self.message("Every item has been estimated"))
         slot = slot_name(state["item"], state["round"])
         votes = sum(1 for a in ctx.answers if a.slot == slot)
         if action == "reveal":
             if phase != "voting":
-                raise ActionRejected("The cards of this round are already revealed")
+                raise ActionRejected(self.message("The cards of this round are already revealed"))
             return ActionOutcome(state=_revealed(state), message=f"Revealed {votes} votes")
         if action == "revote":
             deadline = self.deadline(config, state)
             timed_out = deadline is not None and ctx.now > deadline
             if phase == "voting" and not timed_out:
-                raise ActionRejected("Reveal this round before voting again")
+                raise ActionRejected(self.message("Reveal this round before voting again"))
             new = _revealed(state)
             rounds = list(new["rounds"])
             rounds[state["item"]] = state["round"] + 1
@@ -281,7 +295,7 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
                 state=_next_item({**state, "skipped": skipped}, config, ctx.now),
                 message=f"Skipped '{config.items[state['item']].title}'",
             )
-        raise ActionRejected(f"Planning poker has no action '{action}'")
+        raise ActionRejected(self.message("Planning poker has no action '{action}'", action=action))
 
     # -- export -------------------------------------------------------------------------------
 

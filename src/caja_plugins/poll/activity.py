@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
@@ -27,6 +28,7 @@ from caja_core import (
     IdentityMemo,
     StoredAnswer,
     StrictModel,
+    Translator,
     ViewContext,
 )
 from caja_core.display import Bar, BarsBlock, DisplayBlock
@@ -35,7 +37,7 @@ from caja_core.display import Bar, BarsBlock, DisplayBlock
 # config as JSON, and the bars block per set of chosen options (a handful), so the server
 # also dumps each block once (``render`` remembers dumped blocks by identity).
 _CONFIGS: IdentityMemo[dict[str, Any]] = IdentityMemo(size=32)
-_BARS: IdentityMemo[dict[tuple[int, ...], BarsBlock]] = IdentityMemo(size=32)
+_BARS: IdentityMemo[dict[tuple[str | int, ...], BarsBlock]] = IdentityMemo(size=32)
 
 Visibility = Literal["always", "after_answer", "after_close", "on_reveal"]
 
@@ -120,6 +122,8 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
     config_model = PollConfig
     answer_model = PollAnswer
     actions = {"reveal": EmptyBody, "hide": EmptyBody, "reset": EmptyBody}
+    action_titles = {"reveal": "Reveal results", "hide": "Hide results", "reset": "Reset answers"}
+    messages = Path(__file__).parent / "locales"
 
     def initial_state(self, config: PollConfig) -> dict[str, Any]:
         return {"shown": None}
@@ -129,17 +133,21 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         choices = sorted(set(answer.choices))
         if len(choices) != len(answer.choices):
-            raise AnswerRejected("Each option can be chosen only once")
+            raise AnswerRejected(self.message("Each option can be chosen only once"))
         unknown = [c for c in choices if not 0 <= c < len(config.options)]
         if unknown:
-            raise AnswerRejected(f"There is no option {unknown[0]} in this poll")
+            raise AnswerRejected(
+                self.message("There is no option {option} in this poll", option=unknown[0])
+            )
         least, most = (config.min_selections, config.most_selections)
         if not config.multiple and len(choices) != 1:
-            raise AnswerRejected("Choose exactly one option")
+            raise AnswerRejected(self.message("Choose exactly one option"))
         if not least <= len(choices) <= most:
             if least == most:
-                raise AnswerRejected(f"Choose exactly {least} options")
-            raise AnswerRejected(f"Choose between {least} and {most} options")
+                raise AnswerRejected(self.message("Choose exactly {n} options", n=least))
+            raise AnswerRejected(
+                self.message("Choose between {least} and {most} options", least=least, most=most)
+            )
         return {"choices": choices}, {}
 
     def allows_change(self, config: PollConfig, state: dict[str, Any]) -> bool:
@@ -191,9 +199,10 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
         if visible:
             by_choice = _BARS.get(results, dict)
             chosen = tuple(sorted(set(own or ())))
-            block = by_choice.get(chosen)
+            key = (ctx.translator.language, *chosen)
+            block = by_choice.get(key)
             if block is None:
-                block = by_choice[chosen] = _bars_block(config, results, chosen)
+                block = by_choice[key] = _bars_block(config, results, chosen, ctx.translator)
             display.append(block)
         extra: dict[str, Any] = {"results_hidden": not visible}
         if ctx.role == "presenter":
@@ -227,7 +236,7 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
                 clear_slots=["*"],
                 message=f"Cleared {voters} {'answer' if voters == 1 else 'answers'}",
             )
-        raise ActionRejected(f"The poll has no action '{action}'")
+        raise ActionRejected(self.message("The poll has no action '{action}'", action=action))
 
     def export_columns(self, config: PollConfig) -> list[str]:
         return ["choices"]
@@ -239,7 +248,9 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
         return {"choices": "; ".join(texts)}
 
 
-def _bars_block(config: PollConfig, results: dict[str, Any], chosen: tuple[int, ...]) -> BarsBlock:
+def _bars_block(
+    config: PollConfig, results: dict[str, Any], chosen: tuple[int, ...], t: Translator
+) -> BarsBlock:
     bars = [
         Bar(
             label=o["text"],
@@ -255,7 +266,7 @@ def _bars_block(config: PollConfig, results: dict[str, Any], chosen: tuple[int, 
         title=config.question,
         bars=bars,
         show=config.show,
-        total_label=f"{voters} {'voter' if voters == 1 else 'voters'}",
+        total_label=t.ngettext("{n} voter", "{n} voters", voters),
     )
 
 

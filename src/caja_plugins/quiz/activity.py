@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -32,6 +33,7 @@ from caja_core import (
     AnswerRejected,
     EmptyBody,
     IdentityMemo,
+    Message,
     StoredAnswer,
     StrictModel,
     ViewContext,
@@ -78,6 +80,13 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         "leaderboard": EmptyBody,
         "finish": EmptyBody,
     }
+    action_titles = {
+        "next": "Next question",
+        "reveal": "Reveal answer",
+        "leaderboard": "Show leaderboard",
+        "finish": "Finish quiz",
+    }
+    messages = Path(__file__).parent / "locales"
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -99,22 +108,22 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         self, config: QuizConfig, state: JSON, answer: QuizAnswer, ctx: AnswerContext
     ) -> str:
         if state.get("phase") != "question":
-            raise AnswerRejected("No question is open right now")
+            raise AnswerRejected(self.message("No question is open right now"))
         return f"q{state['question']}"
 
     def validate_answer(
         self, config: QuizConfig, state: JSON, answer: QuizAnswer, ctx: AnswerContext
     ) -> tuple[JSON, JSON]:
         if state.get("phase") != "question":
-            raise AnswerRejected("No question is open right now")
+            raise AnswerRejected(self.message("No question is open right now"))
         index = state["question"]
         if answer.question is not None and answer.question != index:
-            raise AnswerRejected(f"Question {answer.question + 1} is closed")
+            raise AnswerRejected(self.message("Question {n} is closed", n=answer.question + 1))
         question = config.questions[index]
         opened = dt.datetime.fromisoformat(state["opened_at"])
         elapsed_ms = int((ctx.now - opened) / dt.timedelta(milliseconds=1))
         if elapsed_ms > question.time_limit_seconds * 1000:
-            raise AnswerRejected("Time is up for this question")
+            raise AnswerRejected(self.message("Time is up for this question"))
         data = {"question": index, **_answer_data(question, answer)}
         return data, {"elapsed_ms": max(elapsed_ms, 0)}
 
@@ -174,29 +183,33 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
     ) -> ActionOutcome:
         phase, index = state["phase"], state["question"]
         if phase == "finished":
-            raise ActionRejected("The quiz is finished")
+            raise ActionRejected(self.message("The quiz is finished"))
         if action == "next":
             if phase == "question":
-                raise ActionRejected(f"Reveal the answer to question {index + 1} first")
+                raise ActionRejected(
+                    self.message("Reveal the answer to question {n} first", n=index + 1)
+                )
             if index + 1 >= len(config.questions):
-                raise ActionRejected("That was the last question: finish the quiz")
+                raise ActionRejected(self.message("That was the last question: finish the quiz"))
             new = {**state, "phase": "question", "question": index + 1}
             new["opened_at"] = ctx.now.isoformat()
             return ActionOutcome(state=new, message=f"Question {index + 2} is open")
         if action == "reveal":
             if phase != "question":
-                raise ActionRejected("No question is open to reveal")
+                raise ActionRejected(self.message("No question is open to reveal"))
             count = sum(1 for a in ctx.answers if a.slot == f"q{index}")
             return ActionOutcome(
                 state=_revealed(state), message=f"Question {index + 1}: {count} answers"
             )
         if action == "leaderboard":
             if phase not in ("revealed", "leaderboard"):
-                raise ActionRejected("Reveal a question before showing the leaderboard")
+                raise ActionRejected(
+                    self.message("Reveal a question before showing the leaderboard")
+                )
             return ActionOutcome(state={**state, "phase": "leaderboard"})
         if action == "finish":
             return ActionOutcome(state=_finished(state), close=True, message="Quiz finished")
-        raise ActionRejected(f"The quiz has no action '{action}'")
+        raise ActionRejected(self.message("The quiz has no action '{action}'", action=action))
 
     # -- export -------------------------------------------------------------------------------
 
@@ -234,23 +247,27 @@ def _answer_data(question: Any, answer: QuizAnswer) -> JSON:
     }[question.kind]
     extra = [k for k, v in fields.items() if v is not None and k != wanted]
     if fields[wanted] is None or extra:
-        raise AnswerRejected(f"This question takes a '{wanted}' answer")
+        raise AnswerRejected(
+            Message("This question takes a '{field}' answer", "quiz", field=wanted)
+        )
     if isinstance(question, SingleChoiceQuestion):
         if answer.choice is None or answer.choice >= len(question.options):
-            raise AnswerRejected(f"There is no option {answer.choice}")
+            raise AnswerRejected(
+                Message("There is no option {option}", "quiz", option=answer.choice)
+            )
         return {"choices": [answer.choice]}
     if isinstance(question, MultipleChoiceQuestion):
         chosen = answer.choices or []
         if not chosen or len(set(chosen)) != len(chosen):
-            raise AnswerRejected("Choose one or more different options")
+            raise AnswerRejected(Message("Choose one or more different options", "quiz"))
         if any(c >= len(question.options) or c < 0 for c in chosen):
-            raise AnswerRejected("One of the chosen options does not exist")
+            raise AnswerRejected(Message("One of the chosen options does not exist", "quiz"))
         return {"choices": sorted(chosen)}
     if isinstance(question, TrueFalseQuestion):
         return {"value": answer.value}
     text = " ".join((answer.text or "").split())
     if not text:
-        raise AnswerRejected("Type an answer")
+        raise AnswerRejected(Message("Type an answer", "quiz"))
     return {"text": text}
 
 
@@ -364,9 +381,9 @@ def _display(
 ) -> list[DisplayBlock]:
     phase = state["phase"]
     if phase in ("lobby", "question"):
-        key: tuple[Any, ...] = ()
+        key: tuple[Any, ...] = (ctx.translator.language,)
     elif phase == "revealed":
-        key = tuple(sorted(extra.items()))
+        key = (ctx.translator.language, *sorted(extra.items()))
     else:  # the standings highlight the viewer's own row
         return quiz_display(config, state, cut, ctx, extra)
     table = _DISPLAYS.get(cut, dict)  # cut: one per results, config, state and role

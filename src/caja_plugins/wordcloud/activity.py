@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -79,6 +80,8 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
     config_model = WordCloudConfig
     answer_model = WordCloudAnswer
     actions = {"hide": EntryBody, "unhide": EntryBody}
+    action_titles = {"hide": "Hide entry", "unhide": "Show entry again"}
+    messages = Path(__file__).parent / "locales"
 
     def initial_state(self, config: WordCloudConfig) -> JSON:
         return {"hidden": []}
@@ -107,9 +110,9 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
             if f"e{n}" not in used:
                 return f"e{n}"
         count = config.entries_per_participant
-        raise AnswerRejected(
-            f"You have already sent {count} {'entry' if count == 1 else 'entries'}"
-        )
+        if count == 1:
+            raise AnswerRejected(self.message("You have already sent {n} entry", n=count))
+        raise AnswerRejected(self.message("You have already sent {n} entries", n=count))
 
     def validate_answer(
         self, config: WordCloudConfig, state: JSON, answer: WordCloudAnswer, ctx: AnswerContext
@@ -117,23 +120,30 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         text = clean(answer.text)
         key = entry_key(text, config.fold_accents)
         if not key:
-            raise AnswerRejected("Type a word")
+            raise AnswerRejected(self.message("Type a word"))
         if len(text) > config.max_length:
-            raise AnswerRejected(f"Keep it to {config.max_length} characters or fewer")
+            raise AnswerRejected(
+                self.message("Keep it to {n} characters or fewer", n=config.max_length)
+            )
         if config.single_word and " " in key:
-            raise AnswerRejected("One word only, please")
+            raise AnswerRejected(self.message("One word only, please"))
         if contains_blocked(key, config.blocked_words) or (
             config.profanity_filter and is_profane(text)
         ):
             raise AnswerRejected(
-                f"'{text}' can't go on the screen: it contains a blocked word. "
-                "Your other entries are kept; try another word."
+                self.message(
+                    "'{text}' can't go on the screen: it contains a blocked word. "
+                    "Your other entries are kept; try another word.",
+                    text=text,
+                )
             )
         data = {"text": text}
         for previous in ctx.previous:
             earlier = entry_key(str(previous.data.get("text", "")), config.fold_accents)
             if earlier == key and previous.data != data:
-                raise AnswerRejected(f"You already sent '{previous.data.get('text')}'")
+                raise AnswerRejected(
+                    self.message("You already sent '{text}'", text=previous.data.get("text"))
+                )
         return data, {}
 
     # -- results ------------------------------------------------------------------------------
@@ -206,18 +216,22 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         assert isinstance(body, EntryBody)
         key = entry_key(body.entry, config.fold_accents)
         if not key:
-            raise ActionRejected("Name the entry to hide or unhide")
+            raise ActionRejected(self.message("Name the entry to hide or unhide"))
         hidden = set(state.get("hidden", []))
         if action == "hide":
             hidden.add(key)
             message = f"Hid '{clean(body.entry)}'"
         elif action == "unhide":
             if key not in hidden:
-                raise ActionRejected(f"'{clean(body.entry)}' is not hidden")
+                raise ActionRejected(
+                    self.message("'{entry}' is not hidden", entry=clean(body.entry))
+                )
             hidden.discard(key)
             message = f"Showing '{clean(body.entry)}' again"
         else:
-            raise ActionRejected(f"The word cloud has no action '{action}'")
+            raise ActionRejected(
+                self.message("The word cloud has no action '{action}'", action=action)
+            )
         return ActionOutcome(state={**state, "hidden": sorted(hidden)}, message=message)
 
     # -- export -------------------------------------------------------------------------------

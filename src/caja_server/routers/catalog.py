@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from caja_server.deps import Host
+from caja_server.deps import Host, Language
 from caja_server.schemas import ActionOut, ActivityTypeOut, PluginOut, PluginRef
 
 router = APIRouter(prefix="/api", tags=["catalog"])
@@ -15,26 +15,35 @@ router = APIRouter(prefix="/api", tags=["catalog"])
     summary="Installed activity types",
     response_model=list[ActivityTypeOut],
 )
-def list_activity_types(host: Host) -> list[ActivityTypeOut]:
+def list_activity_types(host: Host, language: Language) -> list[ActivityTypeOut]:
     """Every activity type with its plugin, config and answer JSON Schemas (the admin form
-    and the generic participant form) and its admin actions with their body schemas."""
+    and the generic participant form) and its admin actions with their body schemas. Texts
+    (titles, descriptions, the schemas' titles and descriptions, action titles) are in the
+    requested language (``?lang=``, else ``Accept-Language``) where the type translates
+    them, English otherwise."""
     out = []
     for activity_type, plugin in host.activity_types():
+        t = activity_type.translator(language)
         out.append(
             ActivityTypeOut(
                 name=activity_type.name,
-                title=activity_type.title,
-                description=activity_type.description,
+                title=t.gettext(activity_type.title),
+                description=t.gettext(activity_type.description),
                 plugin=PluginRef(
                     name=plugin.name, distribution=plugin.distribution, version=plugin.version
                 ),
-                config_schema=activity_type.config_schema(),
-                answer_schema=activity_type.answer_schema(),
+                config_schema=t.schema(activity_type.config_schema()),
+                answer_schema=t.schema(activity_type.answer_schema()),
                 actions=[
-                    ActionOut(name=name, body_schema=model.model_json_schema())
+                    ActionOut(
+                        name=name,
+                        title=t.gettext(activity_type.action_titles.get(name, name)),
+                        body_schema=t.schema(model.model_json_schema()),
+                    )
                     for name, model in sorted(activity_type.actions.items())
                 ],
                 web_component=activity_type.web_component,
+                language=language,
             )
         )
     return out

@@ -9,7 +9,7 @@ import { actionsOf, type ActionInfo } from "../../lib/activityTypes";
 import { useLiveState } from "../../lib/useLiveState";
 import { adminApi } from "./adminApi";
 
-// The built-in types' actions; any other action shows its name until types label their own.
+// Labels for the built-in types' actions when the server sends no title of its own.
 const LABELS = {
   reveal: "admin.actions.reveal",
   hide: "admin.actions.hide",
@@ -148,7 +148,12 @@ function ActionControl({
   const { t } = useTranslation();
   const fields = Object.entries(action.body_schema.properties ?? {});
   const [values, setValues] = useState<Record<string, string>>({});
-  const label = isLabelled(action.name) ? t(LABELS[action.name]) : action.name.replace(/_/g, " ");
+  const label =
+    action.title && action.title !== action.name
+      ? action.title
+      : isLabelled(action.name)
+        ? t(LABELS[action.name])
+        : action.name.replace(/_/g, " ");
   const run = useMutation({
     mutationFn: (body: Record<string, unknown>) => adminApi.runAction(sessionId, activityId, action.name, body),
     onSuccess: (message) => {
