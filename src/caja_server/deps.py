@@ -197,9 +197,8 @@ def request_language(
     lang: Annotated[
         str | None,
         Query(
-            max_length=35,
-            description="The language to answer in (en, es, de, fr, ar); "
-            "default: the Accept-Language header's, else English",
+            description="The language to answer in (en, es, de, fr, ar; anything else: "
+            "English); default: the Accept-Language header's, else English",
         ),
     ] = None,
 ) -> str:

@@ -108,9 +108,28 @@ class SessionCreate(StrictBody):
 
 
 class SessionUpdate(StrictBody):
-    """Rename a session."""
+    """Fields to change; those left out stay as they are, ``null`` clears one."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    language: Literal["en", "es", "de", "fr", "ar"] | None = Field(
+        default=None,
+        description="The session's language: the big screen's, and every phone's unless the "
+        "reader picks another. null: each phone follows its browser.",
+    )
+    accent_color: str | None = Field(
+        default=None,
+        pattern=r"^#[0-9a-fA-F]{6}$",
+        description="Accent colour (#rrggbb); shades with too little contrast are adjusted",
+    )
+    logo_url: str | None = Field(
+        default=None,
+        max_length=300,
+        pattern=r"^(https?://|/)\S+$",
+        description="A logo (upload it with POST /api/media and give its url)",
+    )
+    theme: Literal["light", "dark"] | None = Field(
+        default=None, description="Light or dark for the big screen and the phones"
+    )
 
 
 class ActivityOut(BaseModel):
@@ -146,6 +165,11 @@ class SessionOut(BaseModel):
     updated_at: dt.datetime
     started_at: dt.datetime | None
     completed_at: dt.datetime | None
+    language: str | None = None
+    """The session's fixed language, or None (each reader's)."""
+    branding: dict[str, Any] | None = None
+    """Accent colour (and the shade drawn on each theme, with why it was adjusted), logo,
+    theme; None for the default look."""
 
 
 class SessionDetail(SessionOut):
@@ -268,6 +292,11 @@ class StateSession(BaseModel):
     name: str
     status: Literal["draft", "active", "completed"]
     join_code: str
+    language: str | None = None
+    """The session's fixed language: the big screen's, and phones' unless their reader
+    chose another; None: each reader's. Display blocks are in it (English when None)."""
+    branding: dict[str, Any] | None = None
+    """Accent (per theme, contrast-checked), logo and theme; None: the default look."""
 
 
 class OwnAnswer(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from caja_core.branding import branding
 from caja_core.services import participants as participant_service
 from caja_core.services.answer_rules import AnswerRow
 from caja_core.storage.models import Activity, Participant, Response, Session
@@ -32,6 +33,8 @@ def session_out(session: Session, settings: Settings) -> SessionOut:
         updated_at=session.updated_at,
         started_at=session.started_at,
         completed_at=session.completed_at,
+        language=session.language,
+        branding=branding(session.accent_color, session.logo_url, session.theme),
     )
 
 

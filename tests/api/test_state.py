@@ -34,6 +34,8 @@ def test_presenter_and_participant_documents(api: Api, scene: Scene) -> None:
         "name": scene.session["name"],
         "status": "active",
         "join_code": scene.session["join_code"],
+        "language": None,
+        "branding": None,
     }
     assert doc["activity"]["id"] == scene.aid
     assert doc["activity"]["results"] == {"counts": [0, 0, 1]}

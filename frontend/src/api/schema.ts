@@ -178,8 +178,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename a session
-         * @description Change the session's name.
+         * Change a session's name, language or branding
+         * @description Change what the body names (``null`` clears the language, accent, logo or theme).
+         *     The answer's ``branding.accents`` says, per theme, the accent drawn and why a colour
+         *     with too little contrast was adjusted. 409 for a completed session.
          */
         patch: operations["update_session"];
         trace?: never;
@@ -1181,11 +1183,6 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /**
          * HealthOut
          * @description The process is alive.
@@ -1697,6 +1694,12 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
+            /** Language */
+            language?: string | null;
+            /** Branding */
+            branding?: {
+                [key: string]: unknown;
+            } | null;
             /** Activities */
             activities: components["schemas"]["ActivityOut"][];
         };
@@ -1741,14 +1744,40 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
+            /** Language */
+            language?: string | null;
+            /** Branding */
+            branding?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * SessionUpdate
-         * @description Rename a session.
+         * @description Fields to change; those left out stay as they are, ``null`` clears one.
          */
         SessionUpdate: {
             /** Name */
-            name: string;
+            name?: string | null;
+            /**
+             * Language
+             * @description The session's language: the big screen's, and every phone's unless the reader picks another. null: each phone follows its browser.
+             */
+            language?: ("en" | "es" | "de" | "fr" | "ar") | null;
+            /**
+             * Accent Color
+             * @description Accent colour (#rrggbb); shades with too little contrast are adjusted
+             */
+            accent_color?: string | null;
+            /**
+             * Logo Url
+             * @description A logo (upload it with POST /api/media and give its url)
+             */
+            logo_url?: string | null;
+            /**
+             * Theme
+             * @description Light or dark for the big screen and the phones
+             */
+            theme?: ("light" | "dark") | null;
         };
         /**
          * Stat
@@ -1859,6 +1888,12 @@ export interface components {
             status: "draft" | "active" | "completed";
             /** Join Code */
             join_code: string;
+            /** Language */
+            language?: string | null;
+            /** Branding */
+            branding?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * StatsBlock
@@ -1923,19 +1958,6 @@ export interface components {
              * @constant
              */
             token_type: "bearer";
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
         };
     };
     responses: never;
@@ -2141,7 +2163,7 @@ export interface operations {
     list_activity_types: {
         parameters: {
             query?: {
-                /** @description The language to answer in (en, es, de, fr, ar); default: the Accept-Language header's, else English */
+                /** @description The language to answer in (en, es, de, fr, ar; anything else: English); default: the Accept-Language header's, else English */
                 lang?: string | null;
             };
             header?: never;
@@ -2159,13 +2181,22 @@ export interface operations {
                     "application/json": components["schemas"]["ActivityTypeOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2500,6 +2531,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
+from caja_core.branding import THEMES, is_colour
 from caja_core.errors import Conflict, InvalidState, ValidationFailed
+from caja_core.i18n import LANGUAGES
 from caja_core.plugins import PluginHost
 from caja_core.services._common import bump_version, now_or, session_for_admin
 from caja_core.storage.models import Activity, Admin, Session
@@ -85,6 +88,49 @@ def rename_session(db: DB, admin: Admin, session_id: Any, name: str) -> Session:
     if session.status == "completed":
         raise InvalidState("This session is completed and read-only; duplicate it to change it")
     session.name = _clean_name(name)
+    bump_version(db, session)
+    return session
+
+
+SETTINGS = ("name", "language", "accent_color", "logo_url", "theme")
+"""What :func:`update_session` changes; the others can be set back to None."""
+
+_LOGO_URL = re.compile(r"^(https?://|/)\S{1,299}$")
+
+
+def _setting(field: str, value: Any) -> Any:
+    """A checked session setting (ValidationFailed naming the field)."""
+    if field == "name":
+        return _clean_name(value)
+    if value is None:
+        return None
+    if field == "language" and value not in LANGUAGES:
+        raise ValidationFailed(
+            f"The session language must be one of {', '.join(LANGUAGES)}",
+            [{"loc": ["language"], "msg": "unsupported language", "type": "language_unsupported"}],
+        )
+    if field == "accent_color" and not (isinstance(value, str) and is_colour(value)):
+        raise ValidationFailed.for_field("accent_color", "a colour like #4338ca")
+    if field == "logo_url" and not (isinstance(value, str) and _LOGO_URL.match(value)):
+        raise ValidationFailed.for_field("logo_url", "a site path or an http(s) URL")
+    if field == "theme" and value not in THEMES:
+        raise ValidationFailed.for_field("theme", "light or dark")
+    return value.lower() if field == "accent_color" else value
+
+
+def update_session(db: DB, admin: Admin, session_id: Any, changes: dict[str, Any]) -> Session:
+    """Change a session's name, language (None: each reader's), accent colour, logo and
+    theme (None: the default look). Only the keys in ``changes`` change; a completed session
+    is read-only. Its viewers see the change at once (the version moves)."""
+    unknown = sorted(set(changes) - set(SETTINGS))
+    if unknown:
+        raise ValidationFailed.for_field(unknown[0], "not a session setting")
+    clean = {field: _setting(field, value) for field, value in changes.items()}
+    session = session_for_admin(db, admin, session_id, lock=True)
+    if session.status == "completed":
+        raise InvalidState("This session is completed and read-only; duplicate it to change it")
+    for field, value in clean.items():
+        setattr(session, field, value)
     bump_version(db, session)
     return session
 

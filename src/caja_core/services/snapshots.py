@@ -44,7 +44,9 @@ from caja_core.activity import (
     StoredAnswer,
     ViewContext,
 )
+from caja_core.branding import branding
 from caja_core.errors import NotFound
+from caja_core.i18n import DEFAULT_LANGUAGE
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid
 from caja_core.services.answer_rules import effective_deadline
@@ -90,6 +92,10 @@ class Snapshot:
     participant_count: int
     nicknames: dict[uuid.UUID, str]
     activity: ActivitySnapshot | None
+    language: str | None = None
+    """The session's fixed language (display blocks are in it; English when None)."""
+    branding: dict[str, Any] | None = None
+    """:func:`caja_core.branding.branding` of the session, or None."""
     answers: dict[uuid.UUID, list[StoredAnswer]] = field(default_factory=dict)
     """Each participant's own answers to the current activity, oldest first."""
     fresh_until: float = 0.0
@@ -150,6 +156,8 @@ def compute_snapshot(
         name=session.name,
         status=session.status,
         join_code=session.join_code,
+        language=session.language,
+        branding=branding(session.accent_color, session.logo_url, session.theme),
         participant_count=len(names),
         nicknames=names,
         activity=current,
@@ -162,6 +170,7 @@ def compute_snapshot(
 
 def _structure(session: Session, activity: Activity | None) -> str:
     parts: list[Any] = [session.name, session.status, session.current_activity_id]
+    parts += [session.language, session.accent_color, session.logo_url, session.theme]
     if activity is not None:
         parts += [
             activity.status,
@@ -214,7 +223,12 @@ def _activity_snapshot(
             config,
             deepcopy(activity.state),
             results,
-            ViewContext(role="presenter", now=now, activity_status=activity.status),
+            ViewContext(
+                role="presenter",
+                now=now,
+                activity_status=activity.status,
+                translator=activity_type.translator(session.language or DEFAULT_LANGUAGE),
+            ),
         )
         deadline = effective_deadline(activity, activity_type, config)
     except SQLAlchemyError:

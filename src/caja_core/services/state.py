@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session as DB
 
 from caja_core.activity import Role, StoredAnswer, ViewContext
 from caja_core.errors import NotFound
+from caja_core.i18n import DEFAULT_LANGUAGE
 from caja_core.memo import IdentityMemo
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, now_or, stored_answers
@@ -123,6 +124,8 @@ def render(
             "name": snap.name,
             "status": snap.status,
             "join_code": snap.join_code,
+            "language": snap.language,
+            "branding": snap.branding,
         },
         "participant_count": snap.participant_count,
         "you": you,
@@ -153,6 +156,7 @@ def render(
                     activity_status=activity.status,
                     participant_id=participant_id,
                     own_answers=own,
+                    translator=activity.activity_type.translator(snap.language or DEFAULT_LANGUAGE),
                 ),
             )
         except Exception as exc:

@@ -139,6 +139,11 @@ class Session(Timestamped, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    # The presenter's choices (migration 0005); None: each reader's language, the default look.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    accent_color: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    logo_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    theme: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     activities: Mapped[list[Activity]] = relationship(
         back_populates="session",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from caja_server.deps import Host, Language
+from caja_server.errors import error_responses
 from caja_server.schemas import ActionOut, ActivityTypeOut, PluginOut, PluginRef
 
 router = APIRouter(prefix="/api", tags=["catalog"])
@@ -14,6 +15,7 @@ router = APIRouter(prefix="/api", tags=["catalog"])
     "/activity-types",
     summary="Installed activity types",
     response_model=list[ActivityTypeOut],
+    responses=error_responses(422),
 )
 def list_activity_types(host: Host, language: Language) -> list[ActivityTypeOut]:
     """Every activity type with its plugin, config and answer JSON Schemas (the admin form

@@ -66,15 +66,18 @@ def get_session(
 
 @router.patch(
     "/{sid}",
-    summary="Rename a session",
+    summary="Change a session's name, language or branding",
     response_model=SessionOut,
-    responses=error_responses(400, 401, 403, 404, 413, 422),
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422),
 )
 def update_session(
     sid: uuid.UUID, body: SessionUpdate, admin: CurrentAdmin, db: Db, settings: AppSettings
 ) -> SessionOut:
-    """Change the session's name."""
-    return session_out(session_service.rename_session(db, admin, sid, body.name), settings)
+    """Change what the body names (``null`` clears the language, accent, logo or theme).
+    The answer's ``branding.accents`` says, per theme, the accent drawn and why a colour
+    with too little contrast was adjusted. 409 for a completed session."""
+    changes = body.model_dump(include=body.model_fields_set)
+    return session_out(session_service.update_session(db, admin, sid, changes), settings)
 
 
 @router.delete(

@@ -9,6 +9,7 @@ import { ActivityList } from "./ActivityList";
 import { adminApi, type DefinitionFormat } from "./adminApi";
 import { LivePanel } from "./LivePanel";
 import { ParticipantsPanel } from "./ParticipantsPanel";
+import { SessionLookForm } from "./SessionLookForm";
 import "./reuse.css";
 
 /** One session: its activities, the live controls, participants and export. */
@@ -173,6 +174,7 @@ export function SessionEditor() {
         <div className="side">
           <LivePanel sessionId={s.id} types={types.data ?? []} onChanged={refresh} onMessage={setMessage} />
           <ParticipantsPanel sessionId={s.id} readOnly={completed} />
+          <SessionLookForm session={s} onChanged={refresh} />
         </div>
       </div>
     </main>

@@ -7,6 +7,7 @@ import { LanguageSwitcher } from "../../i18n";
 import { useActivityTypes } from "../../lib/activityTypes";
 import { forgetIdentity, type ParticipantIdentity } from "../../lib/identity";
 import { useOutbox } from "../../lib/outbox";
+import { useSessionLook } from "../../lib/sessionLook";
 import { useSecondsLeft } from "../../lib/time";
 import { useLiveState } from "../../lib/useLiveState";
 
@@ -16,6 +17,8 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
   const live = useLiveState(identity.sessionId, { token: identity.token });
   const outbox = useOutbox(identity.sessionId, identity.token);
   const state = live.state;
+  // The session's language (unless the reader picked one), theme, accent and logo.
+  const look = useSessionLook(state?.session, "phone", true);
 
   useEffect(() => {
     if (live.fatal) forgetIdentity(identity);
@@ -36,7 +39,11 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
   return (
     <main className="page narrow phone participant">
       <header className="phone-header">
-        <span className="brand small">Caja</span>
+        {look.logoUrl ? (
+          <img className="session-logo" src={look.logoUrl} alt={state?.session.name ?? ""} />
+        ) : (
+          <span className="brand small">Caja</span>
+        )}
         <span className="you" aria-label={t("phone.yourNickname")}>
           {state?.you?.nickname ?? identity.nickname}
         </span>

@@ -7,6 +7,7 @@ import { ConnectionBanner, Countdown } from "../../components/Status";
 import { useFormat } from "../../i18n/format";
 import { useActivityTypes } from "../../lib/activityTypes";
 import { useQrCode, useSessionInfo, type SessionInfo } from "../../lib/session";
+import { accentStyle, useSessionLook } from "../../lib/sessionLook";
 import { useLiveState } from "../../lib/useLiveState";
 import { KeyHelp, QrCorner } from "./Overlays";
 import { runSessionCommand, usePresenterKeys } from "./presenterKeys";
@@ -25,7 +26,11 @@ export function PresentPage() {
   const session = useSessionInfo(sessionId);
   const types = useActivityTypes(null);
   const qr = useQrCode(sessionId);
-  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme) || "dark");
+  // The session's language, theme, accent and logo; the presenter's own pick of a theme (the
+  // button, "t") overrides the session's on this screen.
+  const look = useSessionLook(live.state?.session ?? session.data, "screen");
+  const [pickedTheme, setTheme] = useState<Theme | null>(() => localStorage.getItem(THEME_KEY) as Theme | null);
+  const theme: Theme = pickedTheme ?? look.theme ?? "dark";
   const [qrCorner, setQrCorner] = useState(() => localStorage.getItem(QR_KEY) !== "off");
   const [joinView, setJoinView] = useState(false);
   const [blank, setBlank] = useState(false);
@@ -34,8 +39,8 @@ export function PresentPage() {
   const running = useRef(false);
 
   useEffect(() => {
-    localStorage.setItem(THEME_KEY, theme);
-  }, [theme]);
+    if (pickedTheme) localStorage.setItem(THEME_KEY, pickedTheme);
+  }, [pickedTheme]);
   useEffect(() => {
     localStorage.setItem(QR_KEY, qrCorner ? "on" : "off");
   }, [qrCorner]);
@@ -58,7 +63,7 @@ export function PresentPage() {
     } else if (command === "qr") setQrCorner((v) => !v);
     else if (command === "blank") setBlank((v) => !v);
     else if (command === "fullscreen") void toggleFullscreen();
-    else if (command === "theme") setTheme((x) => (x === "dark" ? "light" : "dark"));
+    else if (command === "theme") setTheme(theme === "dark" ? "light" : "dark");
     else if (live.state && !running.current) {
       // One session command at a time: a held arrow key must not skip activities.
       running.current = true;
@@ -87,9 +92,16 @@ export function PresentPage() {
   const showActivity = !!state?.activity && state.session.status !== "completed";
   const corner = showActivity && state?.session.status === "active" && qrCorner && !joinView;
   return (
-    <div className={`present theme-${theme}${corner ? " with-qr" : ""}`} data-theme={theme}>
+    <div
+      className={`present theme-${theme}${corner ? " with-qr" : ""}`}
+      data-theme={theme}
+      style={accentStyle(look.branding, theme)}
+    >
       <header className="present-bar">
-        <span className="present-name">{state?.session.name ?? session.data?.name ?? ""}</span>
+        <span className="present-name">
+          {look.logoUrl && <img className="session-logo" src={look.logoUrl} alt="" />}
+          {state?.session.name ?? session.data?.name ?? ""}
+        </span>
         {state && state.session.status === "active" && state.activity && !corner && !joinView && (
           <span className="present-join-small">
             {t("present.joinAt")}{" "}
