@@ -156,7 +156,10 @@ def answer_headers(settings: Settings) -> dict[str, str]:
     """Headers on every answer: the security headers and the release's name (for the web
     app's reload after a release, :mod:`caja_server.release`)."""
     release = release_name(settings.release, settings.static_dir)
-    return {**security_headers(settings.static_origin), RELEASE_HEADER: release}
+    return {
+        **security_headers(settings.static_origin, hsts=settings.env == "production"),
+        RELEASE_HEADER: release,
+    }
 
 
 SEEN_FLUSH_SECONDS = 5.0

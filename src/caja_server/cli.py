@@ -5,6 +5,7 @@
     caja-server create-admin USERNAME          password from CAJA_ADMIN_PASSWORD or a prompt
     caja-server openapi [--output FILE]        the OpenAPI document (no database needed)
     caja-server session check|export|import    sessions as JSON/YAML files (cli_sessions.py)
+    caja-server admin passwd|list|disable|enable   presenter accounts (cli_admins.py)
 
 The server refuses to start on a database whose schema is behind its newest migration (run
 ``caja-server migrate`` first; ``make serve`` does); a schema a newer release has migrated is
@@ -32,6 +33,7 @@ from caja_core.errors import CajaError
 from caja_core.errors import ValidationFailed as DomainValidationFailed
 from caja_core.services import admins
 from caja_core.storage.db import Database
+from caja_server.cli_admins import AdminCommandError, add_admin_commands, run_admin_command
 from caja_server.cli_sessions import SessionCommandError, add_session_commands, run_session_command
 from caja_server.logs import configure_logging
 from caja_server.settings import Settings, default_data_dir
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("username")
     _database_option(create, argparse.SUPPRESS)
+
+    add_admin_commands(commands, lambda p: _database_option(p, argparse.SUPPRESS))
 
     openapi = commands.add_parser(
         "openapi", help="print the OpenAPI document (JSON) without a database"
@@ -315,8 +319,25 @@ def cmd_session(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+def cmd_admin(args: argparse.Namespace) -> int:
+    """``admin passwd|list|disable|enable``: presenter accounts."""
+    settings = _settings(args)
+    configure_logging(settings.model_copy(update={"log_level": "warning"}))
+
+    def open_database() -> Database:
+        database = _open_database(settings)
+        _require_current_schema(database, settings)
+        return database
+
+    try:
+        return run_admin_command(args, open_database)
+    except AdminCommandError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     None: cmd_serve,
+    "admin": cmd_admin,
     "session": cmd_session,
     "migrate": cmd_migrate,
     "create-admin": cmd_create_admin,

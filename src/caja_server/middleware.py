@@ -180,9 +180,20 @@ class BodySizeLimitMiddleware:
         await answer_errors(self.app, scope, limited_receive, send, BodyTooLarge, too_large)
 
 
+def _authenticated(scope: Scope) -> bool:
+    """Whether the request carries credentials (a bearer token or the login cookie)."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization" or (name == b"cookie" and b"caja_admin=" in value):
+            return True
+    return False
+
+
 class SecurityHeadersMiddleware:
-    """Add the security headers (CSP, nosniff, referrer policy, frame-ancestors) to every
-    answer. A route may set its own ``Content-Security-Policy`` (the API docs page does)."""
+    """Add the security headers (CSP, nosniff, referrer policy, frame-ancestors, HSTS in
+    production) to every answer, and ``Cache-Control: no-store`` to answers to
+    authenticated requests that set no cache policy of their own (the state documents do:
+    ``no-cache`` with an ETag). A route may set its own ``Content-Security-Policy`` (the
+    API docs page does)."""
 
     def __init__(self, app: ASGIApp, headers: Mapping[str, str]) -> None:
         self.app = app
@@ -193,12 +204,17 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        authenticated = _authenticated(scope)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     if name not in headers:
                         headers[name] = value
+                if authenticated and "cache-control" not in headers:
+                    # A caller's own data: no browser or proxy cache keeps it.
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -225,11 +241,15 @@ def content_security_policy(static_origin: str | None = None) -> str:
     )
 
 
-def security_headers(static_origin: str | None = None) -> dict[str, str]:
-    """The security headers added to every answer."""
-    return {
+def security_headers(static_origin: str | None = None, *, hsts: bool = False) -> dict[str, str]:
+    """The security headers added to every answer; with ``hsts`` (production, which is
+    served over HTTPS), ``Strict-Transport-Security`` for two years."""
+    headers = {
         "Content-Security-Policy": content_security_policy(static_origin),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "X-Frame-Options": "DENY",
     }
+    if hsts:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return headers

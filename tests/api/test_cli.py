@@ -18,7 +18,7 @@ from typing import IO
 import httpx
 import pytest
 
-from caja_core.errors import Conflict
+from caja_core.errors import AuthenticationFailed, Conflict
 from caja_core.services import admins
 from caja_core.storage.db import Database
 
@@ -270,3 +270,27 @@ def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
     records = [json.loads(line) for line in second.err_lines if line.startswith("{")]
     line = next(r for r in records if r.get("request_id") == request_id)
     assert line["client"] == "127.0.0.1"  # forwarded headers ignored
+
+
+def test_admin_passwd_list_disable_enable(database_url: str) -> None:
+    db_args = ("--database-url", database_url)
+    assert run("create-admin", "bob", *db_args, CAJA_ADMIN_PASSWORD="first-pass").returncode == 0
+    r = run("admin", "passwd", "bob", *db_args, CAJA_ADMIN_PASSWORD="second-pass")
+    assert r.returncode == 0, r.stderr
+    assert "New password set for 'bob'" in r.stdout
+    database = Database(database_url)
+    with database.transaction() as db:
+        admins.login(db, "bob", "second-pass", "test")
+    assert run("admin", "disable", "BOB", *db_args).returncode == 0
+    listed = run("admin", "list", *db_args)
+    assert listed.returncode == 0 and "bob\tdisabled" in listed.stdout
+    with database.transaction() as db, pytest.raises(AuthenticationFailed):
+        admins.login(db, "bob", "second-pass", "test")
+    assert run("admin", "enable", "bob", *db_args).returncode == 0
+    with database.transaction() as db:
+        admins.login(db, "bob", "second-pass", "test")
+    database.dispose()
+    missing = run("admin", "disable", "nobody", *db_args)
+    assert missing.returncode == 1 and "No admin is called 'nobody'" in missing.stderr
+    weak = run("admin", "passwd", "bob", *db_args, CAJA_ADMIN_PASSWORD="short")
+    assert weak.returncode == 1 and "at least 8" in weak.stderr and "Traceback" not in weak.stderr
