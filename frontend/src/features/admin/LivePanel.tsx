@@ -8,6 +8,7 @@ import { ConnectionBanner, Countdown } from "../../components/Status";
 import { actionsOf, type ActionInfo } from "../../lib/activityTypes";
 import { useLiveState } from "../../lib/useLiveState";
 import { adminApi } from "./adminApi";
+import { itemActions, ModerationPanel } from "./ModerationPanel";
 
 // Labels for the built-in types' actions when the server sends no title of its own.
 const LABELS = {
@@ -42,6 +43,8 @@ export function LivePanel({
   const { t } = useTranslation();
   const live = useLiveState(sessionId, { token: null });
   const activity = live.state?.activity ?? null;
+  // An activity open beside the current one (a Q&A for the whole session); typed by hand for now.
+  const side = (live.state as { side?: ActivityState | null } | undefined)?.side ?? null;
   return (
     <section className="panel live-panel" aria-labelledby="live-title">
       <h2 id="live-title">{t("admin.live.title")}</h2>
@@ -60,12 +63,29 @@ export function LivePanel({
           typeInfo={types.find((t) => t.name === activity.type)}
           clockOffsetMs={live.clockOffsetMs}
           readOnly={live.state.session.status === "completed"}
+          version={live.state.version}
           onDone={(m) => {
             onMessage(m);
             onChanged();
             void live.refresh();
           }}
         />
+      )}
+      {side && side.id !== activity?.id && (
+        <div className="live-activity side-activity">
+          <h3>{side.title}</h3>
+          <ModerationPanel
+            sessionId={sessionId}
+            activity={side}
+            typeInfo={types.find((t) => t.name === side.type)}
+            version={live.state?.version ?? 0}
+            isSide
+            onDone={(m) => {
+              onMessage(m);
+              void live.refresh();
+            }}
+          />
+        </div>
       )}
     </section>
   );
@@ -77,6 +97,7 @@ function CurrentActivity({
   typeInfo,
   clockOffsetMs,
   readOnly,
+  version,
   onDone,
 }: {
   sessionId: string;
@@ -84,9 +105,12 @@ function CurrentActivity({
   typeInfo?: ActivityTypeInfo;
   clockOffsetMs: number;
   readOnly: boolean;
+  version: number;
   onDone: (message: string | null) => void;
 }) {
   const { t } = useTranslation();
+  const takesEntries = "item_schema" in activity && !!activity.item_schema;
+  const perEntry = takesEntries ? itemActions(typeInfo) : [];
   const ui = activityUI(activity.type, typeInfo);
   const words =
     activity.display.flatMap((b) => (b.kind === "cloud" ? b.words.map((w) => w.text) : [])) ?? [];
@@ -107,6 +131,8 @@ function CurrentActivity({
         {actionsOf(typeInfo)
           // A type with its own console controls handles the actions that take a body.
           .filter((action) => !ui.AdminControls || !Object.keys(action.body_schema.properties ?? {}).length)
+          // Actions on one entry are buttons beside each entry in the list below.
+          .filter((action) => !perEntry.includes(action.name))
           .map((action) => (
           <ActionControl
             key={action.name}
@@ -118,6 +144,16 @@ function CurrentActivity({
           />
         ))}
       </div>
+      )}
+      {takesEntries && !readOnly && (
+        <ModerationPanel
+          sessionId={sessionId}
+          activity={activity}
+          typeInfo={typeInfo}
+          version={version}
+          isSide={false}
+          onDone={onDone}
+        />
       )}
       <div className="live-results">
         <ui.Results activity={activity} role="presenter" />

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ItemsPanel } from "../../activities/items/ItemsPanel";
+import { SideTabs } from "../../activities/items/SideTabs";
 import { activityUI } from "../../activities/registry";
 import type { ActivityState } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
@@ -56,19 +58,30 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
       )}
       {!state ? (
         <p className="muted">{t("phone.connecting")}</p>
-      ) : state.session.status === "completed" ? (
+      ) : (
+        <SideTabs
+          current={state.activity}
+          side={(state as { side?: ActivityState | null }).side}
+          currentTitle={t("phone.youreIn")}
+          renderSide={(side) => (
+            <section className="activity" aria-label={side.title}>
+              <ItemsPanel activity={side} sessionId={identity.sessionId} token={identity.token} refresh={live.refresh} />
+            </section>
+          )}
+        >
+          {state.session.status === "completed" ? (
         <section className="waiting">
           <h1>{t("phone.ended")}</h1>
           <p>{t("phone.thanks")}</p>
           {state.activity && <ActivityResults activity={state.activity} />}
         </section>
-      ) : !state.activity ? (
+          ) : !state.activity ? (
         <section className="waiting" aria-live="polite">
           <h1>{t("phone.youreIn")}</h1>
           <p>{t("phone.waiting")}</p>
           <div className="pulse" aria-hidden="true" />
         </section>
-      ) : (
+          ) : (
         <CurrentActivity
           key={state.activity.id}
           activity={state.activity}
@@ -79,7 +92,11 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
             if (outcome.ok) await live.refresh();
             return outcome;
           }}
+          sessionId={identity.sessionId}
+          refresh={live.refresh}
         />
+          )}
+        </SideTabs>
       )}
       <footer className="phone-footer">
         <LanguageSwitcher />
@@ -98,10 +115,14 @@ function CurrentActivity({
   clockOffsetMs,
   token,
   submit,
+  sessionId,
+  refresh,
 }: {
   activity: ActivityState;
   clockOffsetMs: number;
   token: string;
+  sessionId: string;
+  refresh: () => Promise<unknown>;
   submit: (data: Record<string, unknown>) => Promise<{ ok: true } | { ok: false; message: string }>;
 }) {
   const { t } = useTranslation();
@@ -121,6 +142,10 @@ function CurrentActivity({
         <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} />
       </div>
       {activity.description && <p className="description">{activity.description}</p>}
+      {"item_schema" in activity && activity.item_schema ? (
+        <ItemsPanel activity={activity} sessionId={sessionId} token={token} typeInfo={typeInfo} refresh={refresh} />
+      ) : (
+        <>
       {answered && (
         <p role="status" className="received">
           {t("phone.answerReceived")}
@@ -143,6 +168,8 @@ function CurrentActivity({
         <p className="muted">{t("phone.answersClosed")}</p>
       )}
       <ui.Results activity={activity} role="participant" />
+        </>
+      )}
     </section>
   );
 }

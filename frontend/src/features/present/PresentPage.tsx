@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { SideSpotlight } from "./SideSpotlight";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { activityUI } from "../../activities/registry";
@@ -141,6 +142,7 @@ export function PresentPage() {
           <JoinScreen state={state} session={session.data} qr={qr} />
         )}
       </main>
+      {state && !joinView && !blank && <SideSpotlight state={state} />}
       {corner && state && <QrCorner qr={qr} url={displayUrl(session.data)} fullUrl={session.data?.join_url ?? ""} code={state.session.join_code} />}
       <p className={notice ? "present-notice" : "visually-hidden"} role="status" aria-live="polite">
         {notice?.text ?? ""}

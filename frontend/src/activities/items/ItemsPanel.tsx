@@ -1,0 +1,184 @@
+/**
+ * The phone's side of a type that takes entries (any type whose state carries `item_schema`):
+ * the entry form generated from that schema, the participant's own entries with their status,
+ * and everyone's entries with vote buttons where the entries block says voting.
+ *
+ * Driven only by the state document: `item_schema`, the `entries` display block, `config.allow_anonymous`
+ * and `extra` (`voted`, `my_<entries>` lists, `<entries>_left` counts), so a third-party type gets it too.
+ */
+import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { ActivityState, ActivityTypeInfo } from "../../api/types";
+import { failureMessage } from "../../api/client";
+import { Entries } from "../../components/blocks/Entries";
+import { findBlock, type Entry, type EntryOrder } from "../../components/blocks/itemBlocks";
+import { setVote, submitItem } from "../../lib/itemsApi";
+import { GenericRespondLazy } from "./lazyForm";
+
+interface OwnEntry {
+  id: string;
+  text: string;
+  status: "pending" | "visible" | "hidden";
+}
+
+/** The participant's own entries and how many are left, found generically in `extra`. */
+function ownEntries(extra: Record<string, unknown>): { mine: OwnEntry[]; left: number | null } {
+  const mineKey = Object.keys(extra).find((k) => k.startsWith("my_") && Array.isArray(extra[k]));
+  const leftKey = Object.keys(extra).find((k) => k.endsWith("_left") && typeof extra[k] === "number");
+  return {
+    mine: mineKey ? (extra[mineKey] as OwnEntry[]) : [],
+    left: leftKey ? (extra[leftKey] as number) : null,
+  };
+}
+
+export function ItemsPanel({
+  activity,
+  sessionId,
+  token,
+  typeInfo,
+  refresh,
+}: {
+  activity: ActivityState;
+  sessionId: string;
+  token: string;
+  typeInfo?: ActivityTypeInfo;
+  refresh: () => Promise<unknown>;
+}) {
+  const { t } = useTranslation();
+  const a = activity as ActivityState & { item_schema?: Record<string, unknown> | null };
+  const extra = (activity.extra ?? {}) as Record<string, unknown>;
+  const config = (activity.config ?? {}) as Record<string, unknown>;
+  const { mine, left } = ownEntries(extra);
+  const block = findBlock(activity.display, "entries");
+  const [anonymous, setAnonymous] = useState(false);
+  const [announce, setAnnounce] = useState("");
+  const [formKey, setFormKey] = useState(0);
+  const [order, setOrder] = useState<EntryOrder>(block?.order === "newest" ? "newest" : "votes");
+  // Optimistic votes: item id -> {voted, votes}, until the response (or the next state) corrects them.
+  const [votes, setVotes] = useState<Record<string, { voted: boolean; votes: number }>>({});
+  const [voteError, setVoteError] = useState<string | null>(null);
+  const anonId = useId();
+  const serverVoted = new Set((extra.voted as string[] | undefined) ?? []);
+  const mineIds = new Set(mine.map((m) => m.id));
+  const open = extra.questions_open !== false && (left === null || left > 0);
+
+  const entries: Entry[] = (block?.entries ?? []).map((e) =>
+    votes[e.id] ? { ...e, votes: votes[e.id]!.votes } : e,
+  );
+  const isVoted = (id: string) => votes[id]?.voted ?? serverVoted.has(id);
+
+  async function toggleVote(entry: Entry) {
+    const next = !isVoted(entry.id);
+    const before = votes[entry.id];
+    setVotes((v) => ({ ...v, [entry.id]: { voted: next, votes: (entry.votes ?? 0) + (next ? 1 : -1) } }));
+    setVoteError(null);
+    try {
+      const out = await setVote(sessionId, activity.id, entry.id, token, next);
+      setVotes((v) => ({ ...v, [entry.id]: { voted: out.voted, votes: out.votes } }));
+      void refresh();
+    } catch (error) {
+      setVotes((v) => {
+        const copy = { ...v };
+        if (before) copy[entry.id] = before;
+        else delete copy[entry.id];
+        return copy;
+      });
+      setVoteError(failureMessage(error));
+    }
+  }
+
+  return (
+    <div className="items-panel">
+      <p role="status" aria-live="polite" className="visually-hidden">
+        {announce}
+      </p>
+      {a.item_schema && open && (
+        <div className="entry-form">
+          <GenericRespondLazy
+            key={formKey}
+            activity={activity}
+            typeInfo={{ ...(typeInfo ?? {}), answer_schema: a.item_schema } as ActivityTypeInfo}
+            secondsLeft={null}
+            submit={async (data) => {
+              try {
+                await submitItem(sessionId, activity.id, token, data, anonymous);
+              } catch (error) {
+                return { ok: false, message: failureMessage(error) };
+              }
+              setAnnounce(t("items.sent"));
+              setFormKey((k) => k + 1);
+              await refresh();
+              return { ok: true };
+            }}
+          />
+          {config.allow_anonymous === true && (
+            <label htmlFor={anonId} className="checkbox">
+              <input id={anonId} type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} />{" "}
+              {t("items.anonymous")}
+            </label>
+          )}
+          {left !== null && <p className="muted">{t("items.left", { count: left })}</p>}
+        </div>
+      )}
+      {a.item_schema && left === 0 && <p className="muted">{t("items.noneLeft")}</p>}
+      {announce && <p className="received">{announce}</p>}
+      {mine.length > 0 && (
+        <section aria-labelledby={`${anonId}-mine`}>
+          <h2 id={`${anonId}-mine`}>{t("items.yours")}</h2>
+          <ul className="entries-items">
+            {mine.map((m) => (
+              <li key={m.id} className="entry">
+                <span className="entry-body">
+                  <span className="entry-text">{m.text}</span>
+                  <span className="entry-meta">
+                    <span className={`badge badge-${m.status}`}>{t(`items.status.${m.status}`)}</span>
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {block && (
+        <section aria-labelledby={`${anonId}-all`}>
+          <h2 id={`${anonId}-all`}>{t("items.everyone")}</h2>
+          <fieldset className="sort-choice">
+            <legend className="visually-hidden">{t("items.sortBy")}</legend>
+            <span aria-hidden="true">{t("items.sortBy")}</span>
+            {(["votes", "newest"] as const).map((o) => (
+              <label key={o}>
+                <input type="radio" name={`${anonId}-order`} checked={order === o} onChange={() => setOrder(o)} />{" "}
+                {o === "votes" ? t("items.sortVotes") : t("items.sortNewest")}
+              </label>
+            ))}
+          </fieldset>
+          {voteError && (
+            <p role="alert" className="error">
+              {voteError}
+            </p>
+          )}
+          <Entries
+            block={{ ...block, entries }}
+            order={order}
+            action={
+              block.voting
+                ? (entry) =>
+                    mineIds.has(entry.id) ? null : (
+                      <button
+                        type="button"
+                        className="vote-button"
+                        aria-pressed={isVoted(entry.id)}
+                        aria-label={t("items.voteFor", { text: entry.text })}
+                        onClick={() => void toggleVote(entry)}
+                      >
+                        ▲ {isVoted(entry.id) ? t("items.unvote") : t("items.vote")}
+                      </button>
+                    )
+                : undefined
+            }
+          />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { useTranslation } from "react-i18next";
+import type { ReactNode } from "react";
+import "../items.css";
+import { sortEntries, type EntriesBlock, type Entry, type EntryOrder } from "./itemBlocks";
+
+const KNOWN_TAGS = new Set(["pinned", "answered", "highlighted"]);
+
+/** Badges for an entry's tags; unknown tags (a third-party type's) are shown as given. */
+export function EntryBadges({ tags }: { tags?: string[] }) {
+  const { t } = useTranslation();
+  if (!tags?.length) return null;
+  return (
+    <span className="entry-badges">
+      {tags.map((tag) => (
+        <span key={tag} className={`badge badge-${tag}`}>
+          {KNOWN_TAGS.has(tag) ? t(`blocks.tag.${tag as "pinned"}`) : tag}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/**
+ * Participants' entries: a list with vote counts and badges (Q&A) or a wall of cards (open text).
+ * `action` adds a control per entry (the phone's vote button, the console's moderation buttons).
+ */
+export function Entries({
+  block,
+  order,
+  action,
+}: {
+  block: EntriesBlock;
+  order?: EntryOrder;
+  action?: (entry: Entry) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const entries = sortEntries(block.entries, order ?? "as_given");
+  const wall = block.layout === "wall";
+  return (
+    <figure className={`block entries ${wall ? "entries-wall" : "entries-list"}`}>
+      {block.title && <figcaption className="block-title">{block.title}</figcaption>}
+      {entries.length === 0 ? (
+        <p className="muted">{t("blocks.noEntries")}</p>
+      ) : (
+        <ul className="entries-items">
+          {entries.map((entry) => (
+            <li
+              key={entry.id}
+              className={`entry${entry.highlight ? " highlight" : ""}${entry.tags?.includes("answered") ? " answered" : ""}`}
+            >
+              {typeof entry.votes === "number" && (
+                <span className="entry-votes">
+                  <span className="entry-votes-n">{entry.votes}</span>
+                  <span className="visually-hidden"> {t("blocks.votes", { count: entry.votes })}</span>
+                </span>
+              )}
+              <span className="entry-body">
+                <span className="entry-text">{entry.text}</span>
+                <span className="entry-meta">
+                  <span className="entry-author">{entry.author ?? t("blocks.anonymous")}</span>
+                  <EntryBadges tags={entry.tags} />
+                </span>
+              </span>
+              {action && <span className="entry-action">{action(entry)}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </figure>
+  );
+}
+
+/** One text shown large: the question being answered, a highlighted answer. */
+export function Spotlight({ block }: { block: { title?: string | null; text: string; caption?: string | null } }) {
+  return (
+    <figure className="block spotlight">
+      {block.title && <figcaption className="block-title">{block.title}</figcaption>}
+      <blockquote className="spotlight-text">{block.text}</blockquote>
+      {block.caption && <p className="spotlight-caption">{block.caption}</p>}
+    </figure>
+  );
+}

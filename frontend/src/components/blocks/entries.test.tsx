@@ -1,0 +1,34 @@
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { DisplayBlock } from "../../api/types";
+import { DisplayBlocks } from "./DisplayBlocks";
+import { sortEntries } from "./itemBlocks";
+
+const entries = [
+  { id: "a", text: "Old and loved", author: "Ana", votes: 5, tags: ["pinned"], created_at: "2026-12-03T10:00:00Z" },
+  { id: "b", text: "New one", author: null, votes: 1, tags: [], created_at: "2026-12-03T11:00:00Z" },
+];
+
+describe("entries and spotlight blocks", () => {
+  it("lists entries with votes, badges, and anonymous authors", () => {
+    const block = { kind: "entries", title: "Questions", entries, order: "votes", layout: "list", voting: true };
+    render(<DisplayBlocks blocks={[block as unknown as DisplayBlock]} />);
+    const items = screen.getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("Old and loved");
+    expect(within(items[0]!).getByText("pinned")).toBeInTheDocument();
+    expect(within(items[0]!).getByText("5 votes")).toBeInTheDocument();
+    expect(within(items[1]!).getByText("Anonymous")).toBeInTheDocument();
+  });
+
+  it("sorts by votes or newest", () => {
+    expect(sortEntries(entries, "votes").map((e) => e.id)).toEqual(["a", "b"]);
+    expect(sortEntries(entries, "newest").map((e) => e.id)).toEqual(["b", "a"]);
+  });
+
+  it("shows a spotlight's text and caption", () => {
+    const block = { kind: "spotlight", title: null, text: "<b>Why?</b>", caption: "Ana" };
+    render(<DisplayBlocks blocks={[block as unknown as DisplayBlock]} />);
+    expect(screen.getByText("<b>Why?</b>")).toBeInTheDocument();
+    expect(screen.getByText("Ana")).toBeInTheDocument();
+  });
+});
