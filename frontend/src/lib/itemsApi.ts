@@ -1,12 +1,13 @@
 /** The items routes (entries, votes, moderation) through raw fetch until the generated client has them. */
-import { ApiError, errorMessage, languageHeaders } from "../api/client";
+import { ApiError, CSRF_HEADERS, errorMessage, languageHeaders } from "../api/client";
 import { i18n } from "../i18n";
 
 async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { ...languageHeaders() };
+  // The console is signed in by its cookie; the CSRF header lets that cookie change things.
+  const headers: Record<string, string> = { ...languageHeaders(), ...CSRF_HEADERS };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(response.status, errorMessage(data, i18n.t("errors.http", { status: response.status })), data);

@@ -6,7 +6,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { adminToken, failureMessage } from "../../api/client";
+import { failureMessage } from "../../api/client";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { Entries } from "../../components/blocks/Entries";
 import type { Entry } from "../../components/blocks/itemBlocks";
@@ -47,7 +47,7 @@ export function ModerationPanel({
   const [error, setError] = useState<string | null>(null);
   const items = useQuery({
     queryKey: ["items", sessionId, activity.id, version],
-    queryFn: () => listItems(sessionId, activity.id, adminToken.get()),
+    queryFn: () => listItems(sessionId, activity.id, null),
     placeholderData: (previous) => previous,
   });
   const perEntry = itemActions(typeInfo);
@@ -85,7 +85,7 @@ export function ModerationPanel({
           {pending > 0 && <span className="badge badge-pending"> {t("items.pendingCount", { count: pending })}</span>}
         </h4>
         {!isSide && (
-          <button type="button" onClick={() => void run(() => openBeside(sessionId, activity.id, adminToken.get()))}>
+          <button type="button" onClick={() => void run(() => openBeside(sessionId, activity.id, null))}>
             {t("items.openBeside")}
           </button>
         )}
@@ -101,7 +101,7 @@ export function ModerationPanel({
         action={(entry) => {
           const status = statusOf.get(entry.id);
           const mod = (verb: "approve" | "hide" | "restore") => () =>
-            void run(() => moderateItem(sessionId, activity.id, entry.id, adminToken.get(), verb));
+            void run(() => moderateItem(sessionId, activity.id, entry.id, null, verb));
           return (
             <>
               {status === "pending" && (
