@@ -33,7 +33,12 @@ from caja_core.errors import CajaError
 from caja_core.errors import ValidationFailed as DomainValidationFailed
 from caja_core.services import admins
 from caja_core.storage.db import Database
-from caja_server.cli_admins import AdminCommandError, add_admin_commands, run_admin_command
+from caja_server.cli_admins import (
+    AdminCommandError,
+    add_admin_commands,
+    run_admin_command,
+    write_initial_password,
+)
 from caja_server.cli_sessions import SessionCommandError, add_session_commands, run_session_command
 from caja_server.logs import configure_logging
 from caja_server.settings import Settings, default_data_dir
@@ -234,13 +239,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"Database: {settings.database_url} (set CAJA_DATABASE_URL to use another)")
             database.upgrade()
         _require_current_schema(database, settings)
-        password = _ensure_initial_admin(database)
+        supplied = os.environ.get("CAJA_ADMIN_PASSWORD") or None
+        password = _ensure_initial_admin(database, supplied)
     except SQLAlchemyError as exc:
         raise CliError(f"can't reach the database: {_first_line(exc)}") from None
     finally:
         database.dispose()
     login_url = f"{settings.public_url}/admin"
-    if password is not None:
+    if password is not None and supplied:
+        print("No admin existed: created 'admin' with the password of CAJA_ADMIN_PASSWORD.")
+    elif password is not None and settings.env == "production":
+        # Never into the log stream: a file only the server's user can read.
+        where = write_initial_password(settings.initial_password_file, password)
+        print(f"No admin existed: created 'admin'; its password is in {where} (mode 600).")
+    elif password is not None:
         _banner(
             "No admin existed, so one was created. This password is shown only once:",
             f"    username: admin\n    password: {password}",
@@ -287,10 +299,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_initial_admin(database: Database) -> str | None:
+def _ensure_initial_admin(database: Database, password: str | None) -> str | None:
     try:
         with database.transaction() as db:
-            return admins.ensure_initial_admin(db)
+            return admins.ensure_initial_admin(db, password)
     except IntegrityError:
         return None  # another replica starting at the same moment created it
 

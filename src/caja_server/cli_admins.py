@@ -7,10 +7,12 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from caja_core.errors import CajaError
 from caja_core.services import accounts
 from caja_core.storage.db import Database
+from caja_server.settings import default_data_dir
 
 
 class AdminCommandError(Exception):
@@ -77,3 +79,15 @@ def run_admin_command(args: argparse.Namespace, open_database: Callable[[], Data
     finally:
         database.dispose()
     return 0
+
+
+def write_initial_password(path: Path | None, password: str) -> Path:
+    """Write the first admin's password to ``path`` (default: ``initial-admin-password`` in
+    the data directory), readable by this user only; returns where."""
+    path = path or default_data_dir() / "initial-admin-password"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(f"username: admin\npassword: {password}\n")
+    path.chmod(0o600)
+    return path

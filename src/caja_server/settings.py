@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies whose ``X-Forwarded-*`` headers are trusted (comma-separated, or ``*``)."""
     log_level: LogLevel = "info"
+    initial_password_file: Path | None = None
+    """Production only: where the first start writes the generated password of the first
+    admin (mode 600; never to the log). Default: ``initial-admin-password`` in the data
+    directory. Setting ``CAJA_ADMIN_PASSWORD`` instead gives that account this password."""
     nickname_profanity_filter: bool = True
     """Refuse nicknames with English profanity (the word cloud's list, ``caja_core.text``)."""
     db_concurrency: int = Field(default=16, ge=1, le=200)

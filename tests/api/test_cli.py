@@ -229,14 +229,19 @@ def server_env(database_url: str) -> dict[str, str]:
     }
 
 
-def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
-    server_env: dict[str, str],
+def test_first_start_creates_admin_writes_the_password_to_a_private_file_and_logs_json(
+    server_env: dict[str, str], tmp_path: Path
 ) -> None:
+    """In production the first admin's password goes to a file only the server's user can
+    read, never to stdout or the JSON log."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    first = Running("--port", str(port), **server_env)
+    secret_file = tmp_path / "initial-admin-password"
+    first = Running("--port", str(port), CAJA_INITIAL_PASSWORD_FILE=str(secret_file), **server_env)
     try:
-        password = first.wait_for_stdout(r"password: (\S+)").group(1)
+        first.wait_for_stdout(rf"its password is in {re.escape(str(secret_file))}")
+        assert secret_file.stat().st_mode & 0o777 == 0o600
+        password = re.search(r"password: (\S+)", secret_file.read_text()).group(1)  # type: ignore[union-attr]
         first.wait_for_stdout(rf"log in at {re.escape(url)}/admin")
         _wait_healthy(url)
         r = httpx.post(
@@ -249,7 +254,7 @@ def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
         request_id = r.headers["x-request-id"]
     finally:
         first.stop()
-    assert sum("password:" in line for line in first.out_lines) == 1
+    assert not any(password in line for line in first.out_lines)
     # Production logs are JSON lines on stderr, each request's lines carrying its id.
     records = [json.loads(line) for line in first.err_lines if line.startswith("{")]
     assert records, first.err_lines
@@ -258,7 +263,13 @@ def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
     assert next(r for r in mine if r["event"] == "request")["client"] == "203.0.113.7"
     assert not any(password in line for line in first.err_lines)
 
-    second = Running("--port", str(port), "--no-proxy-headers", **server_env)
+    second = Running(
+        "--port",
+        str(port),
+        "--no-proxy-headers",
+        CAJA_INITIAL_PASSWORD_FILE=str(secret_file),
+        **server_env,
+    )
     try:
         second.wait_for_stdout(r"Caja is starting")
         _wait_healthy(url)
@@ -266,7 +277,7 @@ def test_first_start_creates_admin_prints_the_password_once_and_logs_json(
         request_id = r.headers["x-request-id"]
     finally:
         second.stop()
-    assert not any("password:" in line for line in second.out_lines)
+    assert not any("password" in line for line in second.out_lines)
     records = [json.loads(line) for line in second.err_lines if line.startswith("{")]
     line = next(r for r in records if r.get("request_id") == request_id)
     assert line["client"] == "127.0.0.1"  # forwarded headers ignored

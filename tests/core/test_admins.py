@@ -144,3 +144,8 @@ def test_initial_admin_only_when_there_is_none(db):
     assert password and len(password) >= 12
     admins.login(db, "admin", password, "x", now=T0)
     assert admins.ensure_initial_admin(db) is None
+
+
+def test_the_operator_can_supply_the_first_admins_password(db):
+    assert admins.ensure_initial_admin(db, "supplied by the operator") == "supplied by the operator"
+    admins.login(db, "admin", "supplied by the operator", "x", now=T0)

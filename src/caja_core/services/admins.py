@@ -72,12 +72,12 @@ def create_admin(db: DB, username: str, password: str) -> Admin:
     return admin
 
 
-def ensure_initial_admin(db: DB) -> str | None:
-    """When there is no admin at all, create ``admin`` with a random password and return
-    that password (to be shown once). Otherwise return None."""
+def ensure_initial_admin(db: DB, password: str | None = None) -> str | None:
+    """When there is no admin at all, create ``admin`` with ``password`` (by default a
+    random one) and return that password (to be shown once). Otherwise return None."""
     if db.scalar(select(func.count()).select_from(Admin)):
         return None
-    password = secrets.token_urlsafe(12)
+    password = password or secrets.token_urlsafe(12)
     create_admin(db, "admin", password)
     return password
 
