@@ -361,6 +361,7 @@ test("a full session: four activity types, three phones, one big screen", async 
 
   // export: every answer with its nickname, as CSV and as JSON
   const csvDownload = admin.waitForEvent("download");
+  await admin.getByText("Download", { exact: true }).click(); // the downloads menu
   await admin.getByRole("button", { name: "Export CSV" }).click();
   const csv = await (await csvDownload).createReadStream().then(async (stream) => {
     const chunks: Buffer[] = [];
@@ -371,6 +372,7 @@ test("a full session: four activity types, three phones, one big screen", async 
   expect(csv).toContain("Ben");
   expect(csv).toContain("sunny");
   const jsonDownload = admin.waitForEvent("download");
+  await admin.getByText("Download", { exact: true }).click(); // the downloads menu
   await admin.getByRole("button", { name: "Export JSON" }).click();
   const jsonPath = await (await jsonDownload).path();
   const exported = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(jsonPath, "utf8"))) as unknown;
