@@ -20,7 +20,6 @@ from caja_core.activity import (
 from caja_core.errors import ActionRejected, AnswerRejected, ConfigInvalid
 from caja_core.hookspecs import hookimpl
 from caja_core.i18n import Message, Translator
-from caja_core.memo import IdentityMemo
 
 __all__ = [
     "ActionContext",
@@ -33,7 +32,6 @@ __all__ = [
     "AnswerRejected",
     "ConfigInvalid",
     "EmptyBody",
-    "IdentityMemo",
     "Message",
     "Role",
     "StoredAnswer",

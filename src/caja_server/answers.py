@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import structlog
 from sqlalchemy.exc import OperationalError
@@ -31,10 +31,9 @@ from sqlalchemy.exc import OperationalError
 from caja_core.errors import CajaError
 from caja_core.plugins import PluginHost
 from caja_core.services import participants, responses
+from caja_core.services.answer_rules import AnswerRow
 from caja_core.storage.db import Database
 from caja_core.storage.models import utcnow
-from caja_server.schemas import ResponseOut
-from caja_server.shaping import response_out
 
 log = structlog.get_logger(__name__)
 
@@ -45,6 +44,15 @@ SLOW_BATCH_SECONDS = 0.2
 waited at least that long for its reply."""
 
 
+class Stored(NamedTuple):
+    """What became of one answer: the stored row, whether this call changed it, and who
+    answered."""
+
+    row: AnswerRow
+    changed: bool
+    nickname: str
+
+
 @dataclass
 class _Pending:
     token: str
@@ -53,7 +61,7 @@ class _Pending:
     data: Any
     received_at: dt.datetime
     loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[tuple[ResponseOut, bool]] = field(repr=False)
+    future: asyncio.Future[Stored] = field(repr=False)
 
 
 class AnswerWriter:
@@ -83,9 +91,10 @@ class AnswerWriter:
 
     async def submit(
         self, token: str, session_id: uuid.UUID, activity_id: uuid.UUID, data: Any
-    ) -> tuple[ResponseOut, bool]:
+    ) -> Stored:
         """Store one participant's answer (authenticated by ``token``); returns the stored
-        answer and whether this call changed it, or raises the reason it was refused."""
+        answer (after the commit) and whether this call changed it, or raises the reason it
+        was refused."""
         loop = asyncio.get_running_loop()
         pending = _Pending(
             token, session_id, activity_id, data, utcnow(), loop, loop.create_future()
@@ -132,7 +141,7 @@ class AnswerWriter:
                 return
 
     def _write(self, batch: list[_Pending]) -> None:
-        results: list[tuple[ResponseOut, bool] | BaseException]
+        results: list[Stored | BaseException]
         for attempt in range(2):
             try:
                 results = self._store(batch)
@@ -152,8 +161,8 @@ class AnswerWriter:
             except RuntimeError:  # that request's event loop is gone (a test client closed)
                 continue
 
-    def _store(self, batch: list[_Pending]) -> list[tuple[ResponseOut, bool] | BaseException]:
-        results: list[tuple[ResponseOut, bool] | BaseException] = []
+    def _store(self, batch: list[_Pending]) -> list[Stored | BaseException]:
+        results: list[Stored | BaseException] = []
         started = time.perf_counter()
         with self.database.transaction() as db:
             found = participants.answerers_for_tokens(db, [(p.token, p.session_id) for p in batch])
@@ -174,7 +183,7 @@ class AnswerWriter:
                     results.append(outcome.error)
                 else:
                     assert outcome.response is not None
-                    results.append((response_out(outcome.response), outcome.changed))
+                    results.append(Stored(outcome.response, outcome.changed, participant.nickname))
             judged = time.perf_counter()
         self._note_duration(len(batch), started, judged, time.perf_counter())
         return results
@@ -194,9 +203,7 @@ class AnswerWriter:
         )
 
     @staticmethod
-    def _failed(
-        batch: list[_Pending], exc: Exception
-    ) -> list[tuple[ResponseOut, bool] | BaseException]:
+    def _failed(batch: list[_Pending], exc: Exception) -> list[Stored | BaseException]:
         """The database failed the batch: every request hears it (a 503)."""
         log.warning("answer_batch_failed", answers=len(batch), error=f"{type(exc).__name__}: {exc}")
         return [exc] * len(batch)
@@ -209,8 +216,8 @@ def _worth_retrying(exc: OperationalError) -> bool:
 
 
 def _settle(
-    future: asyncio.Future[tuple[ResponseOut, bool]],
-    result: tuple[ResponseOut, bool] | BaseException,
+    future: asyncio.Future[Stored],
+    result: Stored | BaseException,
 ) -> None:
     if future.done():  # the client went away
         return

@@ -22,8 +22,7 @@ from caja_server.answers import AnswerWriter
 from caja_server.deps import check_json_body, database_slot
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import InternalErrorMiddleware, install_error_handlers
-from caja_server.fastpath import UnchangedStateFastPath
-from caja_server.live import attach_live_versions
+from caja_server.live import attach_live
 from caja_server.media_store import media_store
 from caja_server.middleware import (
     BodySizeLimitMiddleware,
@@ -75,6 +74,7 @@ def create_app(
             (strict when ``settings.strict_plugins``).
     """
     settings = settings or Settings()
+    tuning = settings.live_tuning()
     database = database or Database(settings.database_url, pool_size=settings.db_pool_size)
     if host is None:
         host = PluginHost(strict=settings.strict_plugins)
@@ -86,13 +86,10 @@ def create_app(
         if relay is not None:
             relay.start()
         stop_flushing = _every(
-            SEEN_FLUSH_SECONDS, "seen_flush", lambda: app.state.live.seen.flush(), last=True
-        )
-        stop_revalidating = _every(
-            REVALIDATE_SECONDS,
-            "auth_revalidation",
-            lambda: app.state.live.recent_auth.revalidate(app.state.db),
-            last=False,
+            tuning.seen_flush_seconds,
+            "seen_flush",
+            lambda: app.state.live.seen.flush(),
+            last=True,
         )
         stop_closing = (
             _every(settings.auto_close_interval, "auto_close", lambda: close_due(app), last=False)
@@ -104,7 +101,6 @@ def create_app(
         app.state.warm_up = _warm_up_in_background(app.state.host, freeze=settings.gc_freeze)
         yield
         stop_closing()
-        stop_revalidating()
         stop_flushing()
         app.state.answers.close()
         if app.state.relay is not None:
@@ -125,13 +121,12 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.host = host
-    attach_live_versions(app, database, tick=settings.live_tick)
+    attach_live(app, database, host, tuning)
     app.state.db_slots = asyncio.Semaphore(settings.db_concurrency)
-    app.state.answers = AnswerWriter(database, host)
+    app.state.answers = AnswerWriter(database, host, max_batch=tuning.max_answer_batch)
     app.state.media = media_store(settings)
 
     install_error_handlers(app)
-    app.state.exception_handlers = app.exception_handlers  # for the answer lane
     for router in ALL_ROUTERS:
         gates = [Depends(check_json_body)]
         if router not in UNGATED:
@@ -147,8 +142,6 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware, headers=answer_headers(settings))
     app.add_middleware(RequestContextMiddleware)
-    # Outermost: polls answerable from memory are answered before anything else runs.
-    app.add_middleware(UnchangedStateFastPath, headers=answer_headers(settings))
     return app
 
 
@@ -160,14 +153,6 @@ def answer_headers(settings: Settings) -> dict[str, str]:
         **security_headers(settings.static_origin, hsts=settings.env == "production"),
         RELEASE_HEADER: release,
     }
-
-
-SEEN_FLUSH_SECONDS = 5.0
-"""How often participants seen polling are written (``connected`` spans 30 s)."""
-
-REVALIDATE_SECONDS = 10.0
-"""How often the remembered participant tokens are checked against the database (a kick
-through another replica takes effect here within this)."""
 
 
 def _every(
@@ -241,20 +226,11 @@ def _warm_up_in_background(host: PluginHost, *, freeze: bool = False) -> threadi
     return thread
 
 
-def serving(app: FastAPI) -> UnchangedStateFastPath:
-    """What ``caja-server`` hands to uvicorn: ``app`` with the poll fast path in front of
-    the whole framework (Starlette's error and exception layers included), so a poll
-    answered from memory costs no framework at all. The app keeps its own copy of the layer
-    (for tests and embedders); requests the outer one declined skip it."""
-    settings: Settings = app.state.settings
-    return UnchangedStateFastPath(app, headers=answer_headers(settings), state=app.state)
-
-
-def app_from_environment() -> UnchangedStateFastPath:
+def app_from_environment() -> FastAPI:
     """``uvicorn --factory caja_server.app:app_from_environment``: settings from ``CAJA_*``
-    (the app as :func:`serving` wraps it)."""
+    (``caja-server --reload`` and ``--workers`` start it so)."""
     from caja_server.logs import configure_logging
 
     settings = Settings()
     configure_logging(settings)
-    return serving(create_app(settings))
+    return create_app(settings)

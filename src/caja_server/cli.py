@@ -289,13 +289,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             **options,
         )
     else:
-        from caja_server.app import create_app, serving
-        from caja_server.protocol import http_protocol
+        from caja_server.app import create_app
 
-        front = serving(create_app(settings))
-        if settings.fast_protocol:
-            options["http"] = http_protocol(front)
-        uvicorn.run(front, **options)
+        uvicorn.run(create_app(settings), **options)
     return 0
 
 

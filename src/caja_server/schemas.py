@@ -343,6 +343,66 @@ class StateOut(BaseModel):
     activity: StateActivity | None
 
 
+class SharedLiveOut(BaseModel):
+    """A session's shared live document: the same bytes for every phone entitled to it
+    (``GET /api/live/{sid}/{key}``; the key comes from the personal document)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: int
+    epoch: str
+    """Changes when personal documents may have changed for everyone: fetch ``/me`` then."""
+    role: Literal["participant"]
+    session: StateSession
+    participant_count: int
+    activity: StateActivity | None
+    personal_view: bool
+    """True when the activity's whole view is personal (a type without shared views): the
+    personal document's ``activity`` is what to show."""
+
+
+class PersonalViewOut(BaseModel):
+    """What of the activity's view is the participant's alone."""
+
+    variant: str
+    accepting_answers: bool | None
+    extra: dict[str, Any]
+    display: list[DisplayBlock]
+
+
+class LiveLink(BaseModel):
+    """Where the phone polls its shared document."""
+
+    path: str
+    poll_interval_ms: int
+    heartbeat_ms: int
+    """Fetch the personal document at least this often (``connected`` status)."""
+
+
+class PersonalLiveOut(BaseModel):
+    """A participant's personal live document (``GET /api/sessions/{sid}/me``)."""
+
+    version: int
+    epoch: str
+    server_time: dt.datetime
+    session_id: uuid.UUID
+    you: Me
+    activity_id: uuid.UUID | None
+    your_answers: list[OwnAnswer]
+    renew: Literal["epoch", "version"]
+    """Fetch this again when the shared document's ``epoch`` (or ``version``) moves."""
+    view: PersonalViewOut | None
+    activity: StateActivity | None
+    """The whole participant view, for types without shared views (else None)."""
+    live: LiveLink
+
+
+class AnswerOut(ResponseOut):
+    """A stored answer and the participant's personal document after it."""
+
+    personal: PersonalLiveOut | None = None
+
+
 # -- export and health ----------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ Guard rails: production (``CAJA_ENV=production``) refuses the default secret key
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SECRET_KEY = "change-me-caja-development-secret"  # noqa: S105 - a known placeholder
 DEFAULT_STATIC_DIR = Path(__file__).parent / "static"
 
+if TYPE_CHECKING:
+    from caja_server.live import LiveTuning
 
 def default_data_dir() -> Path:
     """Where ``caja-server`` keeps its SQLite database when none is configured: the per-user
@@ -73,8 +75,16 @@ class Settings(BaseSettings):
     live_tick: float = Field(default=0.2, ge=0, le=5)
     """Seconds a session snapshot keeps being served after answers moved the version, so
     results are aggregated at most about this often during a burst (longer when aggregation
-    itself is slow); phones keep theirs for up to 8 ticks while only answers moved. 0
-    computes every new version at once."""
+    itself is slow). 0 computes every new version at once (tests)."""
+    live_shared_max_age: int = Field(default=1, ge=0, le=60)
+    """``Cache-Control: public, max-age`` of the shared live document (seconds any HTTP
+    cache, nginx or CloudFront, may answer it without asking)."""
+    live_poll_interval_ms: int = Field(default=2000, ge=200, le=60_000)
+    """How often phones poll their shared live document."""
+    live_heartbeat_ms: int = Field(default=15_000, ge=1000, le=120_000)
+    """How often phones fetch their personal document when nothing says it changed."""
+    live_max_answer_batch: int = Field(default=256, ge=1, le=10_000)
+    """Answers stored in one transaction at most (group commit)."""
     gc_freeze: bool = True
     """After start-up and the activity types' warm-up, hide everything loaded so far (code,
     plugins, the word cloud's model: about 200,000 objects) from Python's cyclic garbage
@@ -86,10 +96,6 @@ class Settings(BaseSettings):
     ones instead of 10). A burst in a big room allocates fast: with Python's thresholds,
     10,000 phones made a full collection (60-100 ms holding the whole process) about
     every second. 0 keeps Python's thresholds."""
-    fast_protocol: bool = True
-    """Answer polls that memory can answer in the HTTP protocol itself, before ASGI
-    (:mod:`caja_server.protocol`; ``caja-server`` only). Off, the ASGI fast path answers
-    them, at about twice the CPU per poll."""
     auto_close_interval: float = Field(default=1.0, ge=0, le=60)
     """Seconds between two looks for activities whose deadline (``timeout_seconds`` after
     activation) has passed, which then close by themselves; 0 turns it off. A look is one
@@ -183,6 +189,18 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.env == "production"
+
+    def live_tuning(self) -> LiveTuning:
+        """The live path's knobs in one object (:class:`~caja_server.live.LiveTuning`)."""
+        from caja_server.live import LiveTuning
+
+        return LiveTuning(
+            tick=self.live_tick,
+            shared_max_age=self.live_shared_max_age,
+            poll_interval_ms=self.live_poll_interval_ms,
+            heartbeat_ms=self.live_heartbeat_ms,
+            max_answer_batch=self.live_max_answer_batch,
+        )
 
     def join_url(self, join_code: str) -> str:
         """The URL a participant opens to join (what the QR code encodes)."""

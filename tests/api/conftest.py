@@ -26,7 +26,7 @@ from caja_core.services import admins
 from caja_core.storage.db import Database
 from caja_server.answers import AnswerWriter
 from caja_server.app import create_app
-from caja_server.live import attach_live_versions
+from caja_server.live import attach_live
 from caja_server.settings import Settings
 
 from .testplugin import CrashPlugin, VotePlugin
@@ -81,7 +81,9 @@ class LiveServer:
         self.app.state.answers = AnswerWriter(database, self.app.state.host)
         if self.app.state.relay is not None:
             self.app.state.relay.stop()
-        relay = attach_live_versions(self.app, database, tick=self.app.state.settings.live_tick)
+        relay = attach_live(
+            self.app, database, self.app.state.host, self.app.state.settings.live_tuning()
+        )
         if relay is not None:
             relay.start()
             relay.wait_listening()

@@ -109,14 +109,15 @@ def test_admin_route_refuses_anonymous_participants_and_other_admins(
 def test_participant_route_refuses_anonymous_admins_and_other_sessions(
     api: Api, scene: Scene, route: APIRoute
 ) -> None:
-    assert route.name == "submit_answer"
-    body = {"json": {"data": {"choice": 0}}}
+    assert route.name in ("submit_answer", "get_personal_document")
+    method = next(iter(route.methods))
+    body: dict[str, Any] = {"json": {"data": {"choice": 0}}} if method == "POST" else {}
     url = route.path_format.format(sid=scene.sid, aid=scene.aid)
-    assert api.request("POST", url, None, **body).status_code == 401
-    assert api.request("POST", url, scene.alice, **body).status_code == 403
+    assert api.request(method, url, None, **body).status_code == 401
+    assert api.request(method, url, scene.alice, **body).status_code == 403
     other = api.session(scene.mallory, "Elsewhere")
     stranger = api.join(other["join_code"], "Eve")
-    r = api.request("POST", url, stranger["token"], **body)
+    r = api.request(method, url, stranger["token"], **body)
     assert r.status_code in (401, 403, 404), r.text
     assert (
         api.ok("GET", f"/api/sessions/{scene.sid}/activities/{scene.aid}/results", scene.alice)[
@@ -124,6 +125,16 @@ def test_participant_route_refuses_anonymous_admins_and_other_sessions(
         ]
         == 0
     )
+
+
+def test_the_shared_live_document_opens_only_with_its_key(api: Api, scene: Scene) -> None:
+    """The one route without a token: its key is the capability (tests/api/test_live_documents.py
+    and tests/api/test_visibility.py go through every way of getting it wrong)."""
+    path = api.ok("GET", f"/api/sessions/{scene.sid}/me", scene.ptoken)["live"]["path"]
+    assert api.request("GET", path).status_code == 200
+    for token in (None, scene.alice, scene.mallory, scene.ptoken):
+        r = api.request("GET", f"/api/live/{scene.sid}/p.not-the-key", token)
+        assert r.status_code == 404
 
 
 def test_state_refuses_anonymous_other_admins_and_other_sessions(api: Api, scene: Scene) -> None:

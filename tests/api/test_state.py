@@ -1,15 +1,14 @@
-"""The live state: role-specific documents, ETag / If-None-Match / ?since=, 304 without body."""
+"""The whole live state (the big screen's route; phones' deprecated one): role-specific
+documents, ETag / If-None-Match / ?since=, 304 without body."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from caja_core.storage.models import Participant, utcnow
-from caja_server.fastpath import UnchangedStateFastPath
 from caja_server.schemas import StateOut
 
 from .conftest import Api, Scene
@@ -24,7 +23,7 @@ def test_presenter_and_participant_documents(api: Api, scene: Scene) -> None:
     api.ok("POST", url, scene.ptoken, 201, json={"data": {"choice": 2}})
     presenter = _state(api, scene, scene.alice)
     assert presenter.status_code == 200
-    assert presenter.headers["cache-control"] == "no-cache"
+    assert presenter.headers["cache-control"] == "private, no-cache"
     doc = presenter.json()
     assert doc["role"] == "presenter"
     assert doc["you"] is None
@@ -117,41 +116,6 @@ def test_logout_and_kick_end_even_the_304_answers(api: Api, scene: Scene) -> Non
     assert _state(api, scene, scene.alice, **{"If-None-Match": admin_tag}).status_code == 401
 
 
-def test_304_path_touches_no_database(api: Api, scene: Scene) -> None:
-    """A repeated poll is answered from memory: the fast path, no SQL at all."""
-    tag = _state(api, scene, scene.alice).headers["etag"]
-    _state(api, scene, scene.alice, **{"If-None-Match": tag})
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        # The app's own background threads (seen flush, token revalidation, the version
-        # relay) may run a statement at any moment; they are not the poll path.
-        if not threading.current_thread().name.startswith("caja-"):
-            name = threading.current_thread().name  # named in a failure, to say who ran it
-            statements.append(f"{name}: {' '.join(statement.split()).lower()}")
-
-    engine = api.server.app.state.db.engine
-    fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
-    hits = fast.hits
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        for _ in range(5):
-            r = _state(api, scene, scene.alice, **{"If-None-Match": tag})
-            assert r.status_code == 304
-            assert r.headers["etag"] == tag
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert statements == []
-    assert fast.hits == hits + 5
-
-
-def _middlewares(app):  # type: ignore[no-untyped-def]
-    layer = app.middleware_stack
-    while layer is not None:
-        yield layer
-        layer = getattr(layer, "app", None)
-
-
 def _set_last_seen(api: Api, scene: Scene, when: dt.datetime) -> None:
     with api.database.transaction() as db:
         db.execute(
@@ -167,41 +131,8 @@ def test_polling_keeps_a_participant_connected(api: Api, scene: Scene) -> None:
     url = f"/api/sessions/{scene.sid}/participants"
     assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "disconnected"
     assert _state(api, scene, scene.ptoken).status_code == 200
+    api.server.app.state.live.seen.flush()  # the app does it every few seconds
     assert api.ok("GET", url, scene.alice)[0]["connection_status"] == "connected"
-
-
-def test_fast_path_renders_documents_from_the_snapshot_without_sql(api: Api, scene: Scene) -> None:
-    """Once the route has computed the session's snapshot and checked the token, a poll
-    that needs a document is rendered from memory: no SQL, the same document."""
-    url = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
-    api.ok("POST", url, scene.ptoken, 201, json={"data": {"choice": 1}})
-    from_route = _state(api, scene, scene.ptoken)  # authenticates and computes
-    assert from_route.status_code == 200
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if not threading.current_thread().name.startswith("caja-"):  # not background work
-            statements.append(f"{threading.current_thread().name}: {statement}")
-
-    engine = api.server.app.state.db.engine
-    fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
-    documents = fast.documents
-    event.listen(engine, "before_cursor_execute", record)
-    try:  # an ETag of an older version: wants the document
-        older = f'W/"{from_route.json()["version"] - 1}-participant-{scene.pid}"'
-        from_memory = _state(api, scene, scene.ptoken, **{"If-None-Match": older})
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert statements == []
-    assert fast.documents == documents + 1
-    assert from_memory.status_code == 200
-    assert from_memory.headers["etag"] == from_route.headers["etag"]
-    assert from_memory.headers["content-type"] == "application/json"
-    assert from_memory.headers["x-content-type-options"] == "nosniff"
-    route_doc, memory_doc = from_route.json(), from_memory.json()
-    route_doc.pop("server_time"), memory_doc.pop("server_time")
-    assert memory_doc == route_doc
-    assert [a["data"] for a in memory_doc["activity"]["your_answers"]] == [{"choice": 1}]
 
 
 def test_a_caller_with_a_newer_version_gets_304(api: Api, scene: Scene) -> None:
@@ -213,76 +144,6 @@ def test_a_caller_with_a_newer_version_gets_304(api: Api, scene: Scene) -> None:
     assert r.status_code == 304
     older = f'W/"{doc["version"] - 1}-presenter"'
     assert _state(api, scene, scene.alice, **{"If-None-Match": older}).status_code == 200
-
-
-def test_polls_answered_from_memory_are_written_as_seen_in_batches(api: Api, scene: Scene) -> None:
-    """A poll answered from memory writes nothing; the participants it saw are written
-    together by the next flush (the app does it every few seconds)."""
-    assert _state(api, scene, scene.ptoken).status_code == 200  # authenticates
-    api.server.app.state.live.seen.flush()
-    a_while_ago = utcnow() - dt.timedelta(seconds=20)
-    _set_last_seen(api, scene, a_while_ago)
-    fast = next(m for m in _middlewares(api.server.app) if isinstance(m, UnchangedStateFastPath))
-    documents = fast.documents
-    stale = f'W/"0-participant-{scene.pid}"'
-    assert _state(api, scene, scene.ptoken, **{"If-None-Match": stale}).status_code == 200
-    assert fast.documents == documents + 1  # answered from memory
-    with api.database.read() as db:
-        assert db.get(Participant, uuid.UUID(scene.pid)).last_seen_at == a_while_ago
-    assert api.server.app.state.live.seen.flush() == 1
-    with api.database.read() as db:
-        seen = db.get(Participant, uuid.UUID(scene.pid)).last_seen_at
-    assert seen > a_while_ago + dt.timedelta(seconds=15)
-    assert api.server.app.state.live.seen.flush() == 0  # nothing new since
-
-
-def test_serving_puts_the_fast_path_in_front_of_the_framework(api: Api, scene: Scene) -> None:
-    """What caja-server runs: the fast path outside Starlette answers from memory (the
-    scope has no app in it yet); what it declines goes through the app once."""
-    import asyncio
-
-    from caja_server.app import serving
-
-    app = api.server.app
-    outer = serving(app)
-    tag = _state(api, scene, scene.ptoken).headers["etag"]  # authenticates, computes
-    sent: list[dict[str, object]] = []
-
-    async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, object]) -> None:
-        sent.append(message)
-
-    def poll(token: str, etag: str) -> dict[str, object]:
-        sent.clear()
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": f"/api/sessions/{scene.sid}/state",
-            "raw_path": f"/api/sessions/{scene.sid}/state".encode(),
-            "root_path": "",
-            "query_string": b"",
-            "headers": [
-                (b"host", b"testserver"),
-                (b"authorization", f"Bearer {token}".encode()),
-                (b"if-none-match", etag.encode()),
-            ],
-            "client": ("127.0.0.1", 5000),
-            "server": ("127.0.0.1", 80),
-        }
-        asyncio.run(outer(scope, receive, send))
-        return sent[0]
-
-    assert poll(scene.ptoken, tag)["status"] == 304
-    assert outer.hits == 1
-    # Unknown to memory (never authenticated here): the framework answers, once.
-    declined = poll("caja_p_not-a-real-token", tag)
-    assert declined["status"] == 401
-    assert outer.hits == 1
 
 
 def test_a_deleted_session_is_not_served_from_memory(api: Api, scene: Scene) -> None:

@@ -32,13 +32,6 @@ def test_answer_batches_stores_every_answer_of_every_type(database_url: str) -> 
     assert all(int(m[4].replace(",", "")) == 40 for m in rows.values()), out
 
 
-def test_fast_path_times_304s_documents_and_the_ceiling() -> None:
-    out = _run("fast_path.py", "--polls", "200", "--participants", "20", "--sample", "10")
-    timings = dict(re.findall(r"^(304|document|ceiling)\s+([\d.]+)$", out, re.M))
-    assert set(timings) == {"304", "document", "ceiling"}, out
-    assert all(float(value) > 0 for value in timings.values()), out
-
-
 def test_aggregation_times_every_built_in_type() -> None:
     out = _run("aggregation.py", "--answers", "50", "--repeat", "1")
     assert {"poll", "poker", "quiz", "wordcloud"} <= set(

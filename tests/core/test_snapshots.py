@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from caja_core.services import activities, participants, responses, state
+from caja_core.services import participants, responses, state
 from caja_core.services.snapshots import Snapshot, SnapshotCache, compute_snapshot
 
 from .conftest import T0, open_pick
@@ -159,109 +159,6 @@ def test_a_failing_plugin_shows_an_error_phase_not_an_exception(db, host, live_s
     assert doc["activity"]["phase"] == "error" and doc["activity"]["results"] is None
 
 
-def test_phones_keep_their_snapshot_while_only_answers_move(db, host, admin, live_session, running):
-    """During a burst the big screen gets every tick; a phone keeps the snapshot it was
-    shown unless its own answers or the activity itself changed."""
-    cache = SnapshotCache(tick=0, participant_hold=60)
-    sid = live_session.id
-    ana = _answer(db, host, live_session, running, "Ana", 1)
-    first = _get(cache, db, host, sid)
-    assert cache.for_participant(sid, first, ana.id) is first
-    ben = _answer(db, host, live_session, running, "Ben", 0)
-    second = _get(cache, db, host, sid)
-    assert second.version > first.version
-    assert second.structure == first.structure  # only answers moved
-    assert cache.for_participant(sid, second, ana.id) is first  # Ana: nothing of hers moved
-    assert cache.for_participant(sid, second, ben.id) is second  # Ben sees his own answer
-    # More answers from others: Ben keeps the snapshot that showed him his (a newer one
-    # would be a new document with nothing new of his), Ana the shared one.
-    _answer(db, host, live_session, running, "Cy", 1)
-    later = _get(cache, db, host, sid)
-    assert later.version > second.version
-    assert cache.for_participant(sid, later, ben.id) is second
-    assert cache.for_participant(sid, later, ana.id) is first
-    # Cy's own answer is not in Ben's snapshot: Cy gets the newest.
-    cy = participants.join_session(db, live_session.join_code, "Cy2", now=T0)[0]
-    responses.submit_answer(db, host, cy, sid, running.id, {"choice": 0}, now=T0)
-    newest = _get(cache, db, host, sid)
-    assert cache.for_participant(sid, newest, cy.id) is newest
-    assert cache.for_participant(sid, newest, ben.id) is second
-    # The presenter opens another activity: everyone gets the new snapshot at once.
-    other = activities.add_activity(
-        db, host, admin, sid, type="pick", title="Size?", config={"options": ["S", "L"]}
-    )
-    activities.activate_activity(db, host, admin, sid, other.id, now=T0)
-    third = _get(cache, db, host, sid)
-    assert third.structure != second.structure
-    assert cache.for_participant(sid, third, ana.id) is third
-    assert cache.for_participant(sid, third, ben.id) is third
-
-
-def test_the_phones_hold_ends(db, host, live_session, running):
-    cache = SnapshotCache(tick=0, participant_hold=0.2)
-    sid = live_session.id
-    ana = _answer(db, host, live_session, running, "Ana", 1)
-    first = _get(cache, db, host, sid)
-    _answer(db, host, live_session, running, "Ben", 0)
-    second = _get(cache, db, host, sid)
-    assert cache.for_participant(sid, second, ana.id) is first
-    deadline = time.monotonic() + 0.25
-    while time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert cache.for_participant(sid, second, ana.id) is second
-    # With no hold (tick 0 and the default), phones always get the newest snapshot.
-    assert SnapshotCache(tick=0).participant_hold == 0
-    assert SnapshotCache(tick=0.2).participant_hold == pytest.approx(1.6)
-
-
-def test_in_a_large_room_phones_keep_their_snapshot_longer(db, host, live_session, running):
-    # Two participants at one document per second each: a 2 s hold, not the 1 ms given.
-    cache = SnapshotCache(tick=0, participant_hold=0.001, documents_per_second=1)
-    sid = live_session.id
-    ana = _answer(db, host, live_session, running, "Ana", 1)
-    first = _get(cache, db, host, sid)
-    _answer(db, host, live_session, running, "Ben", 0)
-    second = _get(cache, db, host, sid)
-    assert second.participant_count == 2
-    deadline = time.monotonic() + 0.05
-    while time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert cache.for_participant(sid, second, ana.id) is first
-    # The same room with the usual rate: the 1 ms hold is long over.
-    usual = SnapshotCache(tick=0, participant_hold=0.001)
-    usual_first = _get(usual, db, host, sid)
-    _answer(db, host, live_session, running, "Cy", 1)
-    usual_second = _get(usual, db, host, sid)
-    deadline = time.monotonic() + 0.05
-    while time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert usual.for_participant(sid, usual_second, ana.id) is usual_second
-    assert usual_first is not usual_second
-
-
-def test_the_big_screen_gets_a_new_snapshot_after_one_tick_however_slow_the_last(
-    db, host, live_session
-):
-    """A slow computation stretches the phones' hold, not the screen's: a screen shown a held
-    snapshot would show the news a whole poll interval later."""
-    cache = SnapshotCache(tick=0.05)
-    sid = live_session.id
-
-    def slow() -> Snapshot:
-        time.sleep(0.3)  # stands for aggregating a very large activity
-        return compute_snapshot(db, host, sid, T0)
-
-    first = cache.get(sid, 1, slow)
-    newer = first.version + 1
-    while time.monotonic() <= first.screen_fresh_until:  # one tick passes
-        time.sleep(0.01)
-    assert time.monotonic() < first.fresh_until  # phones still hold it (about 0.6 s)
-    assert cache.visible(sid, newer) is first
-    assert cache.visible(sid, newer, screen=True) is None
-    fresh = cache.get(sid, newer, lambda: compute_snapshot(db, host, sid, T0), screen=True)
-    assert fresh is not first and cache.misses == 2
-
-
 def test_the_big_screen_waits_for_the_snapshot_being_computed(db, host, live_session, running):
     cache = SnapshotCache(tick=0)
     sid = live_session.id
@@ -282,7 +179,7 @@ def test_the_big_screen_waits_for_the_snapshot_being_computed(db, host, live_ses
     screen: list[Snapshot] = []
     waiter = threading.Thread(
         target=lambda: screen.append(
-            cache.get(sid, new.version, lambda: pytest.fail("twice"), screen=True)
+            cache.get(sid, new.version, lambda: pytest.fail("twice"), wait=True)
         )
     )
     waiter.start()
@@ -290,21 +187,3 @@ def test_the_big_screen_waits_for_the_snapshot_being_computed(db, host, live_ses
     waiter.join(5)
     worker.join(5)
     assert [s.version for s in screen] == [new.version] and cache.misses == 2
-
-
-def test_phones_of_a_large_room_make_new_snapshots_less_often(db, host, live_session, running):
-    """Two participants at one refresh per participant-second: phones may serve a snapshot
-    for 2 s after newer versions exist; the big screen still only for a tick."""
-    cache = SnapshotCache(tick=0.01, room_refresh=1)
-    sid = live_session.id
-    _answer(db, host, live_session, running, "Ana", 1)
-    _answer(db, host, live_session, running, "Ben", 0)
-    snap = _get(cache, db, host, sid)
-    assert snap.participant_count == 2
-    assert snap.fresh_until - time.monotonic() > 1.5
-    while time.monotonic() <= snap.screen_fresh_until:
-        time.sleep(0.01)
-    assert cache.visible(sid, snap.version + 1) is snap
-    assert cache.visible(sid, snap.version + 1, screen=True) is None
-    usual = SnapshotCache(tick=0.01)  # 5,000 a second: two participants change nothing
-    assert _get(usual, db, host, sid).fresh_until - time.monotonic() < 0.5

@@ -16,9 +16,7 @@ export interface paths {
         /**
          * Log in as a presenter
          * @description Check the credentials; answer a bearer token and set it as an HttpOnly cookie.
-         *     Failed attempts slow the next ones down per username and per client, with growing
-         *     delays (429 with Retry-After); a browser that has logged in to the account before is
-         *     slowed down by its own failures only.
+         *     Failed attempts are rate-limited per username and per client (429 with Retry-After).
          */
         post: operations["login"];
         delete?: never;
@@ -67,27 +65,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Change one's own password
-         * @description Needs the current password. Every other login of the account ends (polls this
-         *     process answers from memory within 30 s); this one stays.
-         */
-        post: operations["change_password"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/activity-types": {
         parameters: {
             query?: never;
@@ -98,10 +75,7 @@ export interface paths {
         /**
          * Installed activity types
          * @description Every activity type with its plugin, config and answer JSON Schemas (the admin form
-         *     and the generic participant form) and its admin actions with their body schemas. Texts
-         *     (titles, descriptions, the schemas' titles and descriptions, action titles) are in the
-         *     requested language (``?lang=``, else ``Accept-Language``) where the type translates
-         *     them, English otherwise.
+         *     and the generic participant form) and its admin actions with their body schemas.
          */
         get: operations["list_activity_types"];
         put?: never;
@@ -178,10 +152,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a session's name, language or branding
-         * @description Change what the body names (``null`` clears the language, accent, logo or theme).
-         *     The answer's ``branding.accents`` says, per theme, the accent drawn and why a colour
-         *     with too little contrast was adjusted. 409 for a completed session.
+         * Rename a session
+         * @description Change the session's name.
          */
         patch: operations["update_session"];
         trace?: never;
@@ -676,9 +648,8 @@ export interface paths {
         /**
          * Join a session
          * @description Join the running session with this code under a nickname. Keep the token: it is
-         *     the participant's identity across page reloads. A taken nickname (or a look-alike of
-         *     one) is a 409 whose ``suggestion`` is a free one; a name the presenter kicked from the
-         *     session is a 403.
+         *     the participant's identity across page reloads. A taken nickname is a 409 whose
+         *     ``suggestion`` is a free one.
          */
         post: operations["join_session"];
         delete?: never;
@@ -740,7 +711,8 @@ export interface paths {
          * Answer an activity
          * @description Store the participant's answer (201). Sending the very same answer again answers
          *     200 with the stored one; a different second answer is a 409 unless the type allows
-         *     changes. A closed activity or a passed deadline is a 422 with a readable reason.
+         *     changes. A closed activity or a passed deadline is a 422 with a readable reason. The
+         *     reply's ``personal`` is the participant's personal document after the answer.
          */
         post: operations["submit_answer"];
         delete?: never;
@@ -758,11 +730,59 @@ export interface paths {
         };
         /**
          * Live state of a session
-         * @description What the big screen (admin token or cookie) or a phone (participant token) shows
-         *     now. Poll it with the last ``ETag`` in ``If-None-Match`` (or ``?since=<version>``):
-         *     while nothing changed the answer is an empty 304.
+         * @description What the big screen (admin token or cookie) shows now. Poll it with the last
+         *     ``ETag`` in ``If-None-Match`` (or ``?since=<version>``): while nothing changed the
+         *     answer is an empty 304. With a participant token: that phone's whole document
+         *     (deprecated: phones poll ``/api/sessions/{sid}/me`` and the shared document).
          */
         get: operations["get_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/live/{sid}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's shared live document
+         * @description What every phone entitled to this key sees now: the same bytes for all of them,
+         *     cacheable by any HTTP cache for a second (``Cache-Control: public``, strong ``ETag``).
+         *     The key (in the personal document) is tied to the session, its current activity and
+         *     the caller's visibility variant; any other key, or one from before the activity changed
+         *     or a participant was kicked, is a 404: fetch the personal document again.
+         */
+        get: operations["get_live_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A participant's personal live document
+         * @description The caller's own part of the live state: who they are, their answers, what of the
+         *     view is theirs (their quiz score, their poker card) and where to poll the shared
+         *     document (``live.path``). Never cached (``private, no-store``); fetch it when the
+         *     shared document's ``epoch`` (or, when ``renew`` says so, its ``version``) moves.
+         */
+        get: operations["get_personal_document"];
         put?: never;
         post?: never;
         delete?: never;
@@ -824,8 +844,6 @@ export interface components {
         ActionOut: {
             /** Name */
             name: string;
-            /** Title */
-            title: string;
             /** Body Schema */
             body_schema: {
                 [key: string]: unknown;
@@ -979,8 +997,6 @@ export interface components {
             actions: components["schemas"]["ActionOut"][];
             /** Web Component */
             web_component: string | null;
-            /** Language */
-            language: string;
         };
         /**
          * ActivityUpdate
@@ -1015,6 +1031,39 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * AnswerOut
+         * @description A stored answer and the participant's personal document after it.
+         */
+        AnswerOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Activity Id
+             * Format: uuid
+             */
+            activity_id: string;
+            /**
+             * Participant Id
+             * Format: uuid
+             */
+            participant_id: string;
+            /** Slot */
+            slot: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            personal?: components["schemas"]["PersonalLiveOut"] | null;
         };
         /**
          * AnswerSubmit
@@ -1259,6 +1308,18 @@ export interface components {
             highlight: boolean;
         };
         /**
+         * LiveLink
+         * @description Where the phone polls its shared document.
+         */
+        LiveLink: {
+            /** Path */
+            path: string;
+            /** Poll Interval Ms */
+            poll_interval_ms: number;
+            /** Heartbeat Ms */
+            heartbeat_ms: number;
+        };
+        /**
          * LoginRequest
          * @description Credentials of a presenter account.
          */
@@ -1345,14 +1406,53 @@ export interface components {
             connection_status: "connected" | "disconnected";
         };
         /**
-         * PasswordChange
-         * @description The current password and the new one (at least 8 characters).
+         * PersonalLiveOut
+         * @description A participant's personal live document (``GET /api/sessions/{sid}/me``).
          */
-        PasswordChange: {
-            /** Current Password */
-            current_password: string;
-            /** New Password */
-            new_password: string;
+        PersonalLiveOut: {
+            /** Version */
+            version: number;
+            /** Epoch */
+            epoch: string;
+            /**
+             * Server Time
+             * Format: date-time
+             */
+            server_time: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            you: components["schemas"]["Me"];
+            /** Activity Id */
+            activity_id: string | null;
+            /** Your Answers */
+            your_answers: components["schemas"]["OwnAnswer"][];
+            /**
+             * Renew
+             * @enum {string}
+             */
+            renew: "epoch" | "version";
+            view: components["schemas"]["PersonalViewOut"] | null;
+            activity: components["schemas"]["StateActivity"] | null;
+            live: components["schemas"]["LiveLink"];
+        };
+        /**
+         * PersonalViewOut
+         * @description What of the activity's view is the participant's alone.
+         */
+        PersonalViewOut: {
+            /** Variant */
+            variant: string;
+            /** Accepting Answers */
+            accepting_answers: boolean | null;
+            /** Extra */
+            extra: {
+                [key: string]: unknown;
+            };
+            /** Display */
+            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
         };
         /**
          * PluginOut
@@ -1543,38 +1643,6 @@ export interface components {
             completed_at: string | null;
         };
         /**
-         * ResponseOut
-         * @description A stored answer.
-         */
-        ResponseOut: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Activity Id
-             * Format: uuid
-             */
-            activity_id: string;
-            /**
-             * Participant Id
-             * Format: uuid
-             */
-            participant_id: string;
-            /** Slot */
-            slot: string;
-            /** Data */
-            data: {
-                [key: string]: unknown;
-            };
-            /**
-             * Submitted At
-             * Format: date-time
-             */
-            submitted_at: string;
-        };
-        /**
          * ResultsOut
          * @description The full results of an activity as the presenter sees them.
          */
@@ -1694,12 +1762,6 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
-            /** Language */
-            language?: string | null;
-            /** Branding */
-            branding?: {
-                [key: string]: unknown;
-            } | null;
             /** Activities */
             activities: components["schemas"]["ActivityOut"][];
         };
@@ -1744,40 +1806,38 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
-            /** Language */
-            language?: string | null;
-            /** Branding */
-            branding?: {
-                [key: string]: unknown;
-            } | null;
         };
         /**
          * SessionUpdate
-         * @description Fields to change; those left out stay as they are, ``null`` clears one.
+         * @description Rename a session.
          */
         SessionUpdate: {
             /** Name */
-            name?: string | null;
+            name: string;
+        };
+        /**
+         * SharedLiveOut
+         * @description A session's shared live document: the same bytes for every phone entitled to it
+         *     (``GET /api/live/{sid}/{key}``; the key comes from the personal document).
+         */
+        SharedLiveOut: {
+            /** Version */
+            version: number;
+            /** Epoch */
+            epoch: string;
             /**
-             * Language
-             * @description The session's language: the big screen's, and every phone's unless the reader picks another. null: each phone follows its browser.
+             * Role
+             * @constant
              */
-            language?: ("en" | "es" | "de" | "fr" | "ar") | null;
-            /**
-             * Accent Color
-             * @description Accent colour (#rrggbb); shades with too little contrast are adjusted
-             */
-            accent_color?: string | null;
-            /**
-             * Logo Url
-             * @description A logo (upload it with POST /api/media and give its url)
-             */
-            logo_url?: string | null;
-            /**
-             * Theme
-             * @description Light or dark for the big screen and the phones
-             */
-            theme?: ("light" | "dark") | null;
+            role: "participant";
+            session: components["schemas"]["StateSession"];
+            /** Participant Count */
+            participant_count: number;
+            activity: components["schemas"]["StateActivity"] | null;
+            /** Personal View */
+            personal_view: boolean;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * Stat
@@ -1888,12 +1948,6 @@ export interface components {
             status: "draft" | "active" | "completed";
             /** Join Code */
             join_code: string;
-            /** Language */
-            language?: string | null;
-            /** Branding */
-            branding?: {
-                [key: string]: unknown;
-            } | null;
         };
         /**
          * StatsBlock
@@ -2102,70 +2156,9 @@ export interface operations {
             };
         };
     };
-    change_password: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordChange"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     list_activity_types: {
         parameters: {
-            query?: {
-                /** @description The language to answer in (en, es, de, fr, ar; anything else: English); default: the Accept-Language header's, else English */
-                lang?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -2179,24 +2172,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityTypeOut"][];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2531,15 +2506,6 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4547,15 +4513,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4585,15 +4542,6 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4776,7 +4724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResponseOut"];
+                    "application/json": components["schemas"]["AnswerOut"];
                 };
             };
             /** @description Successful Response */
@@ -4785,7 +4733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResponseOut"];
+                    "application/json": components["schemas"]["AnswerOut"];
                 };
             };
             /** @description Bad Request */
@@ -4888,6 +4836,145 @@ export interface operations {
                 };
             };
             /** @description Not modified: the caller's version is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_live_document: {
+        parameters: {
+            query?: {
+                /** @description The phone's language: part of the cache key (the documents are the same for every language today) */
+                lang?: string | null;
+            };
+            header?: {
+                "if-none-match"?: string | null;
+            };
+            path: {
+                sid: string;
+                /** @description The key from the personal document's ``live.path`` */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedLiveOut"];
+                };
+            };
+            /** @description Not modified: the caller's ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_personal_document: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string | null;
+            };
+            path: {
+                sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalLiveOut"];
+                };
+            };
+            /** @description Not modified: the caller's ETag is current */
             304: {
                 headers: {
                     [name: string]: unknown;

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage, languageHeaders } from "../api/client";
 import { i18n } from "../i18n";
+import type { PersonalLive } from "./phoneLive";
 
 export interface PendingAnswer {
   id: string;
@@ -14,7 +15,8 @@ export interface PendingAnswer {
   data: unknown;
 }
 
-export type SendOutcome = { ok: true } | { ok: false; message: string };
+/** `personal`: the participant's personal document after the answer (the reply carries it). */
+export type SendOutcome = { ok: true; personal?: PersonalLive } | { ok: false; message: string };
 
 const storageKey = (sessionId: string) => `caja.outbox.${sessionId}`;
 
@@ -51,7 +53,10 @@ async function postAnswer(
   } catch {
     return "retry";
   }
-  if (response.ok) return { ok: true };
+  if (response.ok) {
+    const reply = (await response.json().catch(() => null)) as { personal?: PersonalLive | null } | null;
+    return reply?.personal ? { ok: true, personal: reply.personal } : { ok: true };
+  }
   if (response.status >= 500 || response.status === 429 || response.status === 408) return "retry";
   const body: unknown = await response.json().catch(() => null);
   return { ok: false, message: errorMessage(body, i18n.t("errors.answerRefused", { status: response.status })) };

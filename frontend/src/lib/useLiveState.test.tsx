@@ -17,14 +17,14 @@ describe("useLiveState", () => {
       .mockResolvedValueOnce(jsonResponse(liveState({ version: 7 }), 200, { ETag: '"7-participant"' }))
       .mockImplementation(() => Promise.resolve(jsonResponse(null, 304)));
     vi.stubGlobal("fetch", fetchMock);
-    const { result } = renderHook(() => useLiveState("s1", { token: "caja_p_x", intervalMs: 20 }), { wrapper: wrapper() });
+    const { result } = renderHook(() => useLiveState("s1", { token: "caja_a_x", intervalMs: 20 }), { wrapper: wrapper() });
     await waitFor(() => expect(result.current.state?.version).toBe(7));
     await waitFor(() => expect(fetchMock.mock.calls.length).toBeGreaterThanOrEqual(3));
     const [url, init] = fetchMock.mock.calls[1] as [string, RequestInit];
     expect(url).toBe("/api/sessions/s1/state");
     const headers = init.headers as Record<string, string>;
     expect(headers["If-None-Match"]).toBe('"7-participant"');
-    expect(headers.Authorization).toBe("Bearer caja_p_x");
+    expect(headers.Authorization).toBe("Bearer caja_a_x");
     expect(result.current.state?.version).toBe(7);
     expect(result.current.reconnecting).toBe(false);
   });

@@ -4,9 +4,12 @@
  * It sends `If-None-Match` with the last ETag, treats 304 as "no change", polls about every two
  * seconds while the session is live, stops once the session is completed, and backs off
  * (2, 4, 8 ... 30 s) after network or server errors while saying so (`reconnecting`).
+ * A phone (participant token) polls its shared document and fetches its personal one when
+ * due (`phoneLive.ts`); the big screen and the console poll the whole presenter state.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
+import { LiveHttpError, PhoneLive, type PersonalLive } from "./phoneLive";
 import { ApiError, errorMessage, languageHeaders } from "../api/client";
 import { i18n } from "../i18n";
 import type { LiveState } from "../api/types";
@@ -31,6 +34,8 @@ export interface LiveStateResult {
   /** Server clock minus local clock, in ms, for countdowns. */
   clockOffsetMs: number;
   refresh: () => Promise<unknown>;
+  /** A phone: take the personal document an answer's reply carried. */
+  acceptPersonal: (personal: PersonalLive) => void;
 }
 
 const FATAL = new Set([401, 403, 404]);
@@ -41,7 +46,29 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
   const etag = useRef<string | null>(null);
   const failures = useRef(0);
   const clockOffset = useRef(0);
+  const phone = useRef<PhoneLive | null>(null);
   const queryKey = ["live-state", sessionId, token ?? ""];
+  const isPhone = !!token && token.startsWith("caja_p_");
+  if (isPhone && (!phone.current || phone.current.token !== token || phone.current.sessionId !== sessionId)) {
+    phone.current = new PhoneLive(sessionId, token, languageHeaders);
+  }
+
+  const pollPhone = async (signal: AbortSignal): Promise<LiveState> => {
+    try {
+      const state = await phone.current!.poll(signal);
+      failures.current = 0;
+      const serverTime = Date.parse(state.server_time);
+      if (!Number.isNaN(serverTime)) clockOffset.current = serverTime - Date.now();
+      return state;
+    } catch (err) {
+      if (err instanceof LiveHttpError) {
+        if (!FATAL.has(err.status)) failures.current += 1;
+        throw new ApiError(err.status, errorMessage(err.body, i18n.t("errors.http", { status: err.status })), err.body);
+      }
+      failures.current += 1;
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+  };
 
   const query = useQuery<LiveState, Error>({
     queryKey,
@@ -53,6 +80,7 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
     refetchOnWindowFocus: true,
     refetchIntervalInBackground: true,
     queryFn: async ({ signal }) => {
+      if (isPhone) return pollPhone(signal);
       const previous = queryClient.getQueryData<LiveState>(queryKey);
       const headers: Record<string, string> = languageHeaders();
       if (token) headers.Authorization = `Bearer ${token}`;
@@ -103,6 +131,14 @@ export function useLiveState(sessionId: string, options: LiveStateOptions): Live
     reconnecting: !!error && !fatal,
     fatal,
     clockOffsetMs: clockOffset.current,
-    refresh: () => query.refetch(),
+    refresh: () => {
+      phone.current?.expirePersonal();
+      return query.refetch();
+    },
+    acceptPersonal: (personal) => {
+      phone.current?.accept(personal);
+      const state = phone.current?.state();
+      if (state) queryClient.setQueryData(queryKey, state);
+    },
   };
 }

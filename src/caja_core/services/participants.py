@@ -37,7 +37,7 @@ from caja_core.services._common import (
     hash_token as hash_token,  # re-exported: how a token's stored hash is made
 )
 from caja_core.services.sessions import normalize_join_code
-from caja_core.storage.models import Admin, Participant, ParticipantBan, Session
+from caja_core.storage.models import Admin, Participant, ParticipantBan, Session, new_live_secret
 
 log = structlog.get_logger(__name__)
 
@@ -336,6 +336,9 @@ def kick_participant(db: DB, admin: Admin, session_id: Any, participant_id: Any)
     db.delete(participant)
     db.flush()
     _ban(db, session.id, nickname_key(participant.nickname))
+    # Keys to the shared live documents handed out so far stop working: the kicked phone
+    # can't keep reading them; everyone else fetches their personal document for new ones.
+    session.live_secret = new_live_secret()
     bump_version(db, session)
     log.info("participant_kicked", session_id=str(session.id), participant_id=str(pid))
 

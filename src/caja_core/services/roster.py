@@ -34,6 +34,9 @@ class Roster:
     """Participant id -> nickname."""
     connected: frozenset[uuid.UUID]
     """Those seen within :data:`~caja_core.services._common.CONNECTED_WINDOW`."""
+    tokens: Mapping[str, uuid.UUID]
+    """Token hash -> participant id: a phone's personal document is answered from the
+    snapshot without asking the database who the token is (treat as read-only)."""
     reads: int = 1
     """How many of the loads that led here read every participant (tests read it)."""
 
@@ -53,21 +56,30 @@ def load_roster(
         where = Participant.session_id == session_id
         count = db.execute(select(func.count()).select_from(Participant).where(where)).scalar_one()
         joined = db.execute(
-            select(Participant.id, Participant.nickname).where(
+            select(Participant.id, Participant.nickname, Participant.token_hash).where(
                 where, Participant.version > previous.version
             )
         ).all()
-        names = previous.names
+        names, tokens = previous.names, previous.tokens
         if joined:
-            names = {**previous.names, **{pid: nickname for pid, nickname in joined}}
-        if len(names) == count:
+            names = {**previous.names, **{pid: nickname for pid, nickname, _ in joined}}
+            tokens = {**previous.tokens, **{token: pid for pid, _, token in joined}}
+        if len(names) == count and len(tokens) == count:
             away = db.scalars(
                 select(Participant.id).where(
                     where, Participant.last_seen_at < now - CONNECTED_WINDOW
                 )
             ).all()
             connected = frozenset(names).difference(away)
-            return Roster(session_id, version, names, connected, previous.reads)
+            return Roster(session_id, version, names, connected, tokens, previous.reads)
     names_read, connected = participants_of(db, session_id, now)
+    tokens_read = {
+        token: pid
+        for token, pid in db.execute(
+            select(Participant.token_hash, Participant.id).where(
+                Participant.session_id == session_id
+            )
+        )
+    }
     reads = previous.reads + 1 if previous is not None and same else 1
-    return Roster(session_id, version, names_read, connected, reads)
+    return Roster(session_id, version, names_read, connected, tokens_read, reads)

@@ -15,6 +15,7 @@ a new one:
   ETag, so the client asks again and gets the next one). The hold stretches to twice the
   last computation's duration when that is longer, so aggregation never takes more than
   about half of a core. ``tick=0`` disables the hold (every new version is computed).
+  Everyone, big screen and phones, gets the same snapshot: nobody is held longer.
 - **Single flight.** One thread computes a session's next snapshot; concurrent pollers get
   the previous snapshot meanwhile (or wait, if there is none yet).
 """
@@ -100,9 +101,13 @@ class Snapshot:
     """Each participant's own answers to the current activity, oldest first."""
     fresh_until: float = 0.0
     """``time.monotonic()`` until which the cache serves this snapshot as current."""
-    screen_fresh_until: float = 0.0
-    """The same for the big screen: one tick after it was computed, however long that took
-    (a screen shown a held snapshot would show the news only a whole poll later)."""
+    expires_at: float = float("inf")
+    """``time.monotonic()`` when the activity's deadline passes (a poker timer, a quiz
+    question's clock): views cut after it differ, with no new version to say so."""
+    computed_at: dt.datetime | None = None
+    """The server's clock when it was read (the shared documents' ``server_time``)."""
+    live_secret: str | None = field(default=None, compare=False, repr=False)
+    """The session's live-document secret (keys of the shared documents)."""
     structure: str = ""
     """A digest of what answers don't change (session status, the current activity, its
     status, config and state): when two snapshots share it, only answers moved."""
@@ -163,6 +168,8 @@ def compute_snapshot(
         activity=current,
         answers=answers,
         structure=_structure(session, activity),
+        computed_at=now,
+        live_secret=session.live_secret,
         answer_set=answer_set,
         roster=roster,
     )
@@ -262,39 +269,25 @@ def log_view_failure(session_id: uuid.UUID, activity: ActivitySnapshot, exc: Exc
     )
 
 
+def _expiry(snap: Snapshot, monotonic_now: float) -> float:
+    deadline = snap.activity.deadline if snap.activity is not None else None
+    if deadline is None or snap.computed_at is None or deadline < snap.computed_at:
+        return float("inf")
+    return monotonic_now + (deadline - snap.computed_at).total_seconds() + 0.001
+
+
 class SnapshotCache:
     """The newest snapshot per session, computed once per version and at most once per tick.
 
     Args:
-        tick: seconds a snapshot is served after newer versions exist (0: never).
+        tick: seconds a snapshot is served after newer versions exist (0: never). The hold
+            stretches to twice the last computation's duration when that is longer, so
+            aggregation takes at most about half of a core.
         max_sessions: sessions kept; the least recently used are dropped beyond it.
-        participant_hold: seconds phones keep the snapshot they were shown while only
-            answers moved (default 8 ticks; 0: never).
-        documents_per_second: phone documents a process may render per second for others'
-            answers alone: the hold stretches to ``participants / documents_per_second``
-            seconds in rooms larger than that.
-        room_refresh: phones of a room of N participants make a new snapshot at most every
-            ``N / room_refresh`` seconds (5,000: 1 s; 10,000: 2 s) besides the tick: in a
-            room that large each phone is held longer than that anyway, and every snapshot
-            aggregates every answer. The big screen still gets one every tick.
     """
 
-    def __init__(
-        self,
-        tick: float = 0.2,
-        max_sessions: int = 1024,
-        participant_hold: float | None = None,
-        documents_per_second: float = 1000.0,
-        room_refresh: float = 5000.0,
-    ) -> None:
+    def __init__(self, tick: float = 0.2, max_sessions: int = 1024) -> None:
         self.tick = tick
-        self.participant_hold = 8 * tick if participant_hold is None else participant_hold
-        self.documents_per_second = documents_per_second
-        self.room_refresh = room_refresh
-        self._shared: dict[uuid.UUID, tuple[Snapshot, float]] = {}
-        # session -> participant -> the snapshot they were shown for their own answers
-        # while the session's shared one is held (dropped when that one moves on)
-        self._pins: dict[uuid.UUID, dict[uuid.UUID, Snapshot]] = {}
         self.max_sessions = max_sessions
         self._latest: OrderedDict[uuid.UUID, Snapshot] = OrderedDict()
         self._locks: dict[uuid.UUID, threading.Lock] = {}
@@ -306,65 +299,18 @@ class SnapshotCache:
         """The newest snapshot, however old, or None."""
         return self._latest.get(session_id)
 
-    def visible(
-        self, session_id: uuid.UUID, version: int | None, *, screen: bool = False
-    ) -> Snapshot | None:
+    def visible(self, session_id: uuid.UUID, version: int | None) -> Snapshot | None:
         """The snapshot to serve for a session whose newest version is ``version``, when no
-        computation is needed: it is at least that new, or still within its hold (for the
-        presenter's ``screen``, one tick)."""
+        computation is needed: it is at least that new, or still within its tick."""
         snap = self._latest.get(session_id)
         if snap is None or version is None:
             return None
-        hold = snap.screen_fresh_until if screen else snap.fresh_until
-        if snap.version >= version or time.monotonic() < hold:
+        now = time.monotonic()
+        if now >= snap.expires_at:
+            return None  # a deadline passed since: what viewers see changes without a version
+        if snap.version >= version or now < snap.fresh_until:
             return snap
         return None
-
-    def for_participant(
-        self, session_id: uuid.UUID, snap: Snapshot, participant_id: uuid.UUID
-    ) -> Snapshot:
-        """The snapshot to show one participant when ``snap`` is the newest one served.
-
-        While only answers moved, phones keep the snapshot they were shown for up to
-        ``participant_hold`` seconds (8 ticks: 1.6 s with the default tick, so a phone
-        polling every 2 s still sees every answer within one poll interval), so during a
-        burst most phone polls are 304s instead of a new document each; the big screen
-        shows every tick. In a room of more than ``documents_per_second`` participants the
-        hold is one second per that many (5,000 phones: 5 s; 10,000: 10 s), so new documents for
-        others' answers stay within what the process can render beside everything else. A
-        participant whose own answers changed since, and everyone after a structural change
-        (an activity opened or closed, a question moved on, a reveal), gets ``snap`` at once.
-        Such a participant then keeps that snapshot too until the hold ends (or their
-        answers change again): each newer one would be a new document for nothing of theirs.
-        """
-        held = self._shared.get(session_id)
-        if held is None or held[0].version >= snap.version:
-            return snap
-        shown, since = held
-        hold = self.participant_hold
-        if hold > 0:
-            hold = max(hold, snap.participant_count / self.documents_per_second)
-        if time.monotonic() - since > hold or shown.structure != snap.structure:
-            with self._guard:
-                current = self._shared.get(session_id)
-                if current is None or current[0].version < snap.version:
-                    self._shared[session_id] = (snap, time.monotonic())
-                    self._pins.pop(session_id, None)
-            return snap
-        mine = snap.answers.get(participant_id)
-        if shown.answers.get(participant_id) == mine:
-            return shown
-        pins = self._pins.setdefault(session_id, {})
-        pinned = pins.get(participant_id)
-        if (
-            pinned is not None
-            and pinned.version > shown.version
-            and pinned.structure == snap.structure
-            and pinned.answers.get(participant_id) == mine
-        ):
-            return pinned
-        pins[participant_id] = snap
-        return snap
 
     def computing(self, session_id: uuid.UUID) -> bool:
         """Whether a thread is computing this session's next snapshot right now."""
@@ -377,35 +323,30 @@ class SnapshotCache:
         version: int,
         compute: Callable[[], Snapshot],
         *,
-        screen: bool = False,
+        wait: bool = False,
     ) -> Snapshot:
         """A snapshot to serve for ``version``: cached when :meth:`visible` allows, else
-        ``compute()`` in this thread (or the previous snapshot while another thread
-        computes; the presenter's ``screen`` waits for that one instead)."""
-        snap = self.visible(session_id, version, screen=screen)
+        ``compute()`` in this thread, or the previous snapshot while another thread
+        computes (``wait`` waits for that one instead: the big screen)."""
+        snap = self.visible(session_id, version)
         if snap is not None:
             return snap
         lock = self._lock(session_id)
         previous = self._latest.get(session_id)
-        if previous is not None and not screen:
+        if previous is not None and not wait:
             if not lock.acquire(blocking=False):
                 return previous  # someone is computing the next one
         else:
             lock.acquire()
         try:
-            snap = self.visible(session_id, version, screen=screen)
+            snap = self.visible(session_id, version)
             if snap is not None:
                 return snap
             started = time.monotonic()
             snap = compute()
             finished = time.monotonic()
-            hold = 0.0
-            if self.tick > 0:
-                room = snap.participant_count / self.room_refresh
-                hold = max(self.tick, 2 * (finished - started), room)
-            snap = replace(
-                snap, fresh_until=finished + hold, screen_fresh_until=finished + self.tick
-            )
+            hold = max(self.tick, 2 * (finished - started)) if self.tick > 0 else 0.0
+            snap = replace(snap, fresh_until=finished + hold, expires_at=_expiry(snap, finished))
             self.misses += 1
             self._store(snap)
             return snap
@@ -416,8 +357,6 @@ class SnapshotCache:
         """Drop a session's snapshot (e.g. deleted)."""
         with self._guard:
             self._latest.pop(session_id, None)
-            self._shared.pop(session_id, None)
-            self._pins.pop(session_id, None)
 
     def _lock(self, session_id: uuid.UUID) -> threading.Lock:
         with self._guard:
@@ -431,12 +370,7 @@ class SnapshotCache:
             current = self._latest.get(snap.session_id)
             if current is None or snap.version >= current.version:
                 self._latest[snap.session_id] = snap
-            if snap.session_id not in self._shared or self.participant_hold <= 0:
-                self._shared[snap.session_id] = (snap, time.monotonic())
-                self._pins.pop(snap.session_id, None)
             self._latest.move_to_end(snap.session_id)
             while len(self._latest) > self.max_sessions:
                 old, _ = self._latest.popitem(last=False)
                 self._locks.pop(old, None)
-                self._shared.pop(old, None)
-                self._pins.pop(old, None)

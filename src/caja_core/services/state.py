@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import Role, StoredAnswer, ViewContext
+from caja_core.activity import ActivityView, Role, StoredAnswer, ViewContext
 from caja_core.errors import NotFound
 from caja_core.i18n import DEFAULT_LANGUAGE
-from caja_core.memo import IdentityMemo
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, now_or, stored_answers
 from caja_core.services.snapshots import (
@@ -32,11 +31,6 @@ from caja_core.services.snapshots import (
     log_view_failure,
 )
 from caja_core.storage.models import Participant, Session
-
-_DUMPED: IdentityMemo[dict[str, Any]] = IdentityMemo(size=256)
-"""Display blocks as JSON data, by block: a view may hand every phone the same block."""
-_HEADS: IdentityMemo[dict[str, Any]] = IdentityMemo(size=64)
-"""The activity's own fields of a document, by activity snapshot: the same for every phone."""
 
 
 def session_version(db: DB, session_id: Any) -> int:
@@ -104,8 +98,11 @@ def render(
     """One viewer's state document from a snapshot, without the database.
 
     ``own_answers`` overrides the participant's answers held in the snapshot (a fresher
-    read); the nickname defaults to the snapshot's.
+    read); the nickname defaults to the snapshot's. A participant's document needs their
+    id (without one there is no participant view to cut, and the presenter's is not theirs).
     """
+    if role == "participant" and participant_id is None:
+        raise ValueError("a participant's document needs the participant's id")
     now = now_or(now)
     you = None
     if role == "participant" and participant_id is not None:
@@ -135,11 +132,7 @@ def render(
     if activity is None or activity.activity_type is None:
         return doc
     if activity.error:
-        doc["activity"] = _activity_doc(activity, role, deadline=None, accepting=False)
-        doc["activity"]["phase"] = "error"
-        doc["activity"]["extra"] = {
-            "error": "This activity's results can't be shown right now (a plugin error)."
-        }
+        doc["activity"] = error_document(activity, role)
         return doc
     own: list[StoredAnswer] = []
     view = activity.presenter_view
@@ -148,7 +141,7 @@ def render(
         try:
             view = activity.activity_type.view(
                 activity.config,
-                _copy(activity.state),
+                private_copy(activity.state),
                 activity.results or {},
                 ViewContext(
                     role="participant",
@@ -169,6 +162,22 @@ def render(
                 now=now,
             )
     assert view is not None
+    doc["activity"] = activity_document(snap, activity, view, role=role, now=now)
+    if role == "participant":
+        doc["activity"]["your_answers"] = answers_document(own)
+    return doc
+
+
+def activity_document(
+    snap: Snapshot,
+    activity: ActivitySnapshot,
+    view: ActivityView,
+    *,
+    role: Role,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The ``activity`` part of a document: the activity's own fields and one view of it
+    (``your_answers`` empty for a participant, None for the presenter)."""
     deadline = activity.deadline
     if view.deadline is not None:
         deadline = min(deadline, view.deadline) if deadline is not None else view.deadline
@@ -178,41 +187,43 @@ def render(
         and snap.status == "active"
         and (deadline is None or now <= deadline)
     )
-    doc["activity"] = _activity_doc(activity, role, deadline=deadline, accepting=accepting)
-    doc["activity"].update(
+    doc = _activity_doc(activity, role, deadline=deadline, accepting=accepting)
+    doc.update(
         config=view.config,
         phase=view.phase,
         results=view.results,
-        display=[
-            _DUMPED.get(block, partial(block.model_dump, mode="json")) for block in view.display
-        ],
+        display=[block.model_dump(mode="json") for block in view.display],
         extra=view.extra,
     )
-    if role == "participant":
-        doc["activity"]["your_answers"] = [
-            {"slot": a.slot, "data": a.data, "submitted_at": a.submitted_at.isoformat()}
-            for a in own
-        ]
     return doc
+
+
+def error_document(activity: ActivitySnapshot, role: Role) -> dict[str, Any]:
+    """The ``activity`` part of a document when the plugin failed: no results."""
+    doc = _activity_doc(activity, role, deadline=None, accepting=False)
+    doc["phase"] = "error"
+    doc["extra"] = {"error": "This activity's results can't be shown right now (a plugin error)."}
+    return doc
+
+
+def answers_document(own: Sequence[StoredAnswer]) -> list[dict[str, Any]]:
+    """A participant's own answers as their documents carry them."""
+    return [
+        {"slot": a.slot, "data": a.data, "submitted_at": a.submitted_at.isoformat()} for a in own
+    ]
 
 
 def _activity_doc(
     activity: ActivitySnapshot, role: Role, *, deadline: dt.datetime | None, accepting: bool
 ) -> dict[str, Any]:
-    head = _HEADS.get(
-        activity,
-        lambda: {
-            "id": str(activity.id),
-            "type": activity.type,
-            "title": activity.title,
-            "description": activity.description,
-            "status": activity.status,
-            "position": activity.position,
-            "activated_at": _iso(activity.activated_at),
-        },
-    )
     return {
-        **head,
+        "id": str(activity.id),
+        "type": activity.type,
+        "title": activity.title,
+        "description": activity.description,
+        "status": activity.status,
+        "position": activity.position,
+        "activated_at": _iso(activity.activated_at),
         "deadline": _iso(deadline),
         "config": {},
         "phase": "open",
@@ -231,7 +242,7 @@ def own_answers(db: DB, snap: Snapshot, participant_id: uuid.UUID) -> list[Store
     return stored_answers(db, snap.activity.id, participant_id)
 
 
-def _copy(state: Any) -> Any:
+def private_copy(state: Any) -> Any:
     """A private copy of an activity's state for one view (a plugin may change what it is
     given). States are JSON: orjson copies them several times faster than ``deepcopy``."""
     try:

@@ -4,6 +4,7 @@ way this schema reaches a database; ``alembic check`` in the tests keeps the two
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from typing import Any
 
@@ -33,6 +34,11 @@ NAMING_CONVENTION = {
 }
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def new_live_secret() -> str:
+    """A session's live-document secret: 256 random bits, hex."""
+    return secrets.token_hex(32)
 
 
 def utcnow() -> dt.datetime:
@@ -144,6 +150,11 @@ class Session(Timestamped, Base):
     accent_color: Mapped[str | None] = mapped_column(String(7), nullable=True)
     logo_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     theme: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    live_secret: Mapped[str | None] = mapped_column(
+        String(64), nullable=True, default=new_live_secret
+    )
+    """Keys the session's shared live documents (``services/documents.py``); replaced when
+    a participant is kicked. NULL for sessions from before migration 0007 until served."""
 
     activities: Mapped[list[Activity]] = relationship(
         back_populates="session",

@@ -25,19 +25,12 @@ from caja_core import (
     AnswerContext,
     AnswerRejected,
     EmptyBody,
-    IdentityMemo,
     StoredAnswer,
     StrictModel,
     Translator,
     ViewContext,
 )
 from caja_core.display import Bar, BarsBlock, DisplayBlock
-
-# What every phone of one snapshot shares, by the identity of the snapshot's objects: the
-# config as JSON, and the bars block per set of chosen options (a handful), so the server
-# also dumps each block once (``render`` remembers dumped blocks by identity).
-_CONFIGS: IdentityMemo[dict[str, Any]] = IdentityMemo(size=32)
-_BARS: IdentityMemo[dict[tuple[str | int, ...], BarsBlock]] = IdentityMemo(size=32)
 
 Visibility = Literal["always", "after_answer", "after_close", "on_reveal"]
 
@@ -197,17 +190,13 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
             accepting = ctx.activity_status == "active"
         display: list[DisplayBlock] = []
         if visible:
-            by_choice = _BARS.get(results, dict)
-            chosen = tuple(sorted(set(own or ())))
-            key = (ctx.translator.language, *chosen)
-            block = by_choice.get(key)
-            if block is None:
-                block = by_choice[key] = _bars_block(config, results, chosen, ctx.translator)
-            display.append(block)
+            display.append(
+                _bars_block(config, results, tuple(sorted(set(own or ()))), ctx.translator)
+            )
         extra: dict[str, Any] = {"results_hidden": not visible}
         if ctx.role == "presenter":
             extra["voters"] = results["voters"]  # the presenter always sees how many voted
-        dumped = _CONFIGS.get(config, lambda: config.model_dump(mode="json"))
+        dumped = config.model_dump(mode="json")
         return ActivityView(
             config={**dumped, "options": options},
             phase=_phase(ctx.activity_status),

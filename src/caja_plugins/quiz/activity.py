@@ -32,13 +32,11 @@ from caja_core import (
     AnswerContext,
     AnswerRejected,
     EmptyBody,
-    IdentityMemo,
     Message,
     StoredAnswer,
     StrictModel,
     ViewContext,
 )
-from caja_core.display import DisplayBlock
 from caja_plugins.quiz.display import quiz_display
 from caja_plugins.quiz.questions import (
     MultipleChoiceQuestion,
@@ -170,7 +168,7 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
             config=view_config,
             phase=phase,
             results=cut,
-            display=_display(config, state, cut, ctx, extra),
+            display=quiz_display(config, state, cut, ctx, extra),
             deadline=deadline,
             accepting_answers=accepting,
             extra=extra,
@@ -334,19 +332,9 @@ def _typed_rows(
     return rows[:10]
 
 
-# What every viewer of one snapshot in one role is shown alike (the question, the cut
-# results): built once per results object, state and role, not once per phone.
-_SHARED: IdentityMemo[dict[tuple[Any, ...], tuple[QuizConfig, JSON, JSON]]] = IdentityMemo(size=32)
-
-
 def _shared_view(config: QuizConfig, state: JSON, results: JSON, role: str) -> tuple[JSON, JSON]:
     phase, index = state["phase"], state["question"]
     revealed = set(state.get("revealed", []))
-    key = (id(config), phase, index, tuple(sorted(revealed)), role)
-    table = _SHARED.get(results, dict)
-    found = table.get(key)
-    if found is not None and found[0] is config:
-        return found[1], found[2]
     current = None
     if 0 <= index < len(config.questions):
         current = public_question(config.questions[index], index, reveal=index in revealed)
@@ -366,31 +354,7 @@ def _shared_view(config: QuizConfig, state: JSON, results: JSON, role: str) -> t
         cut["podium"] = []
     if phase != "finished":
         cut["podium"] = []
-    table[key] = (config, view_config, cut)
     return view_config, cut
-
-
-# Display blocks that are the same for many phones (every phone before the reveal, every
-# phone with the same outcome after it), built once per cut results: the same block objects
-# are then also turned into JSON once (the host remembers that by identity).
-_DISPLAYS: IdentityMemo[dict[tuple[Any, ...], list[DisplayBlock]]] = IdentityMemo(size=32)
-
-
-def _display(
-    config: QuizConfig, state: JSON, cut: JSON, ctx: ViewContext, extra: JSON
-) -> list[DisplayBlock]:
-    phase = state["phase"]
-    if phase in ("lobby", "question"):
-        key: tuple[Any, ...] = (ctx.translator.language,)
-    elif phase == "revealed":
-        key = (ctx.translator.language, *sorted(extra.items()))
-    else:  # the standings highlight the viewer's own row
-        return quiz_display(config, state, cut, ctx, extra)
-    table = _DISPLAYS.get(cut, dict)  # cut: one per results, config, state and role
-    found = table.get(key)
-    if found is None:
-        found = table[key] = quiz_display(config, state, cut, ctx, extra)
-    return found
 
 
 def _hidden(question: JSON) -> JSON:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from caja_core import IdentityMemo, StoredAnswer
+from caja_core import StoredAnswer
 from caja_plugins.quiz.questions import QuizConfig, mark
 
 JSON = dict[str, Any]
@@ -149,7 +149,7 @@ def leaderboard(
             (
                 -score,
                 nickname.casefold(),
-                _id_text(pid),
+                str(pid),
                 nickname,
                 correct_count,
                 len(mine),
@@ -193,30 +193,8 @@ def _last(question: int | None, ok: bool, points: int, bonus: int, answered: boo
 
 
 def row_of(board: list[dict[str, Any]], participant_id: str) -> dict[str, Any] | None:
-    """A participant's row of a leaderboard. Every phone's view looks itself up in the same
-    board, so the board's index is built once and remembered while the board lives."""
-    index = _INDEXES.get(board, lambda: {row["participant_id"]: row for row in board})
-    return index.get(participant_id)
-
-
-_INDEXES: IdentityMemo[dict[str, dict[str, Any]]] = IdentityMemo(size=32)
-"""Boards of this many session versions (and sessions) at once."""
-
-
-def _id_text(pid: uuid.UUID) -> str:
-    """A participant id as text; remembered (by the id's integer, which hashes in C), as
-    every aggregation writes every id again."""
-    key = pid.int
-    text = _ID_TEXTS.get(key)
-    if text is None:
-        if len(_ID_TEXTS) >= _ID_TEXTS_KEPT:
-            _ID_TEXTS.clear()
-        text = _ID_TEXTS[key] = str(pid)
-    return text
-
-
-_ID_TEXTS: dict[int, str] = {}
-_ID_TEXTS_KEPT = 1 << 17
+    """A participant's row of a leaderboard."""
+    return next((row for row in board if row["participant_id"] == participant_id), None)
 
 
 def group_by_question(answers: Sequence[StoredAnswer]) -> dict[int, list[StoredAnswer]]:

@@ -24,7 +24,6 @@ from caja_core import (
     AggregateContext,
     AnswerContext,
     AnswerRejected,
-    IdentityMemo,
     StoredAnswer,
     StrictModel,
     ViewContext,
@@ -66,9 +65,6 @@ def _cloud(config: WordCloudConfig, results: JSON) -> tuple[list[JSON], CloudBlo
     visible = [e for e in results["entries"] if not e["hidden"]][: config.top_n]
     words = [CloudWord(text=e["text"], weight=e["count"]) for e in visible]
     return visible, CloudBlock(title=config.prompt, words=words)
-
-
-_CLOUDS: IdentityMemo[tuple[list[JSON], CloudBlock]] = IdentityMemo(size=32)
 
 
 class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
@@ -179,8 +175,7 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
     def view(
         self, config: WordCloudConfig, state: JSON, results: JSON, ctx: ViewContext
     ) -> ActivityView:
-        # Every phone of a session version gets the same cloud: made once per results.
-        visible, cloud = _CLOUDS.get(results, lambda: _cloud(config, results))
+        visible, cloud = _cloud(config, results)
         display: list[DisplayBlock] = [cloud]
         open_now = ctx.activity_status == "active"
         if ctx.role == "presenter":

@@ -9,6 +9,7 @@ from caja_server.routers import (
     catalog,
     definitions,
     health,
+    live,
     media,
     participants,
     plugin_files,
@@ -28,10 +29,12 @@ ALL_ROUTERS: tuple[APIRouter, ...] = (
     participants.router,
     answers.router,
     state.router,
+    live.router,
     health.router,
     plugin_files.router,
 )
 
-UNGATED: tuple[APIRouter, ...] = (health.router, answers.router)
-"""Routers that do not wait for a database slot: probes never queue behind a burst, and
-answers are written in batches by the answer writer, which bounds itself."""
+UNGATED: tuple[APIRouter, ...] = (health.router, answers.router, live.router)
+"""Routers that do not wait for a database slot: probes never queue behind a burst,
+answers are written in batches by the answer writer, which bounds itself, and live
+documents answered from memory need no database (they take a slot when they do)."""

@@ -74,7 +74,6 @@ def logout(
     """Revoke the admin token (header or cookie) and clear the cookie. Always succeeds."""
     if token is not None and token.startswith(ADMIN_TOKEN_PREFIX):
         admins.logout(db, token)
-        request.app.state.live.recent_auth.forget(token=token)
     response.delete_cookie(
         ADMIN_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies
     )

@@ -70,5 +70,6 @@ def kick_participant(
     request: Request, sid: uuid.UUID, pid: uuid.UUID, admin: CurrentAdmin, db: Db
 ) -> None:
     """Remove someone with their answers; their token stops working."""
+    # Rotates the session's live secret: the kicked phone's key to the shared document
+    # stops working at the next snapshot, on every replica.
     participant_service.kick_participant(db, admin, sid, pid)
-    request.app.state.live.recent_auth.forget(tag_suffix=f"participant-{pid}")

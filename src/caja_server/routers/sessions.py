@@ -90,10 +90,8 @@ def update_session(
 def delete_session(request: Request, sid: uuid.UUID, admin: CurrentAdmin, db: Db) -> None:
     """Delete the session with its activities, participants and answers."""
     session_service.delete_session(db, admin, sid)
-    # This process stops answering its polls from memory (other replicas within their
-    # recent-auth TTL: a snapshot they compute then finds no session).
-    request.app.state.live.board.forget(sid)
-    request.app.state.live.snapshots.forget(sid)
+    # This process stops answering its documents from memory.
+    request.app.state.live.forget(sid)
 
 
 @router.post(

@@ -89,7 +89,8 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
           token={identity.token}
           submit={async (data) => {
             const outcome = await outbox.send(state.activity!.id, data);
-            if (outcome.ok) await live.refresh();
+            if (outcome.ok && outcome.personal) live.acceptPersonal(outcome.personal);
+            else if (outcome.ok) await live.refresh();
             return outcome;
           }}
           sessionId={identity.sessionId}

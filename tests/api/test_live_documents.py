@@ -1,0 +1,145 @@
+"""The phones' two live documents: the shared one (a capability URL, cacheable by anyone for a
+second) and the personal one (never cached), over real HTTP."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from caja_server.schemas import PersonalLiveOut, SharedLiveOut
+
+from .conftest import Api, Scene
+
+
+def me(api: Api, scene: Scene, token: str | None = None, **headers: str) -> Any:
+    return api.request(
+        "GET", f"/api/sessions/{scene.sid}/me", token or scene.ptoken, headers=headers
+    )
+
+
+@contextmanager
+def no_sql(api: Api) -> Iterator[list[str]]:
+    """Every statement the request threads run meanwhile (the app's own background threads,
+    named ``caja-*``, are not the request path)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        name = threading.current_thread().name
+        if not name.startswith("caja-"):
+            statements.append(f"{name}: {' '.join(statement.split()).lower()}")
+
+    engine = api.server.app.state.db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_phone_polls_its_shared_document_from_its_personal_one(api: Api, scene: Scene) -> None:
+    personal = me(api, scene)
+    assert personal.status_code == 200
+    assert personal.headers["cache-control"] == "private, no-store"
+    doc = PersonalLiveOut.model_validate(personal.json()).model_dump(mode="json")
+    assert doc["you"] == {"id": scene.pid, "nickname": "Bob"}
+    assert doc["activity_id"] == scene.aid
+    assert doc["your_answers"] == []
+    path = doc["live"]["path"]
+    assert path.startswith(f"/api/live/{scene.sid}/p.")
+    assert len(path.rsplit(".", 1)[1]) >= 22  # at least 128 bits of HMAC (base64url)
+
+    shared = api.request("GET", path)  # no credentials: the key is the capability
+    assert shared.status_code == 200
+    assert shared.headers["cache-control"] == "public, max-age=1"
+    assert shared.headers["etag"] == f'"{shared.json()["version"]}"'
+    body = SharedLiveOut.model_validate(shared.json())
+    assert body.activity is not None and str(body.activity.id) == scene.aid
+    assert shared.json()["epoch"] == doc["epoch"]
+    assert "you" not in shared.json()
+    again = api.request("GET", path, headers={"If-None-Match": shared.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    # Every phone entitled to it gets the very same bytes.
+    carol = api.join(scene.session["join_code"], "Carol")
+    carol_path = me(api, scene, carol["token"]).json()["live"]["path"]
+    assert carol_path == path
+    assert api.request("GET", carol_path).content == api.request("GET", path).content
+
+
+def test_a_shared_document_from_memory_runs_no_sql(api: Api, scene: Scene) -> None:
+    path = me(api, scene).json()["live"]["path"]
+    first = api.request("GET", path)
+    assert first.status_code == 200
+    with no_sql(api) as statements:
+        for _ in range(5):
+            assert api.request("GET", path).status_code == 200
+            r = api.request("GET", path, headers={"If-None-Match": first.headers["etag"]})
+            assert r.status_code == 304
+        assert me(api, scene).status_code == 200  # the personal one, too
+    assert statements == []
+
+
+def test_wrong_keys_are_404_and_never_cached(api: Api, scene: Scene) -> None:
+    path = me(api, scene).json()["live"]["path"]
+    key = path.rsplit("/", 1)[1]
+    tampered = key[:-2] + ("AA" if not key.endswith("AA") else "BB")
+    other = api.session(scene.alice, name="Other")
+    for url in (
+        f"/api/live/{scene.sid}/{tampered}",
+        f"/api/live/{scene.sid}/p.answered.{key.rsplit('.', 1)[1]}",  # a variant not given
+        f"/api/live/{other['id']}/{key}",  # another session's
+        f"/api/live/{uuid.uuid4()}/{key}",
+    ):
+        r = api.request("GET", url)
+        assert r.status_code == 404, url
+        assert r.headers["cache-control"] == "no-store"
+        assert r.json()["error"] == "not_found"
+    assert api.request("GET", f"/api/live/{scene.sid}/no%20such").status_code == 422
+
+
+def test_an_answer_replies_with_the_personal_document(api: Api, scene: Scene) -> None:
+    url = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
+    reply = api.ok("POST", url, scene.ptoken, 201, json={"data": {"choice": 2}})
+    personal = reply["personal"]
+    assert [a["data"] for a in personal["your_answers"]] == [{"choice": 2}]
+    assert personal["version"] >= me(api, scene).json()["version"] - 0
+    assert [a["data"] for a in me(api, scene).json()["your_answers"]] == [{"choice": 2}]
+    retry = api.ok("POST", url, scene.ptoken, 200, json={"data": {"choice": 2}})
+    assert [a["data"] for a in retry["personal"]["your_answers"]] == [{"choice": 2}]
+
+
+def test_the_personal_document_needs_the_participant(api: Api, scene: Scene) -> None:
+    assert api.request("GET", f"/api/sessions/{scene.sid}/me").status_code == 401
+    assert me(api, scene, scene.alice).status_code == 403
+    assert me(api, scene, "caja_p_not-a-token").status_code == 401
+    other = api.session(scene.alice, name="Other")
+    dave = api.join(other["join_code"], "Dave")
+    assert me(api, scene, dave["token"]).status_code in (401, 404)  # not of this session
+    tag = me(api, scene).headers["etag"]
+    assert me(api, scene, **{"If-None-Match": tag}).status_code == 304
+
+
+def test_a_kick_ends_the_kicked_phones_documents(api: Api, scene: Scene) -> None:
+    path = me(api, scene).json()["live"]["path"]
+    assert api.request("GET", path).status_code == 200
+    carol = api.join(scene.session["join_code"], "Carol")
+    api.ok("DELETE", f"/api/sessions/{scene.sid}/participants/{scene.pid}", scene.alice, 204)
+    assert api.request("GET", path).status_code == 404  # the secret was replaced
+    assert me(api, scene).status_code == 401
+    fresh = me(api, scene, carol["token"]).json()["live"]["path"]
+    assert fresh != path
+    assert api.request("GET", fresh).status_code == 200
+
+
+def test_a_new_activity_means_a_new_key(api: Api, scene: Scene) -> None:
+    path = me(api, scene).json()["live"]["path"]
+    api.activity(scene.alice, scene.sid, title="Second")
+    assert api.request("GET", path).status_code == 404
+    fresh = me(api, scene).json()
+    assert fresh["live"]["path"] != path
+    assert api.request("GET", fresh["live"]["path"]).json()["activity"]["title"] == "Second"
