@@ -19,12 +19,27 @@ function renderAt(path: string) {
 }
 
 function server(state = liveState()) {
+  const personal = {
+    version: state.version,
+    epoch: "e1",
+    server_time: state.server_time,
+    session_id: "s1",
+    you: state.you,
+    activity_id: null,
+    your_answers: [],
+    renew: "epoch",
+    view: null,
+    activity: null,
+    live: { path: "/api/live/s1/p.key", poll_interval_ms: 2000, heartbeat_ms: 15000 },
+  };
+  const shared = { ...state, epoch: "e1", personal_view: false };
   return vi.fn((input: RequestInfo | URL, _init?: RequestInit) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (url.endsWith("/api/join")) {
       return Promise.resolve(jsonResponse({ session_id: "s1", participant: { id: "p1", nickname: "Ana" }, token: "caja_p_t", token_type: "bearer" }, 201));
     }
-    if (url.includes("/state")) return Promise.resolve(jsonResponse(state, 200, { ETag: '"1"' }));
+    if (url.endsWith("/api/sessions/s1/me")) return Promise.resolve(jsonResponse(personal, 200, { ETag: '"m"' }));
+    if (url.includes("/api/live/s1/")) return Promise.resolve(jsonResponse(shared, 200, { ETag: '"1"' }));
     return Promise.resolve(jsonResponse([], 200));
   });
 }
@@ -51,7 +66,7 @@ describe("joining", () => {
     renderAt("/join/ABC123");
     expect(await screen.findByRole("heading", { name: "You’re in!" })).toBeInTheDocument();
     expect(screen.queryByLabelText("Nickname")).toBeNull();
-    const stateCall = fetchMock.mock.calls.find((c) => String(c[0]).includes("/state"))!;
+    const stateCall = fetchMock.mock.calls.find((c) => String(c[0]).endsWith("/me"))!;
     expect((stateCall[1] as RequestInit).headers).toMatchObject({ Authorization: "Bearer caja_p_t" });
   });
 
