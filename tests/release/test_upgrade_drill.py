@@ -56,14 +56,12 @@ PASSWORD = "drill-" + secrets.token_hex(8)
 # one check. Its /readyz says schema: false on a newer schema for the same reason.
 BLUE_SERVE = """
 import sys, uvicorn
-from caja_server.app import create_app, serving
+from caja_server.app import create_app
 from caja_server.logs import configure_logging
-from caja_server.protocol import http_protocol
 from caja_server.settings import Settings
 settings = Settings(host="127.0.0.1", port=int(sys.argv[1]))
 configure_logging(settings)
-front = serving(create_app(settings))
-uvicorn.run(front, host="127.0.0.1", port=settings.port, http=http_protocol(front),
+uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port,
             log_config=None, access_log=False, timeout_keep_alive=75, server_header=False)
 """
 

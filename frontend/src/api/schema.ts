@@ -16,7 +16,9 @@ export interface paths {
         /**
          * Log in as a presenter
          * @description Check the credentials; answer a bearer token and set it as an HttpOnly cookie.
-         *     Failed attempts are rate-limited per username and per client (429 with Retry-After).
+         *     Failed attempts slow the next ones down per username and per client, with growing
+         *     delays (429 with Retry-After); a browser that has logged in to the account before is
+         *     slowed down by its own failures only.
          */
         post: operations["login"];
         delete?: never;
@@ -65,6 +67,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password
+         * @description Needs the current password. Every other login of the account ends (polls this
+         *     process answers from memory within 30 s); this one stays.
+         */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/activity-types": {
         parameters: {
             query?: never;
@@ -75,7 +98,10 @@ export interface paths {
         /**
          * Installed activity types
          * @description Every activity type with its plugin, config and answer JSON Schemas (the admin form
-         *     and the generic participant form) and its admin actions with their body schemas.
+         *     and the generic participant form) and its admin actions with their body schemas. Texts
+         *     (titles, descriptions, the schemas' titles and descriptions, action titles) are in the
+         *     requested language (``?lang=``, else ``Accept-Language``) where the type translates
+         *     them, English otherwise.
          */
         get: operations["list_activity_types"];
         put?: never;
@@ -152,8 +178,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename a session
-         * @description Change the session's name.
+         * Change a session's name, language or branding
+         * @description Change what the body names (``null`` clears the language, accent, logo or theme).
+         *     The answer's ``branding.accents`` says, per theme, the accent drawn and why a colour
+         *     with too little contrast was adjusted. 409 for a completed session.
          */
         patch: operations["update_session"];
         trace?: never;
@@ -648,8 +676,9 @@ export interface paths {
         /**
          * Join a session
          * @description Join the running session with this code under a nickname. Keep the token: it is
-         *     the participant's identity across page reloads. A taken nickname is a 409 whose
-         *     ``suggestion`` is a free one.
+         *     the participant's identity across page reloads. A taken nickname (or a look-alike of
+         *     one) is a 409 whose ``suggestion`` is a free one; a name the presenter kicked from the
+         *     session is a 403.
          */
         post: operations["join_session"];
         delete?: never;
@@ -844,6 +873,8 @@ export interface components {
         ActionOut: {
             /** Name */
             name: string;
+            /** Title */
+            title: string;
             /** Body Schema */
             body_schema: {
                 [key: string]: unknown;
@@ -997,6 +1028,8 @@ export interface components {
             actions: components["schemas"]["ActionOut"][];
             /** Web Component */
             web_component: string | null;
+            /** Language */
+            language: string;
         };
         /**
          * ActivityUpdate
@@ -1406,6 +1439,16 @@ export interface components {
             connection_status: "connected" | "disconnected";
         };
         /**
+         * PasswordChange
+         * @description The current password and the new one (at least 8 characters).
+         */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /**
          * PersonalLiveOut
          * @description A participant's personal live document (``GET /api/sessions/{sid}/me``).
          */
@@ -1762,6 +1805,12 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
+            /** Language */
+            language?: string | null;
+            /** Branding */
+            branding?: {
+                [key: string]: unknown;
+            } | null;
             /** Activities */
             activities: components["schemas"]["ActivityOut"][];
         };
@@ -1806,14 +1855,40 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
+            /** Language */
+            language?: string | null;
+            /** Branding */
+            branding?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * SessionUpdate
-         * @description Rename a session.
+         * @description Fields to change; those left out stay as they are, ``null`` clears one.
          */
         SessionUpdate: {
             /** Name */
-            name: string;
+            name?: string | null;
+            /**
+             * Language
+             * @description The session's language: the big screen's, and every phone's unless the reader picks another. null: each phone follows its browser.
+             */
+            language?: ("en" | "es" | "de" | "fr" | "ar") | null;
+            /**
+             * Accent Color
+             * @description Accent colour (#rrggbb); shades with too little contrast are adjusted
+             */
+            accent_color?: string | null;
+            /**
+             * Logo Url
+             * @description A logo (upload it with POST /api/media and give its url)
+             */
+            logo_url?: string | null;
+            /**
+             * Theme
+             * @description Light or dark for the big screen and the phones
+             */
+            theme?: ("light" | "dark") | null;
         };
         /**
          * SharedLiveOut
@@ -1948,6 +2023,12 @@ export interface components {
             status: "draft" | "active" | "completed";
             /** Join Code */
             join_code: string;
+            /** Language */
+            language?: string | null;
+            /** Branding */
+            branding?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * StatsBlock
@@ -2156,9 +2237,70 @@ export interface operations {
             };
         };
     };
-    list_activity_types: {
+    change_password: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_activity_types: {
+        parameters: {
+            query?: {
+                /** @description The language to answer in (en, es, de, fr, ar; anything else: English); default: the Accept-Language header's, else English */
+                lang?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2172,6 +2314,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityTypeOut"][];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2506,6 +2666,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4513,6 +4682,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4542,6 +4720,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
