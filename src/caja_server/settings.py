@@ -19,6 +19,7 @@ DEFAULT_STATIC_DIR = Path(__file__).parent / "static"
 if TYPE_CHECKING:
     from caja_server.live import LiveTuning
 
+
 def default_data_dir() -> Path:
     """Where ``caja-server`` keeps its SQLite database when none is configured: the per-user
     data directory (``$XDG_DATA_HOME/caja``, by default ``~/.local/share/caja``, on Linux;
