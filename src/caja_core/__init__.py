@@ -4,6 +4,7 @@ The public API a plugin may use is what this module exports (plus
 :mod:`caja_core.display` and :mod:`caja_core.testing`).
 """
 
+from caja_core import ui
 from caja_core.activity import (
     ActionContext,
     ActionOutcome,
@@ -12,8 +13,13 @@ from caja_core.activity import (
     AggregateContext,
     AnswerContext,
     EmptyBody,
+    ItemContext,
+    ItemRules,
+    PersonalContext,
+    PersonalView,
     Role,
     StoredAnswer,
+    StoredItem,
     StrictModel,
     ViewContext,
 )
@@ -32,13 +38,19 @@ __all__ = [
     "AnswerRejected",
     "ConfigInvalid",
     "EmptyBody",
+    "ItemContext",
+    "ItemRules",
     "Message",
+    "PersonalContext",
+    "PersonalView",
     "Role",
     "StoredAnswer",
+    "StoredItem",
     "StrictModel",
     "Translator",
     "ViewContext",
     "hookimpl",
+    "ui",
 ]
 
 __version__ = "0.1.0"

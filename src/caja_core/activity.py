@@ -25,7 +25,7 @@ A minimal type::
         answer_model = Answer
 
         def aggregate(self, config, state, answers, ctx):
-            values = [a.data["value"] for a in answers]
+            values = [a.answer.value for a in answers]
             return {"count": len(values), "average": sum(values) / len(values) if values else None}
 
         def view(self, config, state, results, ctx):
@@ -37,23 +37,63 @@ See ``docs/plugins.md`` for the full tutorial and reference.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import inspect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from typing_extensions import TypeVar
 
-from caja_core.display import DisplayBlock
+from caja_core.contexts import (
+    ActionContext,
+    ActionOutcome,
+    ActivityView,
+    AggregateContext,
+    AnswerContext,
+    ItemContext,
+    ItemRules,
+    PersonalContext,
+    PersonalView,
+    Role,
+    StoredAnswer,
+    StoredItem,
+    ViewContext,
+    bind_answers,
+)
 from caja_core.errors import ActionRejected, AnswerRejected, ConfigInvalid
-from caja_core.i18n import ENGLISH, Message, Translator, translator_for
+from caja_core.i18n import Message, Translator, translator_for
+from caja_core.ui import form_schema
 
-Role = Literal["presenter", "participant"]
-"""Who is looking: ``presenter`` (admin console and big screen) or ``participant`` (a phone)."""
+__all__ = [
+    "CONTRACT_VERSION",
+    "ActionContext",
+    "ActionOutcome",
+    "ActivityType",
+    "ActivityView",
+    "AggregateContext",
+    "AnswerContext",
+    "EmptyBody",
+    "ItemContext",
+    "ItemRules",
+    "PersonalContext",
+    "PersonalView",
+    "Role",
+    "StoredAnswer",
+    "StoredItem",
+    "StrictModel",
+    "ViewContext",
+    "answer_schema_of",
+    "bind_answers",
+    "results_json",
+    "stored_json",
+]
 
-ConfigT = TypeVar("ConfigT", bound=BaseModel)
-AnswerT = TypeVar("AnswerT", bound=BaseModel)
+CONTRACT_VERSION = 2
+"""The plugin contract this host implements (see "Upgrading" in ``docs/plugins.md``)."""
+
+ConfigT = TypeVar("ConfigT", bound=BaseModel, default=Any)
+AnswerT = TypeVar("AnswerT", bound=BaseModel, default=Any)
 
 JSON = dict[str, Any]
 
@@ -62,119 +102,6 @@ class StrictModel(BaseModel):
     """A pydantic base model that rejects unknown fields. Use it for configs and answers."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-@dataclass(frozen=True)
-class StoredAnswer:
-    """An answer as stored by the host.
-
-    ``data`` is the participant's answer after :meth:`ActivityType.validate_answer`;
-    ``meta`` is what the type computed on receipt (e.g. the quiz's response time).
-    ``slot`` tells apart several answers of one participant to one activity (one per quiz
-    question, one per poker round); it is ``""`` for types with one answer per participant.
-    """
-
-    participant_id: uuid.UUID
-    nickname: str
-    slot: str
-    data: JSON
-    meta: JSON
-    submitted_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class AnswerContext:
-    """What the host knows when a participant sends an answer.
-
-    Attributes:
-        now: the server's clock (UTC). Use it, never ``datetime.now()``, so tests are exact.
-        participant_id: who answers.
-        previous: this participant's earlier answers to this activity (all slots).
-    """
-
-    now: dt.datetime
-    participant_id: uuid.UUID
-    previous: Sequence[StoredAnswer] = ()
-
-
-@dataclass(frozen=True)
-class AggregateContext:
-    """Extra facts for aggregation: everyone in the session and who is connected."""
-
-    now: dt.datetime
-    participants: Mapping[uuid.UUID, str] = field(default_factory=dict)
-    """participant id -> nickname, for every participant in the session."""
-    connected: frozenset[uuid.UUID] = frozenset()
-    """ids of participants seen recently."""
-
-
-@dataclass(frozen=True)
-class ViewContext:
-    """Who is looking, for :meth:`ActivityType.view`.
-
-    ``own_answers`` holds the participant's own stored answers (empty for the presenter).
-    ``activity_status`` is ``draft``, ``active`` or ``expired``.
-    """
-
-    role: Role
-    now: dt.datetime
-    activity_status: str
-    participant_id: uuid.UUID | None = None
-    own_answers: Sequence[StoredAnswer] = ()
-    translator: Translator = ENGLISH
-    """The viewer's language, from the type's own catalogs: build labels with it."""
-
-
-@dataclass(frozen=True)
-class ActionContext:
-    """Facts given to :meth:`ActivityType.apply_action`."""
-
-    now: dt.datetime
-    answers: Sequence[StoredAnswer]
-    participants: Mapping[uuid.UUID, str] = field(default_factory=dict)
-    connected: frozenset[uuid.UUID] = frozenset()
-
-
-class ActionOutcome(BaseModel):
-    """What an admin action (or a state transition) changed.
-
-    Attributes:
-        state: the activity's new runtime state (JSON-serialisable), or None to keep it.
-        clear_slots: answers in these slots are deleted (``["*"]`` deletes every answer).
-        close: True to close (expire) the activity, e.g. a quiz's ``finish``.
-        message: a short human summary for the admin ("Revealed 12 votes").
-    """
-
-    state: JSON | None = None
-    clear_slots: list[str] = Field(default_factory=list)
-    close: bool = False
-    message: str | None = None
-
-
-class ActivityView(BaseModel):
-    """What one role sees of an activity at one moment.
-
-    Attributes:
-        config: the config as this role may see it (no correct answers for participants
-            before the reveal; a participant's own option order; only the current question).
-        phase: a type-specific word for where the activity is ("voting", "revealed",
-            "question", "leaderboard", ...). The UI may show it; it must be JSON-stable.
-        results: the results as this role may see them, or None when hidden.
-        display: how to draw those results (see :mod:`caja_core.display`); empty when hidden.
-        deadline: when answers stop being accepted, if the type has its own clock
-            (e.g. a quiz question's time limit). The host adds the activity's own timeout.
-        accepting_answers: False when this role/participant can't answer now.
-        extra: anything else the type wants to show this viewer (e.g. the participant's
-            quiz score and rank after a reveal).
-    """
-
-    config: JSON
-    phase: str = "open"
-    results: JSON | None = None
-    display: list[DisplayBlock] = Field(default_factory=list)
-    deadline: dt.datetime | None = None
-    accepting_answers: bool = True
-    extra: JSON = Field(default_factory=dict)
 
 
 class ActivityType(Generic[ConfigT, AnswerT]):
@@ -186,7 +113,14 @@ class ActivityType(Generic[ConfigT, AnswerT]):
         description: one sentence for the admin UI.
         config_model: pydantic model of what the presenter sets up; its JSON Schema drives
             the admin form. Unknown keys must be rejected (use :class:`StrictModel`).
-        answer_model: pydantic model of what a participant submits.
+        answer_model: pydantic model of what a participant submits. Answers reach
+            :meth:`aggregate`, :meth:`view` and the rest typed: ``stored.answer`` is an
+            instance of it.
+        results_model: optional pydantic model of what :meth:`aggregate` returns; its JSON
+            Schema is published beside the others, and ``aggregate`` may return an instance.
+        item_model: optional pydantic model of an item a participant submits (a Q&A
+            question, an open-text answer): several per participant, seen by others, voted
+            for and moderated by the host under :meth:`item_rules`.
         actions: admin action name -> pydantic model of its JSON body.
         web_component: optional URL path of an ES module that defines a custom element
             ``caja-<name>`` for a richer view. Without it the UI uses forms generated from
@@ -206,6 +140,8 @@ class ActivityType(Generic[ConfigT, AnswerT]):
     description: ClassVar[str] = ""
     config_model: ClassVar[type[BaseModel]]
     answer_model: ClassVar[type[BaseModel]]
+    results_model: ClassVar[type[BaseModel] | None] = None
+    item_model: ClassVar[type[BaseModel] | None] = None
     actions: ClassVar[Mapping[str, type[BaseModel]]] = {}
     web_component: ClassVar[str | None] = None
     static_dir: ClassVar[Path | None] = None
@@ -231,17 +167,35 @@ class ActivityType(Generic[ConfigT, AnswerT]):
             return self.config_model.model_validate(dict(raw))  # type: ignore[return-value]
         except ValidationError as exc:
             raise ConfigInvalid(
-                f"Invalid config for activity type '{self.name}'",
+                f"Invalid config for activity type '{self.name}': " + "; ".join(_short_errors(exc)),
                 errors=_pydantic_errors(exc),
             ) from None
 
     def config_schema(self) -> JSON:
-        """JSON Schema of the config (the admin form)."""
-        return self.config_model.model_json_schema()
+        """JSON Schema of the config (the admin form), with human titles only: the model's
+        class name and docstring are left out (see :func:`caja_core.ui.form_schema`)."""
+        return form_schema(self.config_model)
 
-    def answer_schema(self) -> JSON:
-        """JSON Schema of an answer (the participant form of generic types)."""
-        return self.answer_model.model_json_schema()
+    def answer_schema(self, config: ConfigT | None = None) -> JSON:
+        """JSON Schema of an answer: the participant's form for types without a web
+        component.
+
+        With ``config`` (the host passes the activity's parsed config for a participant's
+        live state), the schema may depend on it, e.g. an ``enum`` of the configured item ids
+        with their labels as titles (:func:`caja_core.ui.choices`). Without it (the
+        catalogue at ``/api/activity-types``), return the config-independent schema.
+        Default: the answer model's schema either way.
+        """
+        return form_schema(self.answer_model)
+
+    def item_schema(self) -> JSON | None:
+        """JSON Schema of an item (the phone's entry form), or None without an
+        :attr:`item_model`."""
+        return form_schema(self.item_model) if self.item_model is not None else None
+
+    def results_schema(self) -> JSON | None:
+        """JSON Schema of :meth:`aggregate`'s results (None without a :attr:`results_model`)."""
+        return form_schema(self.results_model) if self.results_model is not None else None
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -289,22 +243,26 @@ class ActivityType(Generic[ConfigT, AnswerT]):
 
     def validate_answer(
         self, config: ConfigT, state: JSON, answer: AnswerT, ctx: AnswerContext
-    ) -> tuple[JSON, JSON]:
+    ) -> tuple[JSON | BaseModel, JSON]:
         """Check an answer against the config and state.
 
-        Returns ``(data, meta)``: the answer to store (normalised) and facts computed on
-        receipt (e.g. ``{"elapsed_ms": 2300}``). Raise
-        :class:`~caja_core.errors.AnswerRejected` with a message the participant can read.
-        Default: store the parsed answer as it is.
+        Returns ``(answer, meta)``: the answer to store, normalised (a model instance, or
+        its JSON as a dict), and facts computed on receipt (e.g. ``{"elapsed_ms": 2300}``).
+        Raise :class:`~caja_core.errors.AnswerRejected` with a message the participant can
+        read. Default: store the parsed answer as it is.
         """
-        return answer.model_dump(mode="json"), {}
+        return answer, {}
 
     def allows_change(self, config: ConfigT, state: JSON) -> bool:
         """Whether a participant may replace their answer (in the same slot)."""
         return False
 
     def after_answer(
-        self, config: ConfigT, state: JSON, answers: Sequence[StoredAnswer], ctx: AggregateContext
+        self,
+        config: ConfigT,
+        state: JSON,
+        answers: Sequence[StoredAnswer[AnswerT]],
+        ctx: AggregateContext,
     ) -> JSON | None:
         """Called after an answer is stored, with every answer. Return a new state to
         change it (e.g. poker's auto-reveal when everyone has voted), or None."""
@@ -314,26 +272,66 @@ class ActivityType(Generic[ConfigT, AnswerT]):
         """When answers stop being accepted by the type's own clock, or None."""
         return None
 
+    # -- items --------------------------------------------------------------------------
+
+    def item_rules(self, config: ConfigT, state: JSON) -> ItemRules:
+        """The host's rules for this activity's items now (how many each, moderation,
+        votes, anonymity). Only called for types with an :attr:`item_model`."""
+        return ItemRules()
+
+    def validate_item(
+        self, config: ConfigT, state: JSON, item: BaseModel, ctx: ItemContext
+    ) -> JSON | BaseModel:
+        """Check and normalise a participant's item (parsed with :attr:`item_model`);
+        return what to store. Raise :class:`~caja_core.errors.AnswerRejected` with a message
+        the participant can read. Clean free text with :mod:`caja_core.text`. Default: the
+        item as parsed."""
+        return item
+
+    def export_item(self, config: ConfigT, item: StoredItem) -> dict[str, str]:
+        """One item as readable export cells (the host adds author, votes, status and
+        times). Default: the item's fields as text."""
+        return {key: str(value) for key, value in item.data.items()}
+
     # -- results ------------------------------------------------------------------------
 
     def aggregate(
         self,
         config: ConfigT,
         state: JSON,
-        answers: Sequence[StoredAnswer],
+        answers: Sequence[StoredAnswer[AnswerT]],
         ctx: AggregateContext,
-    ) -> JSON:
+    ) -> Any:
         """Compute the full results from every stored answer (pure, order-independent).
 
-        The host calls it at most once per session version and caches the result. It must
-        be JSON-serialisable. Presenter and participant views are cut from it by
-        :meth:`view`.
+        Returns a JSON-serialisable dict, or an instance of :attr:`results_model`. The host
+        calls it at most once per session version and keeps the result; :meth:`view` and
+        :meth:`personal` get exactly what it returned. Presenter and participant views are
+        cut from it by :meth:`view`.
         """
         raise NotImplementedError
 
-    def view(self, config: ConfigT, state: JSON, results: JSON, ctx: ViewContext) -> ActivityView:
-        """What ``ctx.role`` may see now: the visible config, results and display blocks."""
+    def view(self, config: ConfigT, state: JSON, results: Any, ctx: ViewContext) -> ActivityView:
+        """What ``ctx.role`` may see now: the visible config, results and display blocks.
+
+        ``results`` is what :meth:`aggregate` returned. For participants of a type that
+        implements :meth:`personal`, this view is shared by every phone of one
+        ``ctx.variant`` (``ctx.participant_id`` is None): it must not contain anything one
+        participant may see and another may not.
+        """
         raise NotImplementedError
+
+    def personal(
+        self, config: ConfigT, state: JSON, results: Any, ctx: PersonalContext
+    ) -> PersonalView | None:
+        """What is this participant's own: their variant of the shared view and their own
+        facts (see :class:`PersonalView`).
+
+        Implement it so that the participant view can be rendered once per variant and
+        served to every phone from a shared cache. Default None: the host renders
+        :meth:`view` for each participant instead (contract 1; correct, but not shared).
+        """
+        return None
 
     # -- admin actions ------------------------------------------------------------------
 
@@ -366,9 +364,43 @@ class ActivityType(Generic[ConfigT, AnswerT]):
         """Column names this type adds to the export (after the host's own columns)."""
         return ["answer"]
 
-    def export_row(self, config: ConfigT, state: JSON, answer: StoredAnswer) -> dict[str, str]:
+    def export_row(
+        self, config: ConfigT, state: JSON, answer: StoredAnswer[AnswerT]
+    ) -> dict[str, str]:
         """One answer as readable export cells keyed by :meth:`export_columns`."""
         return {"answer": ", ".join(f"{k}={v}" for k, v in answer.data.items())}
+
+
+def results_json(results: Any) -> JSON:
+    """:meth:`ActivityType.aggregate`'s results as JSON data (a model is dumped)."""
+    if isinstance(results, BaseModel):
+        return results.model_dump(mode="json")
+    return results if results is not None else {}
+
+
+def stored_json(answer: JSON | BaseModel) -> JSON:
+    """What :meth:`ActivityType.validate_answer` returned, as the JSON the host stores."""
+    return answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+
+
+def answer_schema_of(activity_type: ActivityType[Any, Any], config: Any = None) -> JSON:
+    """The type's answer schema for ``config`` (or its config-independent one).
+
+    A contract-1 type overrides ``answer_schema(self)`` without a config: it is called
+    without one (see "Upgrading" in ``docs/plugins.md``).
+    """
+    if takes_config(activity_type.answer_schema):
+        return activity_type.answer_schema(config)
+    return activity_type.answer_schema()
+
+
+def takes_config(method: Any) -> bool:
+    """Whether a bound ``answer_schema`` accepts the config (contract 2) or not (1)."""
+    try:
+        params = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return True
+    return len(params) >= 1
 
 
 class EmptyBody(StrictModel):

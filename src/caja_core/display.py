@@ -117,8 +117,52 @@ class TableBlock(_Block):
     rows: list[list[str]]
 
 
+class Entry(BaseModel):
+    """One participant entry: a Q&A question, an open-text answer."""
+
+    id: str
+    """The item's id: phones vote for it with it (``PUT .../items/{id}/vote``)."""
+    text: str
+    author: str | None = None
+    """The nickname, or None (anonymous, or names not shown)."""
+    votes: int | None = None
+    """Its votes, or None where votes are not counted."""
+    tags: list[str] = Field(default_factory=list)
+    """Short states drawn as badges: ``pinned``, ``answered``, ``highlighted``."""
+    created_at: str | None = None
+    highlight: bool = False
+
+
+class EntriesBlock(_Block):
+    """Participants' entries: a list with votes (Q&A) or a wall of cards (open text)."""
+
+    kind: Literal["entries"] = "entries"
+    entries: list[Entry]
+    order: Literal["votes", "newest", "as_given"] = "as_given"
+    """How the entries are sorted as given; phones may offer to re-sort by votes or newest."""
+    layout: Literal["list", "wall"] = "list"
+    voting: bool = False
+    """True where the viewer may vote (phones show a vote button on others' entries)."""
+
+
+class SpotlightBlock(_Block):
+    """One text shown large: the question being answered, a highlighted answer."""
+
+    kind: Literal["spotlight"] = "spotlight"
+    text: str
+    caption: str | None = None
+
+
 DisplayBlock = Annotated[
-    BarsBlock | CloudBlock | CardsBlock | LeaderboardBlock | PodiumBlock | StatsBlock | TableBlock,
+    BarsBlock
+    | CloudBlock
+    | CardsBlock
+    | LeaderboardBlock
+    | PodiumBlock
+    | StatsBlock
+    | TableBlock
+    | EntriesBlock
+    | SpotlightBlock,
     Field(discriminator="kind"),
 ]
 """Any display block; ``kind`` tells which."""
@@ -131,4 +175,6 @@ DISPLAY_KINDS: tuple[str, ...] = (
     "podium",
     "stats",
     "table",
+    "entries",
+    "spotlight",
 )

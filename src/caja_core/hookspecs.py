@@ -22,7 +22,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def caja_register_activity_types(register: Callable[[ActivityType], None]) -> None:  # type: ignore[type-arg]
+def caja_register_activity_types(register: Callable[[ActivityType], None]) -> None:
     """Register activity types.
 
     Call ``register(instance)`` once for every activity type the plugin provides.

@@ -15,9 +15,10 @@ from typing import Any
 
 import pluggy
 import structlog
+from pydantic import BaseModel
 
 from caja_core import hookspecs
-from caja_core.activity import ActivityType
+from caja_core.activity import ActivityType, takes_config
 from caja_core.errors import NotFound, PluginError
 
 log = structlog.get_logger(__name__)
@@ -37,6 +38,31 @@ class PluginInfo:
     activity_types: tuple[str, ...] = ()
     error: str | None = None
     """Why it failed to load, or None when it loaded."""
+
+
+def check_contract(activity_type: ActivityType[Any, Any], plugin: str) -> None:
+    """Refuse what contract 2 can't run, naming what changed and how to fix it; log what
+    still works the contract-1 way (see "Upgrading" in ``docs/plugins.md``)."""
+    name = activity_type.name
+    for attr in ("config_model", "answer_model", "results_model"):
+        model = getattr(activity_type, attr, None)
+        if model is None and attr == "results_model":
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise PluginError(
+                f"Activity type '{name}' of plugin '{plugin}': {attr} must be a pydantic "
+                f"model class (a subclass of pydantic.BaseModel), not {model!r}"
+            )
+    if not takes_config(activity_type.answer_schema):
+        log.info(
+            "plugin_contract_1",
+            plugin=plugin,
+            type=name,
+            detail=(
+                "answer_schema(self) takes no config; contract 2 passes the activity's "
+                "config: define answer_schema(self, config=None)"
+            ),
+        )
 
 
 @dataclass
@@ -144,6 +170,7 @@ class PluginHost:
         for attr in ("title", "config_model", "answer_model"):
             if not hasattr(activity_type, attr):
                 raise PluginError(f"Activity type '{type_name}' of plugin '{plugin}' has no {attr}")
+        check_contract(activity_type, plugin)
         self._types[type_name] = _Registration(activity_type, plugin, distribution, version)
 
     def _failed(

@@ -49,11 +49,18 @@ from caja_core.activity import (
     ActivityView,
     AggregateContext,
     AnswerContext,
+    PersonalContext,
+    PersonalView,
     Role,
     StoredAnswer,
     ViewContext,
+    answer_schema_of,
+    bind_answers,
+    results_json,
+    stored_json,
 )
 from caja_core.errors import AnswerRejected, ConfigInvalid, Conflict
+from caja_core.harness_items import HarnessItems
 from caja_core.plugins import PluginHost
 
 __all__ = [
@@ -68,7 +75,7 @@ T0 = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
 _NAMESPACE = uuid.UUID("6f1c0a52-8d1e-4c8a-9a57-3c2f7f0d9b10")
 
 
-class ActivityHarness:
+class ActivityHarness(HarnessItems):
     """One activity driven in memory the way the host drives it.
 
     Args:
@@ -150,7 +157,8 @@ class ActivityHarness:
         deadline = self.type.deadline(self.config, self.state)
         if deadline is not None and self.now > deadline:
             raise AnswerRejected("Time is up: answers are no longer accepted")
-        data, meta = self.type.validate_answer(self.config, self.state, answer, ctx)
+        validated, meta = self.type.validate_answer(self.config, self.state, answer, ctx)
+        data = stored_json(validated)
         submitted_at = self.now
         if existing is not None:
             if existing.data == data:
@@ -158,7 +166,9 @@ class ActivityHarness:
             if not self.type.allows_change(self.config, self.state):
                 raise Conflict("You have already answered; this activity does not allow changes")
             submitted_at = existing.submitted_at
-        stored = StoredAnswer(pid, self.participants[pid], slot, data, meta, submitted_at)
+        stored: StoredAnswer[Any] = StoredAnswer(
+            pid, self.participants[pid], slot, data, meta, submitted_at, self.type.answer_model
+        )
         self.answers[(pid, slot)] = stored
         new_state = self.type.after_answer(
             self.config, self.state, self.stored(), self._aggregate_context()
@@ -181,6 +191,7 @@ class ActivityHarness:
             answers=self.stored(),
             participants=dict(self.participants),
             connected=frozenset(self.connected),
+            items=self.items(),
         )
         outcome = self.type.apply_action(action, parsed, self.config, self.state, ctx)
         if outcome.state is not None:
@@ -194,9 +205,11 @@ class ActivityHarness:
             self.close()
         return outcome
 
-    def results(self, answers: Sequence[StoredAnswer] | None = None) -> dict[str, Any]:
-        """``aggregate`` over the stored answers (or the given ones)."""
+    def results(self, answers: Sequence[StoredAnswer] | None = None) -> Any:
+        """``aggregate`` over the stored answers (or the given ones): a dict, or the type's
+        results model (:func:`~caja_core.activity.results_json` makes it JSON)."""
         chosen = self.stored() if answers is None else list(answers)
+        bind_answers(self.type, chosen)
         return self.type.aggregate(self.config, self.state, chosen, self._aggregate_context())
 
     def view(
@@ -211,8 +224,42 @@ class ActivityHarness:
             activity_status=self.status,
             participant_id=pid,
             own_answers=own,
+            items=self.items_for(role),
         )
         return self.type.view(self.config, self.state, self.results(), ctx)
+
+    def phone(self, participant: uuid.UUID | str) -> tuple[ActivityView, PersonalView | None]:
+        """What a participant's phone gets, the way the host renders it: for a type with
+        :meth:`~caja_core.activity.ActivityType.personal`, the shared participant view of
+        the participant's variant (no participant id given) and the personal part; for a
+        contract-1 type, the participant's own view and None."""
+        pid = self._pid(participant)
+        own = tuple(a for a in self.stored() if a.participant_id == pid)
+        results = self.results()
+        items, votes = self.own_items_of(pid)
+        mine = self.type.personal(
+            self.config,
+            self.state,
+            results,
+            PersonalContext(
+                now=self.now,
+                activity_status=self.status,
+                participant_id=pid,
+                own_answers=own,
+                own_items=items,
+                own_votes=votes,
+            ),
+        )
+        if mine is None:
+            return self.view("participant", pid), None
+        ctx = ViewContext(
+            role="participant",
+            now=self.now,
+            activity_status=self.status,
+            variant=mine.variant,
+            items=self.items_for("participant"),
+        )
+        return self.type.view(self.config, self.state, results, ctx), mine
 
     def export(self) -> list[dict[str, str]]:
         """The type's export cells for every stored answer."""
@@ -223,6 +270,7 @@ class ActivityHarness:
             now=self.now,
             participants=dict(self.participants),
             connected=frozenset(self.connected),
+            items=self.items(),
         )
 
     def _pid(self, participant: uuid.UUID | str) -> uuid.UUID:
@@ -244,6 +292,7 @@ class ActivityTypeContract:
         good_answers: raw answers that must be accepted (each sent by a new participant
             once :meth:`open_for_answers` has run).
         bad_answers: raw answers that must be refused with a readable message.
+        good_items / bad_items: the same for items (types with ``item_model``).
 
     Override :meth:`open_for_answers` when the type needs more than activation before it
     accepts answers (a quiz opens its first question with an action).
@@ -255,6 +304,8 @@ class ActivityTypeContract:
     invalid_configs: ClassVar[Sequence[Mapping[str, Any]]] = ()
     good_answers: ClassVar[Sequence[Any]] = ()
     bad_answers: ClassVar[Sequence[Any]] = ()
+    good_items: ClassVar[Sequence[Any]] = ()
+    bad_items: ClassVar[Sequence[Any]] = ()
 
     def open_for_answers(self, harness: ActivityHarness) -> None:
         """Bring a fresh harness to a moment that accepts answers. Default: activate it."""
@@ -267,10 +318,13 @@ class ActivityTypeContract:
         return harness
 
     def answered_harness(self, copies: int = 2) -> ActivityHarness:
-        """A harness where each good answer was sent by ``copies`` different participants."""
+        """A harness where each good answer (and good item) was sent by ``copies`` different
+        participants."""
         harness = self.make_harness()
         for n, (raw, copy) in enumerate(itertools.product(self.good_answers, range(copies))):
             harness.answer(f"contract-{n}-{copy}", raw)
+        for n, (raw, copy) in enumerate(itertools.product(self.good_items, range(copies))):
+            harness.submit_item(f"contract-item-{n}-{copy}", raw)
         return harness
 
     # -- identity and schemas -----------------------------------------------------------------
@@ -292,11 +346,31 @@ class ActivityTypeContract:
 
     def test_schemas_generate(self) -> None:
         t = self.activity_type
-        for schema in (t.config_schema(), t.answer_schema()):
+        config = t.parse_config(self.config)
+        schemas = [t.config_schema(), answer_schema_of(t), answer_schema_of(t, config)]
+        for schema in schemas:
             assert schema.get("type") == "object" or "$ref" in schema or "oneOf" in schema
             json.dumps(schema)
+        results = t.results_schema()
+        if results is not None:
+            json.dumps(results)
         for model in t.actions.values():
             json.dumps(model.model_json_schema())
+
+    def test_forms_show_human_titles(self) -> None:
+        """The generated forms show no class names ("RatingConfig") and no docstrings."""
+        t = self.activity_type
+        for schema, model in (
+            (t.config_schema(), t.config_model),
+            (answer_schema_of(t, t.parse_config(self.config)), t.answer_model),
+        ):
+            assert schema.get("title") != model.__name__, (
+                f"the form would show the class name {model.__name__!r}: publish it through "
+                "caja_core.ui.form_schema (the default config_schema/answer_schema do)"
+            )
+            doc = (model.__doc__ or "").strip()
+            if doc:
+                assert schema.get("description") != doc, "a developer docstring in the form"
 
     # -- config -------------------------------------------------------------------------------
 
@@ -338,7 +412,7 @@ class ActivityTypeContract:
 
     def test_aggregate_of_nothing(self) -> None:
         harness = self.make_harness()
-        results = harness.results()
+        results = results_json(harness.results())
         assert json.loads(json.dumps(results)) == results
         harness.join("nobody-yet")
         for role, who in (("presenter", None), ("participant", "nobody-yet")):
@@ -348,17 +422,17 @@ class ActivityTypeContract:
     def test_aggregate_does_not_depend_on_order(self) -> None:
         harness = self.answered_harness()
         answers = harness.stored()
-        expected = harness.results(answers)
+        expected = results_json(harness.results(answers))
         rng = random.Random(1234)
         for _ in range(5):
             shuffled = list(answers)
             rng.shuffle(shuffled)
-            assert harness.results(shuffled) == expected
-        assert harness.results(list(reversed(answers))) == expected
+            assert results_json(harness.results(shuffled)) == expected
+        assert results_json(harness.results(list(reversed(answers)))) == expected
 
     def test_results_and_views_round_trip_through_json(self) -> None:
         harness = self.answered_harness()
-        results = harness.results()
+        results = results_json(harness.results())
         assert json.loads(json.dumps(results)) == results
         who = next(iter(harness.participants))
         for role, pid in (("presenter", None), ("participant", who)):
@@ -373,6 +447,32 @@ class ActivityTypeContract:
         for row in harness.export():
             assert set(row) == set(columns)
             assert all(isinstance(v, str) for v in row.values())
+
+    def test_items_accepted_and_refused(self) -> None:
+        harness = self.make_harness()
+        for n, raw in enumerate(self.good_items):
+            harness.submit_item(f"good-{n}", raw)
+        for n, raw in enumerate(self.bad_items):
+            with pytest.raises(AnswerRejected) as info:
+                harness.submit_item(f"bad-{n}", raw)
+            assert info.value.detail.strip(), f"no message for {raw!r}"
+        assert len(harness.items()) == len(self.good_items)
+
+    def test_phones_never_see_pending_or_hidden_items(self) -> None:
+        if self.activity_type.item_model is None or not self.good_items:
+            pytest.skip("the type takes no items")
+        harness = self.make_harness()
+        secrets = []
+        for n, raw in enumerate(self.good_items):
+            item = harness.submit_item(f"author-{n}", raw)
+            if item.status == "visible":
+                harness.moderate(item.id, "hide")
+            secrets.append(item)
+        harness.join("onlooker")
+        view, mine = harness.phone("onlooker")
+        shown = view.model_dump_json() + (mine.model_dump_json() if mine else "")
+        for item in secrets:
+            assert str(item.id) not in shown, "a phone sees an item nobody may see"
 
     def test_actions_have_body_models(self) -> None:
         for name, model in self.activity_type.actions.items():

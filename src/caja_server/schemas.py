@@ -81,6 +81,12 @@ class ActivityTypeOut(BaseModel):
     plugin: PluginRef
     config_schema: dict[str, Any]
     answer_schema: dict[str, Any]
+    """The answer's schema without a config; a participant's live state carries the
+    activity's own (``activity.answer_schema``)."""
+    results_schema: dict[str, Any] | None = None
+    """The schema of the type's results, when it declares a results model."""
+    item_schema: dict[str, Any] | None = None
+    """The schema of an entry, for types that take entries (Q&A questions, open text)."""
     actions: list[ActionOut]
     web_component: str | None
     language: str
@@ -285,6 +291,35 @@ class ResponseOut(BaseModel):
 # -- live state -----------------------------------------------------------------------------
 
 
+class ItemSubmit(StrictBody):
+    """A participant's entry: the type's item (see its ``item_schema``)."""
+
+    data: dict[str, Any]
+    anonymous: bool = False
+
+
+class ItemOut(BaseModel):
+    """An entry (a Q&A question, an open-text answer) with its votes and moderation state."""
+
+    id: uuid.UUID
+    data: dict[str, Any]
+    status: Literal["pending", "visible", "hidden"]
+    anonymous: bool
+    author_id: uuid.UUID | None
+    nickname: str | None
+    votes: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class VoteOut(BaseModel):
+    """An entry's votes after a vote or its withdrawal."""
+
+    item_id: uuid.UUID
+    votes: int
+    voted: bool
+
+
 class StateSession(BaseModel):
     """The session part of the state document."""
 
@@ -327,6 +362,10 @@ class StateActivity(BaseModel):
     accepting_answers: bool
     extra: dict[str, Any]
     your_answers: list[OwnAnswer] | None = None
+    answer_schema: dict[str, Any] | None = None
+    """The JSON Schema of an answer to this activity, for its config (the phone's form)."""
+    item_schema: dict[str, Any] | None = None
+    """The JSON Schema of an entry, for types that take entries (Q&A questions)."""
 
 
 class StateOut(BaseModel):
@@ -341,6 +380,8 @@ class StateOut(BaseModel):
     participant_count: int
     you: Me | None = None
     activity: StateActivity | None
+    side: StateActivity | None = None
+    """An activity open beside the current one for the whole session (a Q&A tab)."""
 
 
 class SharedLiveOut(BaseModel):

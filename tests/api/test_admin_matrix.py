@@ -4,6 +4,7 @@ can't escape the matrix."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -72,7 +73,12 @@ def test_the_matrix_covers_the_admin_api() -> None:
 
 def _call(api: Api, route: APIRoute, scene: Scene, token: str | None) -> Any:
     url = route.path_format.format(
-        sid=scene.sid, aid=scene.aid, pid=scene.pid, action="note", template_id="retro"
+        sid=scene.sid,
+        aid=scene.aid,
+        pid=scene.pid,
+        action="note",
+        template_id="retro",
+        iid=uuid.uuid4(),
     )
     method = sorted(route.methods)[0]
     kwargs = {"json": BODIES[route.name]} if route.name in BODIES else {}
@@ -105,14 +111,27 @@ def test_admin_route_refuses_anonymous_participants_and_other_admins(
     assert [a["title"] for a in session["activities"]] == [scene.activity["title"]]
 
 
+PARTICIPANT_BODIES: dict[str, Any] = {
+    "submit_answer": {"data": {"choice": 0}},
+    "submit_item": {"data": {"text": "hi"}},
+}
+
+
+def test_the_matrix_covers_the_participant_api() -> None:
+    names = set(_ids(PARTICIPANT_ROUTES))
+    assert {"submit_answer", "submit_item", "vote", "unvote"} <= names
+    for route in PARTICIPANT_ROUTES:
+        if route.body_field is not None:
+            assert route.name in PARTICIPANT_BODIES, f"add a body for {route.name}"
+
+
 @pytest.mark.parametrize("route", PARTICIPANT_ROUTES, ids=_ids(PARTICIPANT_ROUTES))
 def test_participant_route_refuses_anonymous_admins_and_other_sessions(
     api: Api, scene: Scene, route: APIRoute
 ) -> None:
-    assert route.name in ("submit_answer", "get_personal_document")
-    method = next(iter(route.methods))
-    body: dict[str, Any] = {"json": {"data": {"choice": 0}}} if method == "POST" else {}
-    url = route.path_format.format(sid=scene.sid, aid=scene.aid)
+    method = sorted(route.methods)[0]
+    body = {"json": PARTICIPANT_BODIES[route.name]} if route.name in PARTICIPANT_BODIES else {}
+    url = route.path_format.format(sid=scene.sid, aid=scene.aid, iid=uuid.uuid4())
     assert api.request(method, url, None, **body).status_code == 401
     assert api.request(method, url, scene.alice, **body).status_code == 403
     other = api.session(scene.mallory, "Elsewhere")

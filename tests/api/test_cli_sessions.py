@@ -48,8 +48,8 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert r.stderr.splitlines() == [
         f"{path}: 2 problems:",
         "  activities[1].config.options: List should have at least 2 items after validation, not 1",
-        "  activities[2].type: unknown activity type 'someday' (installed: poker, poll, quiz, "
-        "wordcloud)",
+        "  activities[2].type: unknown activity type 'someday' (installed: opentext, poker, poll, "
+        "qna, quiz, wordcloud)",
     ]
     bad_yaml = tmp_path / "bad.yml"
     bad_yaml.write_text("name: [oops\n")

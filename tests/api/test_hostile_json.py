@@ -51,12 +51,17 @@ assert any(op[2] == "submit_answer" for op in OPERATIONS), "the answer route mus
 
 def _url(path: str, scene: Scene) -> str:
     return path.format(
-        sid=scene.sid, aid=scene.aid, pid=scene.pid, action="note", template_id="retro"
+        sid=scene.sid,
+        aid=scene.aid,
+        pid=scene.pid,
+        action="note",
+        template_id="retro",
+        iid="00000000-0000-4000-8000-000000000000",
     )
 
 
 def _caller(operation_id: str, scene: Scene) -> str | None:
-    if operation_id == "submit_answer":
+    if operation_id in ("submit_answer", "submit_item"):
         return scene.ptoken
     if operation_id in ("join_session", "login"):
         return None

@@ -11,6 +11,7 @@ import pytest
 
 import caja_core
 from caja_core import ActivityType, display, hookspecs
+from caja_core.activity import answer_schema_of, results_json
 from caja_core.plugins import PluginHost
 from caja_core.testing import ActivityHarness
 
@@ -105,8 +106,16 @@ def test_the_tutorial_plugin_works() -> None:
     h.activate()
     h.answer("ann", {"value": 5})
     h.answer("bob", {"value": 4})
-    assert h.results() == {"count": 2, "average": 4.5, "distribution": [0, 0, 0, 1, 1]}
-    view = h.view("participant", "ann")
-    assert view.accepting_answers is False
+    expected = {"count": 2, "average": 4.5, "distribution": [0, 0, 0, 1, 1]}
+    assert results_json(h.results()) == expected
+    assert rating.results_schema() is not None
+    view, mine = h.phone("ann")
+    assert mine is not None and mine.accepting_answers is False
+    assert mine.extra == {"your_rating": 5}
+    assert view.results == expected
     assert [b.kind for b in view.display] == ["stats", "bars"]
     assert h.export() == [{"rating": "5 / 5"}, {"rating": "4 / 5"}]
+    form = answer_schema_of(rating, rating.parse_config({"question": "Q", "scale": 7}))
+    assert form["properties"]["value"]["x-caja-widget"] == "slider"
+    assert form["properties"]["value"]["maximum"] == 7
+    assert "title" not in form, "no class name in the phone's form"

@@ -12,6 +12,7 @@ import caja_rating
 import pytest
 
 from caja_core import AnswerRejected
+from caja_core.activity import results_json
 from caja_core.testing import ActivityHarness, ActivityTypeContract
 
 
@@ -38,7 +39,12 @@ def test_average_and_distribution() -> None:
     h.activate()
     for name, value in [("ann", 3), ("bob", 2), ("cy", 3)]:
         h.answer(name, {"value": value})
-    assert h.results() == {"count": 3, "average": 2.67, "distribution": [0, 1, 2]}
+    assert results_json(h.results()) == {"count": 3, "average": 2.67, "distribution": [0, 1, 2]}
+    view, mine = h.phone("ann")
+    assert view.results is not None
+    assert mine is not None
+    assert mine.accepting_answers is False
+    assert mine.extra == {"your_rating": 3}
     with pytest.raises(AnswerRejected, match="1 to 3"):
         h.answer("dee", {"value": 4})
     assert h.export()[0] == {"rating": "3 / 3"}
@@ -61,6 +67,10 @@ def test_over_http(caja_client: Any, caja_admin: dict[str, str]) -> None:
         "/api/join", json={"join_code": session["join_code"], "nickname": "Ann"}
     )
     phone = {"Authorization": f"Bearer {joined.json()['token']}"}
+    state = caja_client.get(f"/api/sessions/{sid}/state", headers=phone).json()
+    value = state["activity"]["answer_schema"]["properties"]["value"]
+    assert value["x-caja-widget"] == "slider", "the phone's form shows the scale"
+    assert (value["minimum"], value["maximum"]) == (1, 5)
     url = f"/api/sessions/{sid}/activities/{activity['id']}/responses"
     assert caja_client.post(url, json={"data": {"value": 4}}, headers=phone).status_code == 201
     results = caja_client.get(

@@ -603,6 +603,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/{sid}/activities/{aid}/open-beside": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open an activity beside the current one
+         * @description Keep it open for the rest of the session beside whichever activity is current (a
+         *     Q&A: phones show it as a second tab). Closing it takes it away.
+         */
+        post: operations["open_beside"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{sid}/activities/{aid}/close": {
         parameters: {
             query?: never;
@@ -744,6 +765,116 @@ export interface paths {
          *     reply's ``personal`` is the participant's personal document after the answer.
          */
         post: operations["submit_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/activities/{aid}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every entry, for moderation
+         * @description Every entry of the activity in any status (pending, visible, hidden), with authors,
+         *     oldest first. Participants see the visible ones in their live state.
+         */
+        get: operations["list_items"];
+        put?: never;
+        /**
+         * Submit an entry (a question, an answer)
+         * @description Store the participant's entry (201); it waits for approval when the presenter
+         *     moderates. The very same entry sent again answers 200 with the stored one.
+         */
+        post: operations["submit_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/activities/{aid}/items/{iid}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Vote for an entry
+         * @description One vote per participant and entry; voting again changes nothing.
+         */
+        put: operations["vote"];
+        post?: never;
+        /**
+         * Withdraw a vote
+         * @description Withdraw the participant's vote; withdrawing twice changes nothing.
+         */
+        delete: operations["unvote"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/activities/{aid}/items/{iid}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an entry
+         * @description Show a pending entry to everyone. Approving it twice changes nothing.
+         */
+        post: operations["approve_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/activities/{aid}/items/{iid}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hide an entry
+         * @description Take a pending or visible entry off every screen (its votes are kept).
+         */
+        post: operations["hide_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{sid}/activities/{aid}/items/{iid}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a hidden entry
+         * @description Show a hidden entry again.
+         */
+        post: operations["restore_item"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1024,6 +1155,14 @@ export interface components {
             answer_schema: {
                 [key: string]: unknown;
             };
+            /** Results Schema */
+            results_schema?: {
+                [key: string]: unknown;
+            } | null;
+            /** Item Schema */
+            item_schema?: {
+                [key: string]: unknown;
+            } | null;
             /** Actions */
             actions: components["schemas"]["ActionOut"][];
             /** Web Component */
@@ -1228,6 +1367,61 @@ export interface components {
             activities: components["schemas"]["ActivitySummary"][];
         };
         /**
+         * EntriesBlock
+         * @description Participants' entries: a list with votes (Q&A) or a wall of cards (open text).
+         */
+        EntriesBlock: {
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "entries";
+            /** Entries */
+            entries: components["schemas"]["Entry"][];
+            /**
+             * Order
+             * @default as_given
+             * @enum {string}
+             */
+            order: "votes" | "newest" | "as_given";
+            /**
+             * Layout
+             * @default list
+             * @enum {string}
+             */
+            layout: "list" | "wall";
+            /**
+             * Voting
+             * @default false
+             */
+            voting: boolean;
+        };
+        /**
+         * Entry
+         * @description One participant entry: a Q&A question, an open-text answer.
+         */
+        Entry: {
+            /** Id */
+            id: string;
+            /** Text */
+            text: string;
+            /** Author */
+            author?: string | null;
+            /** Votes */
+            votes?: number | null;
+            /** Tags */
+            tags?: string[];
+            /** Created At */
+            created_at?: string | null;
+            /**
+             * Highlight
+             * @default false
+             */
+            highlight: boolean;
+        };
+        /**
          * ErrorBody
          * @description The body of every error answer.
          */
@@ -1275,6 +1469,59 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /**
+         * ItemOut
+         * @description An entry (a Q&A question, an open-text answer) with its votes and moderation state.
+         */
+        ItemOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "visible" | "hidden";
+            /** Anonymous */
+            anonymous: boolean;
+            /** Author Id */
+            author_id: string | null;
+            /** Nickname */
+            nickname: string | null;
+            /** Votes */
+            votes: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ItemSubmit
+         * @description A participant's entry: the type's item (see its ``item_schema``).
+         */
+        ItemSubmit: {
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Anonymous
+             * @default false
+             */
+            anonymous: boolean;
         };
         /**
          * JoinOut
@@ -1495,7 +1742,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** Display */
-            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
+            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"] | components["schemas"]["EntriesBlock"] | components["schemas"]["SpotlightBlock"])[];
         };
         /**
          * PluginOut
@@ -1605,7 +1852,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** Display */
-            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
+            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"] | components["schemas"]["EntriesBlock"] | components["schemas"]["SpotlightBlock"])[];
             /** Error */
             error: string | null;
         };
@@ -1709,7 +1956,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** Display */
-            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
+            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"] | components["schemas"]["EntriesBlock"] | components["schemas"]["SpotlightBlock"])[];
             /** Phase */
             phase: string;
         } & {
@@ -1915,6 +2162,23 @@ export interface components {
             [key: string]: unknown;
         };
         /**
+         * SpotlightBlock
+         * @description One text shown large: the question being answered, a highlighted answer.
+         */
+        SpotlightBlock: {
+            /** Title */
+            title?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "spotlight";
+            /** Text */
+            text: string;
+            /** Caption */
+            caption?: string | null;
+        };
+        /**
          * Stat
          * @description A single labelled figure, e.g. "Average: 5".
          */
@@ -1967,7 +2231,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** Display */
-            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"])[];
+            display: (components["schemas"]["BarsBlock"] | components["schemas"]["CloudBlock"] | components["schemas"]["CardsBlock"] | components["schemas"]["LeaderboardBlock"] | components["schemas"]["PodiumBlock"] | components["schemas"]["StatsBlock"] | components["schemas"]["TableBlock"] | components["schemas"]["EntriesBlock"] | components["schemas"]["SpotlightBlock"])[];
             /** Accepting Answers */
             accepting_answers: boolean;
             /** Extra */
@@ -1976,6 +2240,14 @@ export interface components {
             };
             /** Your Answers */
             your_answers?: components["schemas"]["OwnAnswer"][] | null;
+            /** Answer Schema */
+            answer_schema?: {
+                [key: string]: unknown;
+            } | null;
+            /** Item Schema */
+            item_schema?: {
+                [key: string]: unknown;
+            } | null;
         } & {
             [key: string]: unknown;
         };
@@ -2001,6 +2273,7 @@ export interface components {
             participant_count: number;
             you?: components["schemas"]["Me"] | null;
             activity: components["schemas"]["StateActivity"] | null;
+            side?: components["schemas"]["StateActivity"] | null;
         } & {
             [key: string]: unknown;
         };
@@ -2093,6 +2366,21 @@ export interface components {
              * @constant
              */
             token_type: "bearer";
+        };
+        /**
+         * VoteOut
+         * @description An entry's votes after a vote or its withdrawal.
+         */
+        VoteOut: {
+            /**
+             * Item Id
+             * Format: uuid
+             */
+            item_id: string;
+            /** Votes */
+            votes: number;
+            /** Voted */
+            voted: boolean;
         };
     };
     responses: never;
@@ -4386,6 +4674,101 @@ export interface operations {
             };
         };
     };
+    open_beside: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     close_activity: {
         parameters: {
             query?: never;
@@ -4970,6 +5353,572 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_items: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemSubmit"];
+            };
+        };
+        responses: {
+            /** @description The same entry sent again: the stored one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+                iid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unvote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+                iid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+                iid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hide_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+                iid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sid: string;
+                aid: string;
+                iid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,7 +20,14 @@ from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActivityType, AggregateContext, AnswerContext, StoredAnswer
+from caja_core.activity import (
+    ActivityType,
+    AggregateContext,
+    AnswerContext,
+    StoredAnswer,
+    bind_answers,
+    stored_json,
+)
 from caja_core.errors import AnswerRejected, Conflict, InvalidState, NotFound
 from caja_core.plugins import PluginHost
 from caja_core.services._common import (
@@ -145,6 +152,7 @@ class Batch:
         submitted = answer.model_dump(mode="json")
         rows = opened.mine.setdefault(participant.id, [])
         previous = [_stored(row, participant.nickname) for row in rows]
+        bind_answers(activity_type, previous)
         ctx = AnswerContext(now=now, participant_id=participant.id, previous=previous)
         state = deepcopy(activity.state)
 
@@ -166,7 +174,8 @@ class Batch:
         deadline = effective_deadline(activity, activity_type, config)
         if deadline is not None and now > deadline:
             raise AnswerRejected("Time is up: answers are no longer accepted")
-        stored_data, meta = activity_type.validate_answer(config, state, answer, ctx)
+        validated, meta = activity_type.validate_answer(config, state, answer, ctx)
+        stored_data = stored_json(validated)
         if existing is not None:
             if existing.data == stored_data:
                 return AnswerOutcome(_row(existing), False)
@@ -243,6 +252,7 @@ class Batch:
             every.append(mine)
         else:
             every[at] = replace(mine, submitted_at=every[at].submitted_at)
+        bind_answers(activity_type, every)
         new_state = activity_type.after_answer(
             opened.config,
             state,

@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActionContext, ActionOutcome
+from caja_core.activity import ActionContext, ActionOutcome, bind_answers
 from caja_core.errors import Conflict, InvalidState, ValidationFailed
 from caja_core.plugins import PluginHost
 from caja_core.services._common import (
@@ -22,6 +22,7 @@ from caja_core.services._common import (
     session_for_admin,
     stored_answers,
 )
+from caja_core.services.items import load_items
 from caja_core.storage.models import Activity, Admin, Response, Session
 
 log = structlog.get_logger(__name__)
@@ -187,6 +188,8 @@ def delete_activity(db: DB, admin: Admin, session_id: Any, activity_id: Any) -> 
     activity = activity_in_session(db, session, activity_id)
     if session.current_activity_id == activity.id:
         session.current_activity_id = None
+    if session.side_activity_id == activity.id:
+        session.side_activity_id = None
     db.delete(activity)
     db.flush()
     for position, other in enumerate(_ordered(db, session)):
@@ -264,7 +267,10 @@ def activate_activity(
             Activity.id != activity.id,
         )
     ):
-        close_running(other, host, now)
+        if other.id != session.side_activity_id:  # the one beside stays open
+            close_running(other, host, now)
+    if session.side_activity_id == activity.id:  # brought to the front
+        session.side_activity_id = None
     if activity.status != "active":
         config = activity_type.parse_config(activity.config)
         activity.state = activity_type.on_activate(config, deepcopy(activity.state), now)
@@ -274,6 +280,41 @@ def activate_activity(
     session.current_activity_id = activity.id
     bump_version(db, session)
     log.info("activity_activated", session_id=str(session.id), activity_id=str(activity.id))
+    return activity
+
+
+def open_beside(
+    db: DB,
+    host: PluginHost,
+    admin: Admin,
+    session_id: Any,
+    activity_id: Any,
+    now: dt.datetime | None = None,
+) -> Activity:
+    """Open an activity beside the current one for the rest of the session (a Q&A that
+    phones show as a second tab) without changing the current one. The one beside before
+    closes; closing this one takes it away."""
+    now = now_or(now)
+    session = _editable_session(db, admin, session_id)
+    if session.status != "active":
+        raise InvalidState("Start the session before opening an activity")
+    activity = activity_in_session(db, session, activity_id)
+    if activity.id == session.current_activity_id:
+        raise InvalidState("This activity is the current one already")
+    activity_type = host.get(activity.type)
+    if session.side_activity_id not in (None, activity.id):
+        previous = db.get(Activity, session.side_activity_id)
+        if previous is not None:
+            close_running(previous, host, now)
+    if activity.status != "active":
+        config = activity_type.parse_config(activity.config)
+        activity.state = activity_type.on_activate(config, deepcopy(activity.state), now)
+        activity.status = "active"
+        activity.activated_at = now
+        activity.closed_at = None
+    session.side_activity_id = activity.id
+    bump_version(db, session)
+    log.info("activity_opened_beside", session_id=str(session.id), activity_id=str(activity.id))
     return activity
 
 
@@ -291,6 +332,8 @@ def close_activity(
     if activity.status != "active":
         raise InvalidState("Only an active activity can be closed")
     close_running(activity, host, now_or(now))
+    if session.side_activity_id == activity.id:  # the tab beside goes away
+        session.side_activity_id = None
     bump_version(db, session)
     return activity
 
@@ -313,8 +356,11 @@ def run_action(
     parsed_body = activity_type.parse_action(action, body)
     config = activity_type.parse_config(activity.config)
     names, connected = participants_of(db, session.id, now)
+    answers = stored_answers(db, activity.id)
+    bind_answers(activity_type, answers)
+    items = load_items(db, activity.id) if activity_type.item_model is not None else []
     ctx = ActionContext(
-        now=now, answers=stored_answers(db, activity.id), participants=names, connected=connected
+        now=now, answers=answers, participants=names, connected=connected, items=items
     )
     outcome = activity_type.apply_action(action, parsed_body, config, deepcopy(activity.state), ctx)
     if outcome.clear_slots:

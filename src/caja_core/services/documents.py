@@ -21,7 +21,6 @@ shared participant view: its full participant view is in the personal document.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -30,12 +29,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from caja_core.activity import ActivityType, StoredAnswer, ViewContext
+from caja_core.activity import ActivityType, StoredAnswer, ViewContext, bind_answers
+from caja_core.services.items import for_viewers
 from caja_core.services.snapshots import ActivitySnapshot, Snapshot, log_view_failure
 from caja_core.services.state import (
     activity_document,
     answers_document,
     error_document,
+    personal_context,
     private_copy,
     render,
 )
@@ -144,10 +145,14 @@ def shared_document(snap: Snapshot, variant: str = "") -> dict[str, Any]:
 
 
 def _shared_context(activity: ActivitySnapshot, now: dt.datetime, variant: str) -> ViewContext:
-    context = ViewContext(role="participant", now=now, activity_status=activity.status)
-    if variant:
-        context = dataclasses.replace(context, variant=variant)  # type: ignore[call-arg]
-    return context
+    # Participants' views get only visible items, anonymous authors left out.
+    return ViewContext(
+        role="participant",
+        now=now,
+        activity_status=activity.status,
+        variant=variant,
+        items=for_viewers(activity.items),
+    )
 
 
 def personal_document(
@@ -221,17 +226,11 @@ def _personal_view(
     """The type's personal view (None: the type has none, its whole view is personal)."""
     if not has_personal_views(activity):
         return None
-    from caja_core import activity as contract  # contract 2's PersonalContext
-
     assert activity.activity_type is not None
-    context = contract.PersonalContext(  # type: ignore[attr-defined]
-        now=now,
-        participant_id=participant_id,
-        own_answers=own,
-        activity_status=activity.status,
-    )
+    bind_answers(activity.activity_type, own)
+    context = personal_context(activity, participant_id, own, now)
     try:
-        return activity.activity_type.personal(  # type: ignore[attr-defined]
+        return activity.activity_type.personal(
             activity.config, private_copy(activity.state), activity.results or {}, context
         )
     except Exception as exc:

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
+from caja_core.activity import ActivityType, StoredItem, bind_answers
 from caja_core.plugins import PluginHost
 from caja_core.services._common import now_or, session_for_admin, stored_answers
+from caja_core.services.items import load_items
 from caja_core.services.sealed import sealed_slots
 from caja_core.storage.models import Activity, Admin
 
@@ -54,7 +56,10 @@ def export_session(
             if activity_type is not None
             else (lambda slot: False)
         )
-        for answer in stored_answers(db, activity.id):
+        answers = stored_answers(db, activity.id)
+        if activity_type is not None:
+            bind_answers(activity_type, answers)
+        for answer in answers:
             row = {
                 "session": session.name,
                 "activity_position": str(activity.position + 1),
@@ -73,4 +78,35 @@ def export_session(
                 extra = {"answer": str(answer.data)}
             row.update({k: str(v) for k, v in extra.items()})
             rows.append(row)
+        if activity_type is not None and activity_type.item_model is not None:
+            for column in ("votes", "status"):
+                if column not in columns:
+                    columns.append(column)
+            for item in load_items(db, activity.id):
+                rows.append(_item_row(session.name, activity, activity_type, config, item))
     return columns, [{c: row.get(c, "") for c in columns} for row in rows]
+
+
+def _item_row(
+    session_name: str,
+    activity: Activity,
+    activity_type: ActivityType[Any, Any],
+    config: Any,
+    item: StoredItem,
+) -> dict[str, str]:
+    """An item (a question, an open-text answer) as an export row: its author, or
+    "anonymous", its votes, moderation status and times, and the type's own cells."""
+    row = {
+        "session": session_name,
+        "activity_position": str(activity.position + 1),
+        "activity_title": activity.title,
+        "activity_type": activity.type,
+        "participant_id": "" if item.anonymous else str(item.author_id),
+        "nickname": "anonymous" if item.anonymous else (item.nickname or ""),
+        "slot": "entry",
+        "submitted_at": item.created_at.isoformat(),
+        "votes": str(item.votes),
+        "status": item.status,
+    }
+    row.update({k: str(v) for k, v in activity_type.export_item(config, item).items()})
+    return row

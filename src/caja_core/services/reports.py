@@ -19,7 +19,13 @@ import structlog
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActivityView, AggregateContext, StoredAnswer, ViewContext
+from caja_core.activity import (
+    ActivityView,
+    AggregateContext,
+    StoredAnswer,
+    ViewContext,
+    bind_answers,
+)
 from caja_core.plugins import PluginHost
 from caja_core.services._common import (
     now_or,
@@ -45,6 +51,7 @@ def presenter_view(
     then its ``view`` for the presenter."""
     activity_type = host.get(activity.type)
     config = activity_type.parse_config(activity.config)
+    bind_answers(activity_type, answers)
     results = activity_type.aggregate(
         config, deepcopy(activity.state), answers, AggregateContext(now, participants, connected)
     )

@@ -43,7 +43,10 @@ from caja_core.activity import (
     ActivityView,
     AggregateContext,
     StoredAnswer,
+    StoredItem,
     ViewContext,
+    answer_schema_of,
+    bind_answers,
 )
 from caja_core.branding import branding
 from caja_core.errors import NotFound
@@ -52,6 +55,7 @@ from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid
 from caja_core.services.answer_rules import effective_deadline
 from caja_core.services.answer_sets import AnswerSet, load_answers
+from caja_core.services.items import load_items, load_votes
 from caja_core.services.roster import Roster, load_roster
 from caja_core.storage.models import Activity, Session
 
@@ -73,12 +77,21 @@ class ActivitySnapshot:
     activity_type: ActivityType[Any, Any] | None = None
     """None when the activity's type is not installed here."""
     config: Any = None
-    results: dict[str, Any] | None = None
+    results: Any = None
+    """What the type's ``aggregate`` returned (a dict, or its results model)."""
+    answer_schema: dict[str, Any] | None = None
+    """The participant's answer form for this activity's config."""
+    item_schema: dict[str, Any] | None = None
+    """The participant's entry form, for types that take entries."""
     presenter_view: ActivityView | None = None
     deadline: dt.datetime | None = None
     """The earlier of the activity's timeout and the type's own clock."""
     error: bool = False
     """True when the plugin failed to aggregate or view: results can't be shown."""
+    items: tuple[StoredItem, ...] = ()
+    """Every item of the activity in any status, with authors (types with ``item_model``)."""
+    votes: dict[uuid.UUID, frozenset[uuid.UUID]] = field(default_factory=dict)
+    """Participant id -> the ids of the items they voted for."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,10 @@ class Snapshot:
     """:func:`caja_core.branding.branding` of the session, or None."""
     answers: dict[uuid.UUID, list[StoredAnswer]] = field(default_factory=dict)
     """Each participant's own answers to the current activity, oldest first."""
+    side: ActivitySnapshot | None = None
+    """The activity open beside the current one (a Q&A), or None."""
+    side_answers: dict[uuid.UUID, list[StoredAnswer]] = field(default_factory=dict)
+    """Each participant's own answers to the side activity."""
     fresh_until: float = 0.0
     """``time.monotonic()`` until which the cache serves this snapshot as current."""
     expires_at: float = float("inf")
@@ -153,7 +170,33 @@ def compute_snapshot(
             answers_kept = kept.answer_set if kept else None
             answer_set = load_answers(db, activity.id, version, names, answers_kept)
         current, answers = _activity_snapshot(
-            host, activity, session, answer_set, names, connected, now
+            host,
+            activity,
+            session,
+            answer_set,
+            names,
+            connected,
+            now,
+            _items_of(db, host, activity),
+        )
+    side: ActivitySnapshot | None = None
+    side_answers: dict[uuid.UUID, list[StoredAnswer]] = {}
+    side_activity = db.get(Activity, session.side_activity_id) if session.side_activity_id else None
+    if side_activity is not None and side_activity.id != session.current_activity_id:
+        side_set = (
+            load_answers(db, side_activity.id, version, names, None)
+            if side_activity.type in host
+            else None
+        )
+        side, side_answers = _activity_snapshot(
+            host,
+            side_activity,
+            session,
+            side_set,
+            names,
+            connected,
+            now,
+            _items_of(db, host, side_activity),
         )
     return Snapshot(
         session_id=sid,
@@ -167,7 +210,9 @@ def compute_snapshot(
         nicknames=names,
         activity=current,
         answers=answers,
-        structure=_structure(session, activity),
+        side=side,
+        side_answers=side_answers,
+        structure=_structure(session, activity, side_activity),
         computed_at=now,
         live_secret=session.live_secret,
         answer_set=answer_set,
@@ -175,18 +220,29 @@ def compute_snapshot(
     )
 
 
-def _structure(session: Session, activity: Activity | None) -> str:
+def _items_of(
+    db: DB, host: PluginHost, activity: Activity
+) -> tuple[tuple[StoredItem, ...], dict[uuid.UUID, frozenset[uuid.UUID]]]:
+    """The activity's items and votes, for a type that takes items (else nothing)."""
+    if activity.type not in host or host.get(activity.type).item_model is None:
+        return (), {}
+    return tuple(load_items(db, activity.id)), load_votes(db, activity.id)
+
+
+def _structure(session: Session, activity: Activity | None, side: Activity | None = None) -> str:
     parts: list[Any] = [session.name, session.status, session.current_activity_id]
     parts += [session.language, session.accent_color, session.logo_url, session.theme]
-    if activity is not None:
+    for one in (activity, side):
+        if one is None:
+            continue
         parts += [
-            activity.status,
-            activity.title,
-            activity.description,
-            activity.config,
-            activity.state,
-            activity.timeout_seconds,
-            activity.activated_at,
+            one.status,
+            one.title,
+            one.description,
+            one.config,
+            one.state,
+            one.timeout_seconds,
+            one.activated_at,
         ]
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -200,6 +256,7 @@ def _activity_snapshot(
     names: dict[uuid.UUID, str],
     connected: frozenset[uuid.UUID],
     now: dt.datetime,
+    items: tuple[tuple[StoredItem, ...], dict[uuid.UUID, frozenset[uuid.UUID]]] = ((), {}),
 ) -> tuple[ActivitySnapshot, dict[uuid.UUID, list[StoredAnswer]]]:
     base = ActivitySnapshot(
         id=activity.id,
@@ -210,11 +267,14 @@ def _activity_snapshot(
         position=activity.position,
         activated_at=activity.activated_at,
         state=deepcopy(activity.state),
+        items=items[0],
+        votes=items[1],
     )
     if activity.type not in host or answer_set is None:
         return base, {}
     activity_type = host.get(activity.type)
     all_answers = answer_set.answers
+    bind_answers(activity_type, all_answers)
     own: dict[uuid.UUID, list[StoredAnswer]] = {}
     for answer in all_answers:
         own.setdefault(answer.participant_id, []).append(answer)
@@ -224,7 +284,7 @@ def _activity_snapshot(
             config,
             deepcopy(activity.state),
             all_answers,
-            AggregateContext(now=now, participants=names, connected=connected),
+            AggregateContext(now=now, participants=names, connected=connected, items=items[0]),
         )
         presenter_view = activity_type.view(
             config,
@@ -235,6 +295,7 @@ def _activity_snapshot(
                 now=now,
                 activity_status=activity.status,
                 translator=activity_type.translator(session.language or DEFAULT_LANGUAGE),
+                items=items[0],
             ),
         )
         deadline = effective_deadline(activity, activity_type, config)
@@ -250,6 +311,8 @@ def _activity_snapshot(
             activity_type=activity_type,
             config=config,
             results=results,
+            answer_schema=answer_schema_of(activity_type, config),
+            item_schema=activity_type.item_schema(),
             presenter_view=presenter_view,
             deadline=deadline,
         ),

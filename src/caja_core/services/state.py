@@ -11,18 +11,26 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from copy import deepcopy
-from dataclasses import replace
 from typing import Any
 
 import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActivityView, Role, StoredAnswer, ViewContext
+from caja_core.activity import (
+    ActivityView,
+    PersonalContext,
+    PersonalView,
+    Role,
+    StoredAnswer,
+    ViewContext,
+    bind_answers,
+)
 from caja_core.errors import NotFound
-from caja_core.i18n import DEFAULT_LANGUAGE
+from caja_core.i18n import DEFAULT_LANGUAGE, Translator
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, now_or, stored_answers
+from caja_core.services.items import for_viewers, own_items
 from caja_core.services.snapshots import (
     ActivitySnapshot,
     Snapshot,
@@ -128,44 +136,116 @@ def render(
         "you": you,
         "activity": None,
     }
-    activity = snap.activity
+    doc["activity"] = _activity_part(
+        snap, snap.activity, snap.answers, role, participant_id, own_answers, now
+    )
+    if snap.side is not None:
+        doc["side"] = _activity_part(
+            snap, snap.side, snap.side_answers, role, participant_id, None, now
+        )
+    return doc
+
+
+def _activity_part(
+    snap: Snapshot,
+    activity: ActivitySnapshot | None,
+    answers: dict[uuid.UUID, list[StoredAnswer]],
+    role: Role,
+    participant_id: uuid.UUID | None,
+    own_answers: list[StoredAnswer] | None,
+    now: dt.datetime,
+) -> dict[str, Any] | None:
+    """One activity of a document (the current one, or the one beside it) for a viewer."""
     if activity is None or activity.activity_type is None:
-        return doc
+        return None
     if activity.error:
-        doc["activity"] = error_document(activity, role)
-        return doc
+        return error_document(activity, role)
     own: list[StoredAnswer] = []
     view = activity.presenter_view
+    mine: PersonalView | None = None
     if role == "participant" and participant_id is not None:
-        own = own_answers if own_answers is not None else snap.answers.get(participant_id, [])
+        own = own_answers if own_answers is not None else answers.get(participant_id, [])
+        bind_answers(activity.activity_type, own)
         try:
-            view = activity.activity_type.view(
-                activity.config,
-                private_copy(activity.state),
-                activity.results or {},
-                ViewContext(
-                    role="participant",
-                    now=now,
-                    activity_status=activity.status,
-                    participant_id=participant_id,
-                    own_answers=own,
-                    translator=activity.activity_type.translator(snap.language or DEFAULT_LANGUAGE),
-                ),
+            view, mine = participant_view(
+                activity,
+                participant_id,
+                own,
+                now,
+                activity.activity_type.translator(snap.language or DEFAULT_LANGUAGE),
             )
         except Exception as exc:
             log_view_failure(snap.session_id, activity, exc)
-            return render(
-                replace(snap, activity=replace(activity, error=True)),
-                role=role,
-                participant_id=participant_id,
-                nickname=nickname,
-                now=now,
-            )
+            return error_document(activity, role)
     assert view is not None
-    doc["activity"] = activity_document(snap, activity, view, role=role, now=now)
+    part = activity_document(snap, activity, view, role=role, now=now)
+    if mine is not None:
+        if mine.accepting_answers is not None:
+            part["accepting_answers"] = part["accepting_answers"] and mine.accepting_answers
+        part["extra"] = {**part["extra"], **mine.extra}
+        part["display"] += [block.model_dump(mode="json") for block in mine.display]
     if role == "participant":
-        doc["activity"]["your_answers"] = answers_document(own)
-    return doc
+        part["your_answers"] = answers_document(own)
+    return part
+
+
+def participant_view(
+    activity: ActivitySnapshot,
+    participant_id: uuid.UUID,
+    own: list[StoredAnswer],
+    now: dt.datetime,
+    translator: Translator,
+) -> tuple[ActivityView, PersonalView | None]:
+    """The participant's view of the activity and, for a type with ``personal``, their own
+    part; the view is then the one shared by every participant of the same variant."""
+    activity_type = activity.activity_type
+    assert activity_type is not None
+    results = activity.results if activity.results is not None else {}
+    mine = activity_type.personal(
+        activity.config,
+        private_copy(activity.state),
+        results,
+        personal_context(activity, participant_id, own, now),
+    )
+    seen = for_viewers(activity.items)
+    if mine is None:  # contract 1: a view for this participant
+        ctx = ViewContext(
+            role="participant",
+            now=now,
+            activity_status=activity.status,
+            participant_id=participant_id,
+            own_answers=own,
+            items=seen,
+            translator=translator,
+        )
+    else:
+        ctx = ViewContext(
+            role="participant",
+            now=now,
+            activity_status=activity.status,
+            variant=mine.variant,
+            items=seen,
+            translator=translator,
+        )
+    view = activity_type.view(activity.config, private_copy(activity.state), results, ctx)
+    return view, mine
+
+
+def personal_context(
+    activity: ActivitySnapshot,
+    participant_id: uuid.UUID,
+    own: Sequence[StoredAnswer],
+    now: dt.datetime,
+) -> PersonalContext:
+    """What the type's ``personal`` is given for one participant."""
+    return PersonalContext(
+        now=now,
+        activity_status=activity.status,
+        participant_id=participant_id,
+        own_answers=own,
+        own_items=own_items(activity.items, participant_id),
+        own_votes=activity.votes.get(participant_id, frozenset()),
+    )
 
 
 def activity_document(
@@ -224,6 +304,8 @@ def _activity_doc(
         "status": activity.status,
         "position": activity.position,
         "activated_at": _iso(activity.activated_at),
+        "answer_schema": activity.answer_schema,
+        "item_schema": activity.item_schema,
         "deadline": _iso(deadline),
         "config": {},
         "phase": "open",

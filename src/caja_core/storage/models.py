@@ -142,6 +142,10 @@ class Session(Timestamped, Base):
         ForeignKey("activities.id", ondelete="SET NULL", use_alter=True),
         nullable=True,
     )
+    side_activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    """An activity open beside the current one for the whole session (a Q&A: phones show it
+    as a second tab), or None. No foreign key (see migration 0005): deleting the activity
+    clears it."""
     version: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
@@ -269,3 +273,52 @@ class Response(Base):
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The session version whose commit stored or last changed this answer (None for
     answers stored before 0003): a snapshot at version V loads only answers above V."""
+
+
+class Item(Base):
+    """Something a participant submitted to an activity that others see and act on: a Q&A
+    question, an open-text answer (see ``ActivityType.item_model``). Unlike an answer, a
+    participant may submit several, and the host moderates them."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint(
+            "activity_id",
+            "participant_id",
+            "fingerprint",
+            name="uq_items_activity_participant_fingerprint",
+        ),
+        Index("ix_items_activity_version", "activity_id", "version"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    activity_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("activities.id", ondelete="CASCADE")
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="visible")
+    """``pending`` (waiting for the presenter's approval), ``visible`` or ``hidden``."""
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the item as sent: the same item sent again is a retry, not a second one."""
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The session version whose commit stored or last changed this item."""
+
+
+class ItemVote(Base):
+    """One participant's vote for an item (one each; withdrawn by deleting it)."""
+
+    __tablename__ = "item_votes"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

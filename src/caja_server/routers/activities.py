@@ -133,6 +133,20 @@ def activate_activity(
 
 
 @router.post(
+    "/{aid}/open-beside",
+    summary="Open an activity beside the current one",
+    response_model=ActivityOut,
+    responses=error_responses(*_WRITE_ERRORS),
+)
+def open_beside(
+    sid: uuid.UUID, aid: uuid.UUID, admin: CurrentAdmin, db: Db, host: Host
+) -> ActivityOut:
+    """Keep it open for the rest of the session beside whichever activity is current (a
+    Q&A: phones show it as a second tab). Closing it takes it away."""
+    return activity_out(activity_service.open_beside(db, host, admin, sid, aid))
+
+
+@router.post(
     "/{aid}/close",
     summary="Close an activity",
     response_model=ActivityOut,

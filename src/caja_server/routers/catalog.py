@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from caja_core.activity import answer_schema_of
 from caja_server.deps import Host, Language
 from caja_server.errors import error_responses
 from caja_server.schemas import ActionOut, ActivityTypeOut, PluginOut, PluginRef
@@ -35,7 +36,9 @@ def list_activity_types(host: Host, language: Language) -> list[ActivityTypeOut]
                     name=plugin.name, distribution=plugin.distribution, version=plugin.version
                 ),
                 config_schema=t.schema(activity_type.config_schema()),
-                answer_schema=t.schema(activity_type.answer_schema()),
+                answer_schema=t.schema(answer_schema_of(activity_type)),
+                results_schema=activity_type.results_schema(),
+                item_schema=t.schema(activity_type.item_schema() or {}) or None,
                 actions=[
                     ActionOut(
                         name=name,
