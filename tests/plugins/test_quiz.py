@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import caja_plugins.quiz
-from caja_core import ActionRejected, AnswerContext, AnswerRejected, ViewContext
+from caja_core import ActionRejected, AnswerContext, AnswerRejected
 from caja_core.errors import Conflict
 from caja_core.testing import ActivityHarness, ActivityTypeContract
 from caja_plugins.quiz import QuizType
@@ -506,42 +506,3 @@ def test_someone_who_answered_and_left_keeps_their_row_under_the_name_they_answe
         ("stays", 2, 0),
     ]
     assert board == leaderboard(config, [0], answers[::-1], staying, Marks(config))
-
-
-def test_phones_of_one_snapshot_share_what_they_see_alike() -> None:
-    """The question and the cut results are built once per results object, state and role
-    (not per phone), and a reveal on the same results is not served from before it."""
-    h = quiz(SINGLE, players=("ann", "bob"))
-    h.act("next")
-    h.answer("ann", {"choice": 1})
-    results = h.results()
-
-    def view(who: str, state: dict[str, Any]) -> Any:
-        ctx = ViewContext(
-            role="participant",
-            now=h.now,
-            activity_status="active",
-            participant_id=h._pid(who),
-            own_answers=tuple(a for a in h.stored() if a.participant_id == h._pid(who)),
-        )
-        return QUIZ.view(h.config, state, results, ctx)
-
-    ann, bob = view("ann", dict(h.state)), view("bob", dict(h.state))
-    assert ann.results is not None and bob.results is not None
-    # (the view's model copies the top-level dicts; what is inside them is shared)
-    assert ann.results["questions"] is bob.results["questions"]
-    assert ann.config["current"] is bob.config["current"]
-    assert ann.extra == {"answered": True} and bob.extra == {"answered": False}
-    assert "correct" not in ann.config["current"]
-    revealed = {**h.state, "phase": "revealed", "revealed": [0]}
-    after = view("bob", revealed)
-    assert after.config["current"]["correct"] == 1
-    assert after.results is not None
-    assert after.results["questions"][0].get("revealed") is not False  # not the hidden form
-    # One set of display blocks for every phone with the same outcome (the host turns a
-    # block object into JSON once).
-    assert bob.display == view("bob", dict(h.state)).display
-    assert bob.display[0] is view("bob", dict(h.state)).display[0]
-    assert ann.display[0] is bob.display[0]  # before the reveal: the same for all
-    # The reveal (same results object, new state) is not served the question's blocks.
-    assert after.display != bob.display
