@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActionContext, ActionOutcome, bind_answers
+from caja_core.activity import ActionContext, ActionOutcome, ActivityType, bind_answers
 from caja_core.errors import Conflict, InvalidState, ValidationFailed
 from caja_core.plugins import PluginHost
 from caja_core.services._common import (
@@ -244,6 +244,20 @@ def close_running(activity: Activity, host: PluginHost | None, now: dt.datetime)
     activity.closed_at = now
 
 
+def open_running(
+    activity: Activity, activity_type: ActivityType[Any, Any], now: dt.datetime
+) -> None:
+    """Open an activity for answers and let its type react (no version bump: callers do);
+    one already open is left as it is."""
+    if activity.status == "active":
+        return
+    config = activity_type.parse_config(activity.config)
+    activity.state = activity_type.on_activate(config, deepcopy(activity.state), now)
+    activity.status = "active"
+    activity.activated_at = now
+    activity.closed_at = None
+
+
 def activate_activity(
     db: DB,
     host: PluginHost,
@@ -271,12 +285,7 @@ def activate_activity(
             close_running(other, host, now)
     if session.side_activity_id == activity.id:  # brought to the front
         session.side_activity_id = None
-    if activity.status != "active":
-        config = activity_type.parse_config(activity.config)
-        activity.state = activity_type.on_activate(config, deepcopy(activity.state), now)
-        activity.status = "active"
-        activity.activated_at = now
-        activity.closed_at = None
+    open_running(activity, activity_type, now)
     session.current_activity_id = activity.id
     bump_version(db, session)
     log.info("activity_activated", session_id=str(session.id), activity_id=str(activity.id))
@@ -306,12 +315,7 @@ def open_beside(
         previous = db.get(Activity, session.side_activity_id)
         if previous is not None:
             close_running(previous, host, now)
-    if activity.status != "active":
-        config = activity_type.parse_config(activity.config)
-        activity.state = activity_type.on_activate(config, deepcopy(activity.state), now)
-        activity.status = "active"
-        activity.activated_at = now
-        activity.closed_at = None
+    open_running(activity, activity_type, now)
     session.side_activity_id = activity.id
     bump_version(db, session)
     log.info("activity_opened_beside", session_id=str(session.id), activity_id=str(activity.id))

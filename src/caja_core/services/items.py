@@ -24,7 +24,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import ActivityType, ItemContext, StoredItem, stored_json
+from caja_core.activity import (
+    ActivityType,
+    ItemContext,
+    StoredItem,
+    _pydantic_errors,
+    _short_errors,
+    stored_json,
+)
 from caja_core.errors import AnswerRejected, Conflict, InvalidState, NotFound
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, bump_version, now_or
@@ -68,7 +75,7 @@ def submit_item(
         parsed = model.model_validate(raw)
     except ValidationError as exc:
         raise AnswerRejected(
-            "Invalid item: " + "; ".join(_short(exc)), errors=_errors(exc)
+            "Invalid item: " + "; ".join(_short_errors(exc)), errors=_pydantic_errors(exc)
         ) from None
     fingerprint = _fingerprint(parsed.model_dump(mode="json"), anonymous)
     # Lock the participant's row: the rules below count their items, and a second request
@@ -330,18 +337,3 @@ def _votes(db: DB, item_id: uuid.UUID) -> int:
 def _fingerprint(data: Any, anonymous: bool) -> str:
     payload = orjson.dumps({"data": data, "anonymous": anonymous}, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(payload).hexdigest()
-
-
-def _short(exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"])
-        out.append(f"{loc}: {err['msg']}" if loc else err["msg"])
-    return out
-
-
-def _errors(exc: ValidationError) -> list[dict[str, Any]]:
-    return [
-        {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
