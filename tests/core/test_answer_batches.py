@@ -311,6 +311,7 @@ def test_marking_seen_skips_rows_another_transaction_is_writing(
     with database.transaction() as db:
         admin = make_admin(db, "seer")
         session = sessions.create_session(db, admin, "Seen")
+        sessions.start_session(db, admin, session.id)  # drafts take no joins
         ps = people(db, session, 2)
     later = T0 + dt.timedelta(hours=1)
     with database.engine.connect() as other:
@@ -340,6 +341,7 @@ def test_an_answer_does_not_wait_for_a_transaction_marking_its_author_seen(
     with database.transaction() as db:
         admin = make_admin(db, "flusher")
         session = sessions.create_session(db, admin, "Seen")
+        sessions.start_session(db, admin, session.id)  # drafts take no joins
         sessions.start_session(db, admin, session.id, now=T0)
         activity = opened(db, host, admin, session)
         (p0,) = people(db, session, 1)
@@ -368,6 +370,7 @@ def test_a_deadlock_is_recognised_as_worth_retrying(database: Database, database
     with database.transaction() as db:
         admin = make_admin(db, "locker")
         session = sessions.create_session(db, admin, "Locks")
+        sessions.start_session(db, admin, session.id)  # drafts take no joins
         a, b = people(db, session, 2)
     lock = text("UPDATE participants SET nickname = nickname WHERE id = :id")
     errors: list[Exception] = []
