@@ -100,7 +100,14 @@ def skeleton(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _NON_WORD.split(skeleton(text.translate(_LEET))) if w]
+    # A number on its own ("Table 455") is a number, not leetspeak; "P155" is.
+    words: list[str] = []
+    for token in clean_text(text).split(" "):
+        if token.isdecimal():
+            words.append(token)
+        else:
+            words.extend(w for w in _NON_WORD.split(skeleton(token.translate(_LEET))) if w)
+    return words
 
 
 @functools.lru_cache(maxsize=256)

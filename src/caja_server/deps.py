@@ -62,13 +62,15 @@ async def check_json_body(request: Request) -> None:
     body = await request.body()
     if not body or not _is_json(request.headers.get("content-type")):
         return  # not JSON (an image upload, a YAML file): its route reads it
-    has_nul = b"\\u0000" in body or b"\x00" in body
-    # A route that takes no body would never look at it: checked here in full. (Routes
-    # that read their own body declare it in ``openapi_extra`` and say what is wrong.)
+    # Routes that read their own body declare it in ``openapi_extra`` and say what is
+    # wrong; one that takes no JSON at all (an image upload without a Content-Type) is theirs.
     route = request.scope.get("route")
-    bodiless = getattr(route, "body_field", None) is None and "requestBody" not in (
-        getattr(route, "openapi_extra", None) or {}
-    )
+    own_body = (getattr(route, "openapi_extra", None) or {}).get("requestBody")
+    if own_body and not any(_is_json(t) for t in own_body.get("content", {})):
+        return
+    has_nul = b"\\u0000" in body or b"\x00" in body
+    # A route that takes no body would never look at it: checked here in full.
+    bodiless = getattr(route, "body_field", None) is None and own_body is None
     if not (has_nul or bodiless or json_guard.could_be_deep(body)):
         return
     parsed = json_guard.loads(body)

@@ -85,12 +85,12 @@ def _refusal(r: httpx.Response, what: str, kind: str) -> str | None:
     body = r.json()
     if r.status_code in (401, 403, 413, 415):
         return None
+    if r.status_code == 422 and operation_reads_its_body(what):
+        return None  # a route reading its own body (a definition, an image) says what
     if kind == "nul" and r.status_code == 422:
         return None if body["errors"][0]["type"] == "string_nul" else f"{what}: {body}"
     if r.status_code == 400 and body["error"] == "invalid_json":
         return None
-    if r.status_code == 422 and operation_reads_its_body(what):
-        return None  # a route reading its own body (a definition, an image) says what
     return f"{what}: {r.status_code} {body}"
 
 

@@ -71,3 +71,10 @@ def test_the_word_list_is_bundled_and_readable() -> None:
     words = text.profanity_words()
     assert len(words) > 300 and "shit" in words
     assert not any(w.startswith("#") for w in words)
+
+
+def test_a_number_on_its_own_is_not_leetspeak() -> None:
+    # "455" and "717" would read "ass" and "tit" letter for letter: a table or team number
+    # must still be a fine nickname, while digits inside a word stay disguises.
+    assert not any(text.is_profane(f"Table {n}") for n in range(1000))
+    assert text.is_profane("P155") and text.is_profane("a55") and text.is_profane("sh1t")

@@ -40,7 +40,7 @@ def test_a_session_driven_across_two_replicas(two_servers):
     tokens = []
     for i in range(12):
         join_on, answer_on = clients[i % 2], clients[(i + 1) % 2]
-        joined = join_on.post("/api/join", json={"join_code": code, "nickname": f"P{i}"})
+        joined = join_on.post("/api/join", json={"join_code": code, "nickname": f"Phone {i}"})
         assert joined.status_code == 201, joined.text
         token = joined.json()["token"]
         tokens.append(token)
