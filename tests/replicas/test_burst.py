@@ -22,7 +22,9 @@ async def _burst(base_url: str, sid: str, aid: str, code: str) -> list[int]:
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
 
         async def one(i: int) -> int:
-            joined = await client.post("/api/join", json={"join_code": code, "nickname": f"Phone {i}"})
+            joined = await client.post(
+                "/api/join", json={"join_code": code, "nickname": f"Phone {i}"}
+            )
             assert joined.status_code == 201, joined.text
             answered = await client.post(
                 f"/api/sessions/{sid}/activities/{aid}/responses",
