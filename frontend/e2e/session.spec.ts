@@ -30,6 +30,7 @@ async function bars(page: Page): Promise<string[]> {
 }
 
 test("a full session: four activity types, three phones, one big screen", async ({ browser }) => {
+  test.slow(); // the whole event, start to finish: about 2 minutes on a quiet machine
   const base = BASE();
 
   // -- the server sends a CSP without inline scripts --------------------------------------
@@ -255,7 +256,7 @@ test("a full session: four activity types, three phones, one big screen", async 
   await ben.page.getByRole("button", { name: "3", exact: true }).click();
   await eve.page.getByRole("button", { name: "4", exact: true }).click();
   for (const [phone] of phones) await expect(phone.page.getByText("Answer received")).toBeVisible();
-  await admin.getByRole("button", { name: "Reveal", exact: true }).click();
+  await admin.getByRole("button", { name: "Reveal answer", exact: true }).click();
   await expect.poll(() => bars(screen)).toEqual(["3=1", "✓ 4=2"]);
   await expect(ana.page.getByText("Correct!")).toBeVisible();
   await expect(ben.page.getByText("Not this time")).toBeVisible();
@@ -268,7 +269,7 @@ test("a full session: four activity types, three phones, one big screen", async 
   await ben.page.getByRole("button", { name: "False" }).click();
   await eve.page.getByRole("button", { name: "False" }).click();
   for (const [phone] of phones) await expect(phone.page.getByText("Answer received")).toBeVisible();
-  await admin.getByRole("button", { name: "Reveal", exact: true }).click();
+  await admin.getByRole("button", { name: "Reveal answer", exact: true }).click();
   await expect.poll(() => bars(screen)).toEqual(["✓ True=1", "False=2"]);
   await admin.getByRole("button", { name: "Finish quiz" }).click();
   const podium = screen.locator(".podium .step");

@@ -143,3 +143,18 @@ def test_a_new_activity_means_a_new_key(api: Api, scene: Scene) -> None:
     fresh = me(api, scene).json()
     assert fresh["live"]["path"] != path
     assert api.request("GET", fresh["live"]["path"]).json()["activity"]["title"] == "Second"
+
+
+def test_the_shared_document_carries_the_sessions_language_and_look(
+    api: Api, scene: Scene
+) -> None:
+    api.ok(
+        "PATCH",
+        f"/api/sessions/{scene.sid}",
+        scene.alice,
+        json={"language": "ar", "accent_color": "#ffe14d", "theme": "dark"},
+    )
+    shared = api.request("GET", me(api, scene).json()["live"]["path"]).json()
+    assert shared["session"]["language"] == "ar"
+    assert shared["session"]["branding"]["theme"] == "dark"
+    assert shared["session"]["branding"]["accents"]["dark"]["accent"].startswith("#")

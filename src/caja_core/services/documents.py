@@ -109,6 +109,8 @@ def shared_document(snap: Snapshot, variant: str = "") -> dict[str, Any]:
             "name": snap.name,
             "status": snap.status,
             "join_code": snap.join_code,
+            "language": snap.language,
+            "branding": snap.branding,
         },
         "participant_count": snap.participant_count,
         "activity": None,
