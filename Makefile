@@ -10,7 +10,7 @@ export CAJA_DATABASE_URL ?= sqlite:///./caja.db
 # pytest-xdist workers for the database lanes (`make test PYTEST_WORKERS=0` runs them in one process).
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
-LANES := lint typecheck test-sqlite test-postgres test-ui test-slow test-infra
+LANES := lint typecheck test-sqlite test-postgres test-ui test-slow --beside test-infra
 
 ## install: the virtual environment with pinned dependencies (requirements/dev.lock)
 install: $(VENV)/.installed
