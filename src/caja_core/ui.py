@@ -48,8 +48,9 @@ def slider(
 
 
 def ordering() -> JSON:
-    """A list the participant puts in order (drag, or the keyboard's arrow keys) instead of
-    editing it: for an array whose items are one of a fixed set, all of which must appear."""
+    """A list the participant puts in order (a move-up and a move-down button per item)
+    instead of editing it: for an array whose items are one of a fixed set, all of which must
+    appear."""
     return {WIDGET: "ordering"}
 
 

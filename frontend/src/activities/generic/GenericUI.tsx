@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import type { ConfigureProps, RespondProps, ResultsProps } from "../types";
 import { translateErrors, translateString } from "./formText";
+import { hintFields, hintWidgets } from "./hints";
 import { simplifyNullable } from "./schema";
 import { cspSafeValidator } from "./validator";
 
@@ -18,6 +19,8 @@ export function GenericConfigure({ value, onChange, typeInfo }: ConfigureProps) 
       className="rjsf"
       schema={schema}
       uiSchema={HIDE_SUBMIT}
+      fields={hintFields}
+      widgets={hintWidgets}
       formData={value}
       validator={cspSafeValidator}
       translateString={translateString}
@@ -34,7 +37,9 @@ export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
   const [data, setData] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const schema = useMemo(() => simplifyNullable(typeInfo?.answer_schema ?? {}) as RJSFSchema, [typeInfo?.answer_schema]);
+  // The activity's own schema is made for its config (a slider over its scale, its items to order).
+  const raw = activity.answer_schema ?? typeInfo?.answer_schema;
+  const schema = useMemo(() => simplifyNullable(raw ?? {}) as RJSFSchema, [raw]);
   if (!typeInfo) return <p className="muted">{t("common.loading")}</p>;
   return (
     <Form
@@ -43,6 +48,8 @@ export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
       uiSchema={{ "ui:submitButtonOptions": { submitText: t("common.submit"), props: { disabled: busy } } }}
       formData={data}
       idPrefix={`answer-${activity.id}`}
+      fields={hintFields}
+      widgets={hintWidgets}
       validator={cspSafeValidator}
       translateString={translateString}
       transformErrors={translateErrors}
