@@ -400,6 +400,9 @@ class SharedLiveOut(BaseModel):
     personal_view: bool
     """True when the activity's whole view is personal (a type without shared views): the
     personal document's ``activity`` is what to show."""
+    side: StateActivity | None = None
+    """The activity open beside the current one (a Q&A tab), in its default view; the
+    personal document's ``side`` has the participant's own part of it."""
 
 
 class PersonalViewOut(BaseModel):
@@ -409,6 +412,17 @@ class PersonalViewOut(BaseModel):
     accepting_answers: bool | None
     extra: dict[str, Any]
     display: list[DisplayBlock]
+
+
+class PersonalSideOut(BaseModel):
+    """The participant's own part of the activity open beside the current one."""
+
+    activity_id: uuid.UUID
+    your_answers: list[OwnAnswer]
+    view: PersonalViewOut | None
+    """Laid over the shared document's ``side`` (their entries, their votes)."""
+    activity: StateActivity | None
+    """Their whole view of it, when the shared ``side`` is not it (else None)."""
 
 
 class LiveLink(BaseModel):
@@ -436,6 +450,8 @@ class PersonalLiveOut(BaseModel):
     activity: StateActivity | None
     """The whole participant view, for types without shared views (else None)."""
     live: LiveLink
+    side: PersonalSideOut | None = None
+    """The participant's part of the activity open beside the current one, if any."""
 
 
 class AnswerOut(ResponseOut):

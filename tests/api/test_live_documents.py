@@ -145,9 +145,7 @@ def test_a_new_activity_means_a_new_key(api: Api, scene: Scene) -> None:
     assert api.request("GET", fresh["live"]["path"]).json()["activity"]["title"] == "Second"
 
 
-def test_the_shared_document_carries_the_sessions_language_and_look(
-    api: Api, scene: Scene
-) -> None:
+def test_the_shared_document_carries_the_sessions_language_and_look(api: Api, scene: Scene) -> None:
     api.ok(
         "PATCH",
         f"/api/sessions/{scene.sid}",
@@ -158,3 +156,76 @@ def test_the_shared_document_carries_the_sessions_language_and_look(
     assert shared["session"]["language"] == "ar"
     assert shared["session"]["branding"]["theme"] == "dark"
     assert shared["session"]["branding"]["accents"]["dark"]["accent"].startswith("#")
+
+
+def _entries(part: dict[str, Any]) -> list[dict[str, Any]]:
+    block = next(b for b in part["display"] if b["kind"] == "entries")
+    entries: list[dict[str, Any]] = block["entries"]
+    return entries
+
+
+def test_the_activity_beside_reaches_phones_through_their_documents(api: Api, scene: Scene) -> None:
+    activities = f"/api/sessions/{scene.sid}/activities"
+    qna = api.activity(
+        scene.alice,
+        scene.sid,
+        activate=False,
+        type="qna",
+        title="Questions",
+        config={"moderation": "before"},
+    )
+    items = f"{activities}/{qna['id']}/items"
+    before = me(api, scene).json()
+    assert before["side"] is None
+    assert api.request("GET", before["live"]["path"]).json()["side"] is None
+
+    api.ok("POST", f"{activities}/{qna['id']}/open-beside", scene.alice)
+    personal = PersonalLiveOut.model_validate(me(api, scene).json()).model_dump(mode="json")
+    assert personal["epoch"] != before["epoch"], "phones fetch their personal document again"
+    assert personal["activity_id"] == scene.aid, "the vote is still the current activity"
+    assert personal["side"]["activity_id"] == qna["id"]
+    assert personal["side"]["view"]["extra"] == {
+        "voted": [],
+        "my_questions": [],
+        "questions_left": 5,
+    }
+    shared = SharedLiveOut.model_validate(
+        api.request("GET", personal["live"]["path"]).json()
+    ).model_dump(mode="json")
+    assert shared["activity"]["id"] == scene.aid
+    assert shared["side"]["id"] == qna["id"]
+    assert shared["side"]["item_schema"]["required"] == ["text"]
+    assert _entries(shared["side"]) == []
+
+    carol = api.join(scene.session["join_code"], "Carol")
+    mine = api.ok("POST", items, scene.ptoken, 201, json={"data": {"text": "Who pays?"}})
+    hers = api.ok(
+        "POST", items, carol["token"], 201, json={"data": {"text": "Why?"}, "anonymous": True}
+    )
+    path = me(api, scene).json()["live"]["path"]
+    assert _entries(api.request("GET", path).json()["side"]) == [], "pending: nobody sees them"
+    side = me(api, scene).json()["side"]
+    assert side["view"]["extra"]["my_questions"] == [
+        {"id": mine["id"], "text": "Who pays?", "status": "pending"}
+    ]
+    assert side["view"]["extra"]["questions_left"] == 4
+
+    for item in (mine, hers):
+        api.ok("POST", f"{items}/{item['id']}/approve", scene.alice)
+    api.ok("PUT", f"{items}/{hers['id']}/vote", scene.ptoken)
+    body = api.request("GET", path)
+    assert b"Carol" not in body.content, "an anonymous author is in nobody's document"
+    assert [(e["text"], e["author"], e["votes"]) for e in _entries(body.json()["side"])] == [
+        ("Why?", None, 1),
+        ("Who pays?", "Bob", 0),
+    ]
+    assert me(api, scene).json()["side"]["view"]["extra"]["voted"] == [hers["id"]]
+    assert me(api, scene, carol["token"]).json()["side"]["view"]["extra"]["voted"] == []
+    assert me(api, scene, carol["token"]).json()["live"]["path"] == path, "the same bytes"
+
+    api.ok("POST", f"{items}/{mine['id']}/hide", scene.alice)
+    assert [e["text"] for e in _entries(api.request("GET", path).json()["side"])] == ["Why?"]
+
+    api.ok("POST", f"{activities}/{qna['id']}/close", scene.alice)
+    assert me(api, scene).json()["side"] is None
+    assert api.request("GET", path).json()["side"] is None

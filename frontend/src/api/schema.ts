@@ -1727,6 +1727,22 @@ export interface components {
             view: components["schemas"]["PersonalViewOut"] | null;
             activity: components["schemas"]["StateActivity"] | null;
             live: components["schemas"]["LiveLink"];
+            side?: components["schemas"]["PersonalSideOut"] | null;
+        };
+        /**
+         * PersonalSideOut
+         * @description The participant's own part of the activity open beside the current one.
+         */
+        PersonalSideOut: {
+            /**
+             * Activity Id
+             * Format: uuid
+             */
+            activity_id: string;
+            /** Your Answers */
+            your_answers: components["schemas"]["OwnAnswer"][];
+            view: components["schemas"]["PersonalViewOut"] | null;
+            activity: components["schemas"]["StateActivity"] | null;
         };
         /**
          * PersonalViewOut
@@ -2158,6 +2174,7 @@ export interface components {
             activity: components["schemas"]["StateActivity"] | null;
             /** Personal View */
             personal_view: boolean;
+            side?: components["schemas"]["StateActivity"] | null;
         } & {
             [key: string]: unknown;
         };

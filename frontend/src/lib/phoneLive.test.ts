@@ -123,4 +123,24 @@ describe("mergeLive", () => {
     const merged = mergeLive(shared(2), personal(1, undefined, { activity_id: "other", your_answers: [{ slot: "", data: {}, submitted_at: "2026-12-03T00:00:00Z" }] }));
     expect(merged.activity?.your_answers).toEqual([]);
   });
+
+  it("lays the participant's own part of the activity beside over the shared one", () => {
+    const qna = { ...activity, id: "q1", type: "qna", title: "Questions", extra: { questions_open: true } };
+    const own = { variant: "", accepting_answers: false, extra: { my_questions: [], voted: ["i1"] }, display: [] };
+    const merged = mergeLive(
+      shared(2, "e1", { side: qna }),
+      personal(2, undefined, { side: { activity_id: "q1", your_answers: [], view: own, activity: null } }),
+    );
+    expect(merged.activity?.id).toBe("a1");
+    expect(merged.side?.id).toBe("q1");
+    expect(merged.side?.extra).toEqual({ questions_open: true, my_questions: [], voted: ["i1"] });
+    expect(merged.side?.accepting_answers).toBe(false);
+    // The personal part of another side activity (the shared document moved on) is not laid over it.
+    const moved = mergeLive(
+      shared(3, "e2", { side: { ...qna, id: "q2" } }),
+      personal(2, undefined, { side: { activity_id: "q1", your_answers: [], view: own, activity: null } }),
+    );
+    expect(moved.side?.extra).toEqual({ questions_open: true });
+    expect(mergeLive(shared(2), personal(2)).side).toBeUndefined();
+  });
 });

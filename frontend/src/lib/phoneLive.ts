@@ -127,14 +127,17 @@ export class PhoneLive {
   }
 }
 
-/** The shared document with the participant's own part laid over it. */
-export function mergeLive(shared: SharedLive, personal: PersonalLive): LiveState {
-  let activity = shared.activity ?? null;
-  const mine = activity !== null && personal.activity_id === activity.id;
-  if (mine && personal.activity) {
-    activity = personal.activity; // a type without shared views: the whole view is personal
-  } else if (activity && mine && personal.view) {
-    const view = personal.view;
+type Part = LiveState["activity"];
+type Own = Pick<PersonalLive, "activity_id" | "your_answers" | "view" | "activity">;
+
+/** One activity of the shared document with the participant's own part of it laid over it. */
+function overlay(shared: Part | undefined, own: Own | null | undefined): Part {
+  let activity = shared ?? null;
+  const mine = activity !== null && !!own && own.activity_id === activity.id;
+  if (mine && own.activity) {
+    activity = own.activity; // a type without shared views: the whole view is personal
+  } else if (activity && mine && own.view) {
+    const view = own.view;
     activity = {
       ...activity,
       accepting_answers: view.accepting_answers ?? activity.accepting_answers,
@@ -142,14 +145,25 @@ export function mergeLive(shared: SharedLive, personal: PersonalLive): LiveState
       display: [...activity.display, ...view.display],
     };
   }
-  if (activity) activity = { ...activity, your_answers: mine ? personal.your_answers : [] };
-  return {
+  if (activity) activity = { ...activity, your_answers: mine ? own.your_answers : [] };
+  return activity;
+}
+
+/**
+ * The shared document with the participant's own part laid over it: the current activity, and
+ * the activity open beside it (`side`, a Q&A tab) when there is one.
+ */
+export function mergeLive(shared: SharedLive, personal: PersonalLive): LiveState {
+  const state: LiveState = {
     version: Math.max(shared.version, personal.version),
     server_time: personal.server_time,
     role: "participant",
     session: shared.session,
     participant_count: shared.participant_count,
     you: personal.you,
-    activity,
+    activity: overlay(shared.activity, personal),
   };
+  const side = overlay(shared.side, personal.side);
+  if (side) state.side = side;
+  return state;
 }

@@ -34,6 +34,7 @@ from caja_core.services.items import for_viewers
 from caja_core.services.snapshots import ActivitySnapshot, Snapshot, log_view_failure
 from caja_core.services.state import (
     activity_document,
+    activity_part,
     answers_document,
     error_document,
     personal_context,
@@ -99,7 +100,9 @@ def epoch(snap: Snapshot) -> str:
 
 
 def shared_document(snap: Snapshot, variant: str = "") -> dict[str, Any]:
-    """The shared document of one variant: what every phone entitled to it sees."""
+    """The shared document of one variant: what every phone entitled to it sees. The
+    activity open beside the current one (``side``) is in every variant, in its default
+    view (variant ``""``)."""
     doc: dict[str, Any] = {
         "version": snap.version,
         "epoch": epoch(snap),
@@ -115,22 +118,27 @@ def shared_document(snap: Snapshot, variant: str = "") -> dict[str, Any]:
         "participant_count": snap.participant_count,
         "activity": None,
         "personal_view": False,
+        "side": None,
     }
-    activity = snap.activity
-    if activity is None or activity.activity_type is None:
-        return doc
     now = snap.computed_at or dt.datetime.now(dt.UTC)
+    doc["activity"], doc["personal_view"] = _shared_part(snap, snap.activity, variant, now)
+    if snap.side is not None:
+        doc["side"], _ = _shared_part(snap, snap.side, "", now)
+    return doc
+
+
+def _shared_part(
+    snap: Snapshot, activity: ActivitySnapshot | None, variant: str, now: dt.datetime
+) -> tuple[dict[str, Any] | None, bool]:
+    """One activity of the shared document (the current one or the one beside it), and
+    whether its whole view is personal instead (a type without shared views)."""
+    if activity is None or activity.activity_type is None:
+        return None, False
     if activity.error:
-        doc["activity"] = error_document(activity, "participant")
-        return doc
+        return error_document(activity, "participant"), False
     if not has_personal_views(activity):
         # Nothing of the view is shared: the activity's own fields only.
-        doc["activity"] = error_document(activity, "participant") | {
-            "phase": "personal",
-            "extra": {},
-        }
-        doc["personal_view"] = True
-        return doc
+        return error_document(activity, "participant") | {"phase": "personal", "extra": {}}, True
     try:
         view = activity.activity_type.view(
             activity.config,
@@ -140,10 +148,8 @@ def shared_document(snap: Snapshot, variant: str = "") -> dict[str, Any]:
         )
     except Exception as exc:
         log_view_failure(snap.session_id, activity, exc)
-        doc["activity"] = error_document(activity, "participant")
-        return doc
-    doc["activity"] = activity_document(snap, activity, view, role="participant", now=now)
-    return doc
+        return error_document(activity, "participant"), False
+    return activity_document(snap, activity, view, role="participant", now=now), False
 
 
 def _shared_context(activity: ActivitySnapshot, now: dt.datetime, variant: str) -> ViewContext:
@@ -191,7 +197,12 @@ def personal_document(
         "view": None,
         "activity": None,
         "live_key": live_key(snap),
+        "side": None,
     }
+    if snap.side is not None:
+        doc["side"] = _personal_side(snap, snap.side, participant_id, now)
+        if doc["side"] is not None and doc["side"]["activity"] is not None:
+            doc["renew"] = "version"
     if activity is None or activity.activity_type is None or activity.error:
         return doc
     personal = _personal_view(snap, activity, participant_id, own, now)
@@ -216,6 +227,40 @@ def personal_document(
         "display": [block.model_dump(mode="json") for block in personal.display],
     }
     return doc
+
+
+def _personal_side(
+    snap: Snapshot,
+    side: ActivitySnapshot,
+    participant_id: uuid.UUID,
+    now: dt.datetime,
+) -> dict[str, Any] | None:
+    """The participant's own part of the activity open beside the current one, laid over
+    the shared document's ``side`` like the rest over its ``activity``. When the shared
+    ``side`` is not their view (a type without shared views, or another variant than the
+    default), their whole view of it is here (``activity``)."""
+    if side.activity_type is None or side.error:
+        return None
+    own = list(snap.side_answers.get(participant_id, []))
+    part: dict[str, Any] = {
+        "activity_id": str(side.id),
+        "your_answers": answers_document(own),
+        "view": None,
+        "activity": None,
+    }
+    personal = _personal_view(snap, side, participant_id, own, now)
+    if personal is None or personal.variant:
+        part["activity"] = activity_part(
+            snap, side, snap.side_answers, "participant", participant_id, own, now
+        )
+        return part
+    part["view"] = {
+        "variant": personal.variant,
+        "accepting_answers": personal.accepting_answers,
+        "extra": personal.extra,
+        "display": [block.model_dump(mode="json") for block in personal.display],
+    }
+    return part
 
 
 def _personal_view(

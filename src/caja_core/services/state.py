@@ -136,17 +136,17 @@ def render(
         "you": you,
         "activity": None,
     }
-    doc["activity"] = _activity_part(
+    doc["activity"] = activity_part(
         snap, snap.activity, snap.answers, role, participant_id, own_answers, now
     )
     if snap.side is not None:
-        doc["side"] = _activity_part(
+        doc["side"] = activity_part(
             snap, snap.side, snap.side_answers, role, participant_id, None, now
         )
     return doc
 
 
-def _activity_part(
+def activity_part(
     snap: Snapshot,
     activity: ActivitySnapshot | None,
     answers: dict[uuid.UUID, list[StoredAnswer]],
@@ -155,7 +155,8 @@ def _activity_part(
     own_answers: list[StoredAnswer] | None,
     now: dt.datetime,
 ) -> dict[str, Any] | None:
-    """One activity of a document (the current one, or the one beside it) for a viewer."""
+    """One activity of a document (the current one, or the one beside it) for a viewer
+    (``answers``: everyone's own answers to it; ``own_answers`` overrides the viewer's)."""
     if activity is None or activity.activity_type is None:
         return None
     if activity.error:

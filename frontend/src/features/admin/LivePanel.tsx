@@ -43,8 +43,8 @@ export function LivePanel({
   const { t } = useTranslation();
   const live = useLiveState(sessionId, { token: null });
   const activity = live.state?.activity ?? null;
-  // An activity open beside the current one (a Q&A for the whole session); typed by hand for now.
-  const side = (live.state as { side?: ActivityState | null } | undefined)?.side ?? null;
+  // An activity open beside the current one (a Q&A for the whole session).
+  const side = live.state?.side ?? null;
   return (
     <section className="panel live-panel" aria-labelledby="live-title">
       <h2 id="live-title">{t("admin.live.title")}</h2>

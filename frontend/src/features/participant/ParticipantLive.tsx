@@ -61,7 +61,7 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
       ) : (
         <SideTabs
           current={state.activity}
-          side={(state as { side?: ActivityState | null }).side}
+          side={state.side}
           currentTitle={t("phone.youreIn")}
           renderSide={(side) => (
             <section className="activity" aria-label={side.title}>

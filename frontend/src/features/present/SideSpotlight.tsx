@@ -7,7 +7,7 @@ import type { LiveState } from "../../api/types";
  * block (a pinned question), that text is shown large over whatever runs now.
  */
 export function SideSpotlight({ state }: { state: LiveState }) {
-  const side = (state as { side?: LiveState["activity"] }).side;
+  const side = state.side;
   const spotlight = side && side.id !== state.activity?.id ? findBlock(side.display, "spotlight") : undefined;
   if (!spotlight) return null;
   return (
