@@ -49,6 +49,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 # Migrations first (several replicas starting at once are safe: one runs them, the others wait),
-# then the server. The keep-alive (75 s) outlives the ALB's idle timeout (60 s) so the load
+# then the server. On ECS the task definition serves only: a release's migrations run once,
+# as a one-off task, before its tasks start (infrastructure/modules/service/run-migrations.sh). The keep-alive (75 s) outlives the ALB's idle timeout (60 s) so the load
 # balancer, not the app, closes idle connections and never sends on a socket the app just closed.
 CMD ["sh", "-c", "caja-server migrate && exec caja-server --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$CAJA_FORWARDED_ALLOW_IPS\" --timeout-keep-alive 75"]

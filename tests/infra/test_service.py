@@ -31,6 +31,12 @@ def container_definitions() -> str:
     return text
 
 
+def container_common() -> dict[str, Any]:
+    """What the app's and the migration task's containers share (main.tf's locals)."""
+    common: dict[str, Any] = parse_dir(SERVICE)["locals"][0]["container_common"]
+    return common
+
+
 def test_the_load_balancer_checks_readyz() -> None:
     health = only(resource(LOAD_BALANCER, "aws_lb_target_group", "app")["health_check"])
     assert ref(health["path"]) == "var.health_check_path"
@@ -189,10 +195,11 @@ def test_the_app_gets_its_settings_and_secrets() -> None:
     assert "sslmode=require" in local_env
     assert "CAJA_FORWARDED_ALLOW_IPS" in local_env
     # Secrets come from Secrets Manager at task start, never as plain environment values.
-    assert 'name = "CAJA_SECRET_KEY", valueFrom = aws_secretsmanager_secret.secret_key.arn' in text
-    assert (
-        'name = "PGPASSWORD", valueFrom = "${var.database_password_secret_arn}:password::"' in text
-    )
+    assert container_common()["secrets"] == [
+        {"name": "CAJA_SECRET_KEY", "valueFrom": "${aws_secretsmanager_secret.secret_key.arn}"},
+        {"name": "PGPASSWORD", "valueFrom": "${var.database_password_secret_arn}:password::"},
+    ]
+    assert "local.container_common" in text
     assert "CAJA_SECRET_KEY =" not in local_env
 
 
@@ -202,9 +209,10 @@ def test_forwarded_headers_are_trusted_from_the_load_balancer_subnets_only() -> 
 
 
 def test_the_container_runs_read_only_as_a_non_root_user() -> None:
-    text = container_definitions()
-    assert "readonlyRootFilesystem = true" in text
-    assert 'user = "10001:10001"' in text
+    common = container_common()
+    assert common["readonlyRootFilesystem"] is True
+    assert common["user"] == "10001:10001"
+    assert "local.container_common" in container_definitions()
 
 
 def test_the_task_role_has_no_permissions() -> None:

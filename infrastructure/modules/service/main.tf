@@ -16,6 +16,30 @@ locals {
     CAJA_DATABASE_URL        = "postgresql+psycopg://${var.database.username}@${var.database.host}:${var.database.port}/${var.database.name}?sslmode=require"
     CAJA_FORWARDED_ALLOW_IPS = join(",", var.trusted_proxy_cidrs)
   })
+
+  # What the app's tasks and the release's migration task share: the image, settings,
+  # secrets, a read-only root filesystem and the logs.
+  container_common = {
+    image                  = var.image
+    readonlyRootFilesystem = true
+    user                   = "10001:10001"
+    environment            = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
+    secrets = [
+      { name = "CAJA_SECRET_KEY", valueFrom = aws_secretsmanager_secret.secret_key.arn },
+      { name = "PGPASSWORD", valueFrom = "${var.database_password_secret_arn}:password::" },
+    ]
+    mountPoints     = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    linuxParameters = { initProcessEnabled = true }
+    ulimits         = [{ name = "nofile", softLimit = 65536, hardLimit = 65536 }]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = "caja"
+      }
+    }
+  }
 }
 
 resource "aws_cloudwatch_log_group" "app" {
@@ -62,23 +86,19 @@ resource "aws_ecs_task_definition" "app" {
     name = "tmp"
   }
 
-  container_definitions = jsonencode([{
-    name                   = local.container_name
-    image                  = var.image
-    essential              = true
-    readonlyRootFilesystem = true
-    user                   = "10001:10001"
-    stopTimeout            = 30
+  container_definitions = jsonencode([merge(local.container_common, {
+    name      = local.container_name
+    essential = true
+    # Serve only: the release's migrations ran before this task set started (below).
+    command = [
+      "caja-server", "--host", "0.0.0.0", "--port", tostring(var.app_port), "--proxy-headers",
+      "--forwarded-allow-ips", local.environment.CAJA_FORWARDED_ALLOW_IPS, "--timeout-keep-alive", "75",
+    ]
+    stopTimeout = 30
     portMappings = [{
       containerPort = var.app_port
       protocol      = "tcp"
     }]
-    environment = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
-    secrets = [
-      { name = "CAJA_SECRET_KEY", valueFrom = aws_secretsmanager_secret.secret_key.arn },
-      { name = "PGPASSWORD", valueFrom = "${var.database_password_secret_arn}:password::" },
-    ]
-    mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
     healthCheck = {
       command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.app_port}/healthz', timeout=4)"]
       interval    = 15
@@ -86,17 +106,56 @@ resource "aws_ecs_task_definition" "app" {
       retries     = 3
       startPeriod = 60
     }
-    linuxParameters = { initProcessEnabled = true }
-    ulimits         = [{ name = "nofile", softLimit = 65536, hardLimit = 65536 }]
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = aws_cloudwatch_log_group.app.name
-        awslogs-region        = data.aws_region.current.name
-        awslogs-stream-prefix = "caja"
-      }
+  })])
+}
+
+# The release's migrations: one one-off task of the new image, run and waited for by
+# run-migrations.sh before Terraform touches the service. A failed migration fails the apply,
+# so the new task set never starts and blue keeps serving (not every container at boot: two
+# task sets starting would otherwise race to migrate, and a failure would only show as
+# unhealthy tasks). The task definition changes with the image, so every release runs it once.
+resource "aws_ecs_task_definition" "migrate" {
+  family                   = "${var.name}-migrate"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([merge(local.container_common, {
+    name      = "migrate"
+    essential = true
+    command   = ["caja-server", "migrate"]
+    logConfiguration = merge(local.container_common.logConfiguration, {
+      options = merge(local.container_common.logConfiguration.options, { awslogs-stream-prefix = "migrate" })
+    })
+  })])
+}
+
+resource "terraform_data" "migrations" {
+  triggers_replace = [aws_ecs_task_definition.migrate.arn]
+
+  provisioner "local-exec" {
+    command = "bash ${path.module}/run-migrations.sh"
+    environment = {
+      AWS_REGION      = data.aws_region.current.name
+      CLUSTER         = aws_ecs_cluster.this.name
+      TASK_DEFINITION = aws_ecs_task_definition.migrate.arn
+      SUBNETS         = join(",", var.subnet_ids)
+      SECURITY_GROUPS = var.security_group_id
+      LOG_GROUP       = aws_cloudwatch_log_group.app.name
     }
-  }])
+  }
 }
 
 resource "aws_ecs_service" "app" {
@@ -171,7 +230,13 @@ resource "aws_ecs_service" "app" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_iam_role_policy.execution_secrets, aws_iam_role_policy_attachment.load_balancer]
+  # terraform_data.migrations: the new image's migrations have run, and succeeded, before
+  # its tasks start.
+  depends_on = [
+    aws_iam_role_policy.execution_secrets,
+    aws_iam_role_policy_attachment.load_balancer,
+    terraform_data.migrations,
+  ]
 
   # The target groups must be attached to a listener rule before a service can register in them.
   triggers = {
