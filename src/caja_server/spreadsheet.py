@@ -105,6 +105,19 @@ def block_rows(block: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         return list(block["columns"]), [list(r) for r in block["rows"]]
     if kind == "cloud":
         return ["text", "weight"], [[w["text"], w["weight"]] for w in block["words"]]
+    if kind == "entries":
+        return ["text", "author", "votes", "tags", "created"], [
+            [
+                e["text"],
+                e.get("author") or "",
+                e.get("votes"),
+                ", ".join(e.get("tags") or []),
+                e.get("created_at"),
+            ]
+            for e in block["entries"]
+        ]
+    if kind == "spotlight":
+        return ["text", "caption"], [[block["text"], block.get("caption")]]
     return ["block"], [[str(kind)]]
 
 

@@ -199,6 +199,14 @@ def test_display_blocks_become_tables() -> None:
     assert block_rows(table) == (["Item", "Estimate"], [["Login", "5"]])
     cloud = {"kind": "cloud", "words": [{"text": "sun", "weight": 3}]}
     assert block_rows(cloud) == (["text", "weight"], [["sun", 3]])
+    entry = {"id": "e1", "text": "Why?", "author": None, "votes": 4, "tags": ["answered"]}
+    assert block_rows({"kind": "entries", "entries": [entry]}) == (
+        ["text", "author", "votes", "tags", "created"],
+        [["Why?", "", 4, "answered", None]],
+    )
+    assert block_rows({"kind": "spotlight", "text": "Why?", "caption": "Ann"})[1] == [
+        ["Why?", "Ann"]
+    ]
 
 
 def test_sheet_names_are_excel_safe_and_unique() -> None:
