@@ -197,6 +197,8 @@ class PersonalContext:
     """The participant's own items in any status (so they see "waiting for approval")."""
     own_votes: frozenset[uuid.UUID] = frozenset()
     """The ids of the items this participant voted for."""
+    translator: Translator = ENGLISH
+    """The participant's language, from the type's own catalogs (labels of ``display``)."""
 
 
 class PersonalView(BaseModel):

@@ -32,6 +32,7 @@ This module imports only ``caja_core``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -261,6 +262,22 @@ class ActivityHarness(HarnessItems):
         )
         return self.type.view(self.config, self.state, results, ctx), mine
 
+    def phone_view(self, participant: uuid.UUID | str) -> ActivityView:
+        """What the participant's phone shows: the shared view of their variant with their
+        personal part laid over it, as the host and the web app merge them (answers only
+        when both say so; ``extra`` merged; the personal display blocks after the shared)."""
+        view, mine = self.phone(participant)
+        if mine is None:
+            return view
+        accepting = view.accepting_answers and mine.accepting_answers is not False
+        return view.model_copy(
+            update={
+                "accepting_answers": accepting,
+                "extra": {**view.extra, **mine.extra},
+                "display": [*view.display, *mine.display],
+            }
+        )
+
     def export(self) -> list[dict[str, str]]:
         """The type's export cells for every stored answer."""
         return [self.type.export_row(self.config, self.state, a) for a in self.stored()]
@@ -438,6 +455,25 @@ class ActivityTypeContract:
         for role, pid in (("presenter", None), ("participant", who)):
             view = harness.view(role, pid)  # type: ignore[arg-type]
             assert ActivityView.model_validate_json(view.model_dump_json()) == view
+
+    def test_personal_views_move_only_with_own_answers_or_state(self) -> None:
+        """A phone renews its personal document when it answers or when the activity's
+        state moves (the shared document's epoch), not when someone else answers: what
+        ``personal`` returns may not depend on others' answers alone."""
+        harness = self.make_harness()
+        watcher = harness.join("watcher")
+        if self.good_answers:
+            with contextlib.suppress(AnswerRejected):
+                harness.answer(watcher, self.good_answers[0])
+        for n, raw in enumerate(self.good_answers):
+            state, before = harness.state, harness.phone(watcher)[1]
+            if before is None:
+                pytest.skip("the type has no personal views (contract 1)")
+            harness.answer(f"other-{n}", raw)
+            if harness.state == state:
+                assert harness.phone(watcher)[1] == before, (
+                    "a participant's personal view changed with someone else's answer"
+                )
 
     def test_export_rows_match_columns(self) -> None:
         harness = self.answered_harness(copies=1)

@@ -101,7 +101,7 @@ def test_before_reveal_everyone_sees_who_voted_never_what() -> None:
     h = table("ann", "bob", "cy")
     h.answer("ann", {"card": "5"})
     h.answer("bob", {"card": "8"})
-    for view in (h.view("presenter"), h.view("participant", "cy"), h.view("participant", "ann")):
+    for view in (h.view("presenter"), h.phone_view("cy"), h.phone_view("ann")):
         assert view.phase == "voting"
         assert view.results is not None
         without_deck = {k: v for k, v in view.results.items() if k != "cards"}
@@ -118,7 +118,9 @@ def test_before_reveal_everyone_sees_who_voted_never_what() -> None:
             ("ann", None, False),
             ("bob", None, False),
         ]
-    assert h.view("participant", "ann").extra == {"your_card": "5"}
+    assert h.phone_view("ann").extra == {"your_card": "5"}
+    assert h.phone_view("cy").extra == {"your_card": None}
+    assert h.phone("ann")[0] == h.phone("cy")[0]  # one shared view: Ana's card is hers alone
 
 
 def test_a_vote_may_change_until_the_reveal() -> None:
@@ -137,7 +139,7 @@ def test_reveal_shows_votes_distribution_stats_consensus_and_outliers() -> None:
     for name, card in [("ann", "3"), ("bob", "5"), ("cy", "5"), ("dee", "13"), ("eve", "?")]:
         h.answer(name, {"card": card})
     h.act("reveal")
-    view = h.view("participant", "bob")
+    view = h.phone_view("bob")
     assert view.phase == "revealed"
     r = view.results["items"][0]["rounds"][0]  # type: ignore[index]
     assert [(v["nickname"], v["card"], v["outlier"]) for v in r["votes"]] == [

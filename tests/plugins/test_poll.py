@@ -133,7 +133,7 @@ def test_closed_poll_takes_no_answers() -> None:
     h.close()
     with pytest.raises(AnswerRejected):
         h.answer("ann", {"choices": [0]})
-    assert h.view("participant", "ann").accepting_answers is False
+    assert h.phone_view("ann").accepting_answers is False
 
 
 # -- results and visibility -----
@@ -167,30 +167,72 @@ def test_display_follows_counts_or_percentages_setting() -> None:
 
 def test_visibility_always() -> None:
     h = harness(results_visibility="always")
-    assert h.view("participant", "ann").results is not None
+    assert h.phone_view("ann").results is not None
 
 
-def test_visibility_after_answer_is_per_participant() -> None:
+def test_visibility_after_answer_is_a_variant_of_those_who_answered() -> None:
     h = harness(results_visibility="after_answer")
     h.answer("ann", {"choices": [1]})
+    h.answer("cy", {"choices": [0]})
     h.join("bob")
-    ann, bob = h.view("participant", "ann"), h.view("participant", "bob")
+    (ann, ann_own), (cy, cy_own), (bob, bob_own) = (h.phone(n) for n in ("ann", "cy", "bob"))
+    assert ann_own is not None and cy_own is not None and bob_own is not None
+    assert ann_own.variant == cy_own.variant == "answered"
+    assert bob_own.variant == ""
+    assert ann.model_dump_json() == cy.model_dump_json()  # one shared view per variant
     assert ann.results is not None
-    assert ann.display[0].bars[1].highlight is True  # type: ignore[union-attr]
+    assert not any(b.highlight for b in ann.display[0].bars)  # type: ignore[union-attr]
+    assert (ann_own.extra["your_choices"], cy_own.extra["your_choices"]) == ([1], [0])
     assert bob.results is None
     assert bob.display == []
     assert bob.extra["results_hidden"] is True
     assert h.view("presenter").results is not None
 
 
+def test_after_answer_has_one_variant_once_closed_or_revealed() -> None:
+    h = harness(results_visibility="after_answer")
+    h.answer("ann", {"choices": [1]})
+    h.join("bob")
+    h.act("reveal")
+    assert {h.phone(n)[1].variant for n in ("ann", "bob")} == {""}  # type: ignore[union-attr]
+    assert h.phone_view("bob").results is not None
+    h.act("hide")
+    assert h.phone_view("ann").results is None
+    h = harness(results_visibility="after_answer")
+    h.answer("ann", {"choices": [1]})
+    h.close()
+    assert h.phone("bob")[1].variant == h.phone("ann")[1].variant == ""  # type: ignore[union-attr]
+    assert h.phone_view("bob").results is not None
+
+
+def test_visibility_other_than_after_answer_is_one_view_for_all() -> None:
+    for rule in ("always", "after_close", "on_reveal"):
+        h = harness(results_visibility=rule)
+        h.answer("ann", {"choices": [1]})
+        h.join("bob")
+        assert h.phone("ann")[1].variant == h.phone("bob")[1].variant == ""  # type: ignore[union-attr]
+
+
+def test_an_answer_closes_the_form_unless_changes_are_allowed() -> None:
+    h = harness()
+    h.join("bob")
+    h.answer("ann", {"choices": [1]})
+    assert h.phone_view("ann").accepting_answers is False
+    assert h.phone_view("bob").accepting_answers is True
+    h = harness(allow_change=True)
+    h.answer("ann", {"choices": [1]})
+    assert h.phone_view("ann").accepting_answers is True
+    assert h.phone_view("ann").extra["your_choices"] == [1]
+
+
 def test_visibility_after_close() -> None:
     h = harness(results_visibility="after_close")
     h.answer("ann", {"choices": [1]})
-    assert h.view("participant", "ann").results is None
+    assert h.phone_view("ann").results is None
     assert h.view("presenter").results is None
     assert h.view("presenter").extra["voters"] == 1  # the count is never hidden from the host
     h.close()
-    assert h.view("participant", "ann").results is not None
+    assert h.phone_view("ann").results is not None
     assert h.view("presenter").results is not None
 
 
@@ -199,17 +241,17 @@ def test_visibility_on_reveal_and_hide() -> None:
     h.answer("ann", {"choices": [1]})
     assert h.view("presenter").results is None
     h.act("reveal")
-    assert h.view("participant", "ann").results is not None
+    assert h.phone_view("ann").results is not None
     assert h.view("presenter").display
     h.act("hide")
-    assert h.view("participant", "ann").results is None
+    assert h.phone_view("ann").results is None
     assert h.view("presenter").display == []
 
 
 def test_hide_overrides_always() -> None:
     h = harness(results_visibility="always")
     h.act("hide")
-    assert h.view("participant", "ann").results is None
+    assert h.phone_view("ann").results is None
 
 
 def test_reset_clears_answers_and_keeps_config() -> None:
@@ -232,25 +274,29 @@ def test_shuffled_order_is_per_participant_and_stable() -> None:
     orders = {}
     for name in ("ann", "bob", "cy", "dee"):
         h.join(name)
-        first = [o["index"] for o in h.view("participant", name).config["options"]]
-        again = [o["index"] for o in h.view("participant", name).config["options"]]
+        first = h.phone_view(name).extra["option_order"]
+        again = h.phone_view(name).extra["option_order"]
         assert first == again
         assert sorted(first) == list(range(12))
         orders[name] = first
+        # the shared view keeps the config's order; the phone lays its own order over it
+        assert [o["index"] for o in h.phone_view(name).config["options"]] == list(range(12))
     assert len({tuple(o) for o in orders.values()}) > 1
     presenter = [o["index"] for o in h.view("presenter").config["options"]]
     assert presenter == list(range(12))
+    assert "option_order" not in h.view("presenter").extra
 
 
 def test_unshuffled_order_is_the_config_order_for_everyone() -> None:
     h = harness()
     h.join("ann")
-    assert [o["text"] for o in h.view("participant", "ann").config["options"]] == [
+    assert [o["text"] for o in h.phone_view("ann").config["options"]] == [
         "Python",
         "Rust",
         "Go",
         "Zig",
     ]
+    assert "option_order" not in h.phone_view("ann").extra
 
 
 # -- export -----

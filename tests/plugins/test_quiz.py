@@ -14,7 +14,7 @@ import caja_plugins.quiz
 from caja_core import ActionRejected, AnswerContext, AnswerRejected
 from caja_core.errors import Conflict
 from caja_core.testing import ActivityHarness, ActivityTypeContract
-from caja_plugins.quiz import QuizType
+from caja_plugins.quiz import QuizAnswer, QuizType
 from caja_plugins.quiz.questions import QuizConfig, mark
 from caja_plugins.quiz.scoring import Marks, leaderboard, speed_points, streak_bonus
 
@@ -286,7 +286,7 @@ def test_participants_never_see_the_correct_answer_before_the_reveal() -> None:
     h.act("next")
     h.answer("ann", {"choice": 1})
     for who in ("ann", "bob"):
-        dumped = h.view("participant", who).model_dump_json()
+        dumped = h.phone_view(who).model_dump_json()
         assert '"correct"' not in dumped
         assert "accepted_answers" not in dumped
     presenter = h.view()  # the big screen does not give it away either
@@ -297,7 +297,7 @@ def test_participants_never_see_the_correct_answer_before_the_reveal() -> None:
     ]
     h.act("reveal")
     h.act("next")
-    dumped = h.view("participant", "ann").model_dump_json()
+    dumped = h.phone_view("ann").model_dump_json()
     assert "Jupiter" not in dumped
     assert "accepted_answers" not in dumped
 
@@ -308,11 +308,13 @@ def test_after_the_reveal_a_participant_sees_right_points_and_rank() -> None:
     h.advance(5)
     h.answer("ann", {"choice": 1})
     h.answer("bob", {"choice": 2})
-    view = h.view("participant", "ann")
+    view = h.phone_view("ann")
     assert view.accepting_answers is False
     assert view.extra == {"answered": True}
+    assert h.phone_view("bob").accepting_answers is False  # Bob answered too
     h.act("reveal")
-    ann, bob = h.view("participant", "ann"), h.view("participant", "bob")
+    assert h.phone("ann")[0] == h.phone("bob")[0]  # the verdicts are personal, the view shared
+    ann, bob = h.phone_view("ann"), h.phone_view("bob")
     assert ann.config["current"]["correct"] == 1
     assert ann.extra == {
         "answered": True,
@@ -324,22 +326,40 @@ def test_after_the_reveal_a_participant_sees_right_points_and_rank() -> None:
         "correct_answers": 1,
     }
     assert (bob.extra["correct"], bob.extra["points"], bob.extra["rank"]) == (False, 0, 2)
-    bars, stats = ann.display
+    bars, room, own = ann.display
     assert [(b.label, b.count, b.highlight) for b in bars.bars] == [  # type: ignore[union-attr]
         ("Lyon", 0, False),
         ("Paris", 1, True),
         ("Nice", 1, False),
     ]
-    assert {s.label: s.value for s in stats.stats}["Points"] == "+875"  # type: ignore[union-attr]
+    assert {s.label: s.value for s in room.stats} == {"Correct": "1 of 2"}  # type: ignore[union-attr]
+    assert {s.label: s.value for s in own.stats} == {  # type: ignore[union-attr]
+        "You": "Correct",
+        "Points": "+875",
+        "Rank": "1",
+    }
+    assert {s.label: s.value for s in bob.display[2].stats}["You"] == "Wrong"  # type: ignore[union-attr]
+    h.act("leaderboard")
+    (board,) = h.phone_view("ann").display
+    assert not any(row.highlight for row in board.rows)  # type: ignore[union-attr]
+    assert h.phone_view("ann").extra["rank"] == 1
+
+
+def test_a_participant_who_did_not_answer_may_until_the_clock_runs_out() -> None:
+    h = quiz(SINGLE, players=("ann", "bob"))
+    h.act("next")
+    h.answer("ann", {"choice": 1})
+    assert h.phone_view("bob").accepting_answers is True
+    assert h.phone_view("bob").extra == {"answered": False}
 
 
 def test_participant_accepting_answers_tracks_the_question_clock() -> None:
     h = quiz({**SINGLE, "time_limit_seconds": 5}, players=("ann",))
     h.act("next")
-    assert h.view("participant", "ann").accepting_answers is True
+    assert h.phone_view("ann").accepting_answers is True
     assert h.view().deadline == h.now + dt.timedelta(seconds=5)
     h.advance(6)
-    assert h.view("participant", "ann").accepting_answers is False
+    assert h.phone_view("ann").accepting_answers is False
 
 
 def test_closing_the_activity_mid_question_reveals_and_finishes() -> None:
@@ -486,9 +506,10 @@ def test_someone_who_never_answered_is_listed_like_a_wrong_answer_with_nothing_s
 def test_marks_remember_an_answer_by_its_question_and_value() -> None:
     config = QuizConfig.model_validate(make_config(SINGLE, MULTI, partial_credit=True))
     marks = Marks(config)
-    for index, data in [(0, {"choices": [1]}), (0, {"choices": [2]}), (1, {"choices": [0, 2]})]:
+    for index, choices in [(0, [1]), (0, [2]), (1, [0, 2])]:
+        answer = QuizAnswer(question=index, choices=choices)
         for _ in range(2):
-            assert marks.mark(index, data) == mark(config.questions[index], data, True)
+            assert marks.mark(index, answer) == mark(config.questions[index], answer, True)
 
 
 def test_someone_who_answered_and_left_keeps_their_row_under_the_name_they_answered_with() -> None:

@@ -111,8 +111,12 @@ def test_entries_per_participant_each_in_its_own_slot() -> None:
     assert h.answer("ann", {"text": "two"}).slot == "e1"
     with pytest.raises(AnswerRejected, match="already sent 2 entries"):
         h.answer("ann", {"text": "three"})
-    assert h.view("participant", "ann").extra == {"your_entries": ["one", "two"], "entries_left": 0}
-    assert h.view("participant", "ann").accepting_answers is False
+    assert h.phone_view("ann").extra == {"your_entries": ["one", "two"], "entries_left": 0}
+    assert h.phone_view("ann").accepting_answers is False
+    h.join("bob")
+    assert h.phone_view("bob").extra == {"your_entries": [], "entries_left": 2}
+    assert h.phone_view("bob").accepting_answers is True
+    assert h.phone("ann")[0] == h.phone("bob")[0]  # the cloud is one shared view
 
 
 def test_the_same_entry_twice_is_a_retry_or_refused() -> None:
@@ -168,7 +172,7 @@ def test_profanity_filter_can_be_switched_off_but_own_words_still_apply() -> Non
 def test_participants_do_not_see_the_blocked_words_list() -> None:
     h = cloud(blocked_words=["secret"])
     h.join("ann")
-    assert "blocked_words" not in h.view("participant", "ann").config
+    assert "blocked_words" not in h.phone_view("ann").config
     assert h.view().config["blocked_words"] == ["secret"]
 
 
@@ -187,7 +191,7 @@ def test_hide_and_unhide_in_any_spelling() -> None:
         ("Python", True),
         ("Rust", False),
     ]
-    participant = h.view("participant", "ann")
+    participant = h.phone_view("ann")
     assert participant.results is not None
     assert [e["text"] for e in participant.results["entries"]] == ["Rust"]
     h.act("unhide", {"entry": "python!"})

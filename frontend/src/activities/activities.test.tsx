@@ -13,13 +13,14 @@ describe("poll", () => {
     config: {
       question: "Favourite colour?",
       multiple: false,
-      // shuffled for this participant: the answer must carry the config index, not the position
       options: [
-        { index: 2, text: "Blue" },
         { index: 0, text: "Red" },
         { index: 1, text: "Green" },
+        { index: 2, text: "Blue" },
       ],
     },
+    // shuffled for this participant: the answer must carry the config index, not the position
+    extra: { option_order: [2, 0, 1] },
   });
 
   it("chooses an option by its text and submits its index", async () => {

@@ -140,7 +140,8 @@ function overlay(shared: Part | undefined, own: Own | null | undefined): Part {
     const view = own.view;
     activity = {
       ...activity,
-      accepting_answers: view.accepting_answers ?? activity.accepting_answers,
+      // The personal part can only close the form (the shared one knows the clock and status).
+      accepting_answers: activity.accepting_answers && view.accepting_answers !== false,
       extra: { ...activity.extra, ...view.extra },
       display: [...activity.display, ...view.display],
     };

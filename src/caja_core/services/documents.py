@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from caja_core.activity import ActivityType, StoredAnswer, ViewContext, bind_answers
+from caja_core.i18n import DEFAULT_LANGUAGE, Translator
 from caja_core.services.items import for_viewers
 from caja_core.services.snapshots import ActivitySnapshot, Snapshot, log_view_failure
 from caja_core.services.state import (
@@ -144,7 +145,7 @@ def _shared_part(
             activity.config,
             private_copy(activity.state),
             activity.results or {},
-            _shared_context(activity, now, variant),
+            _shared_context(activity, now, variant, _translator(snap, activity)),
         )
     except Exception as exc:
         log_view_failure(snap.session_id, activity, exc)
@@ -152,7 +153,9 @@ def _shared_part(
     return activity_document(snap, activity, view, role="participant", now=now), False
 
 
-def _shared_context(activity: ActivitySnapshot, now: dt.datetime, variant: str) -> ViewContext:
+def _shared_context(
+    activity: ActivitySnapshot, now: dt.datetime, variant: str, translator: Translator
+) -> ViewContext:
     # Participants' views get only visible items, anonymous authors left out.
     return ViewContext(
         role="participant",
@@ -160,7 +163,14 @@ def _shared_context(activity: ActivitySnapshot, now: dt.datetime, variant: str) 
         activity_status=activity.status,
         variant=variant,
         items=for_viewers(activity.items),
+        translator=translator,
     )
+
+
+def _translator(snap: Snapshot, activity: ActivitySnapshot) -> Translator:
+    """The session's language from the activity type's catalogs."""
+    assert activity.activity_type is not None
+    return activity.activity_type.translator(snap.language or DEFAULT_LANGUAGE)
 
 
 def personal_document(
@@ -275,7 +285,7 @@ def _personal_view(
         return None
     assert activity.activity_type is not None
     bind_answers(activity.activity_type, own)
-    context = personal_context(activity, participant_id, own, now)
+    context = personal_context(activity, participant_id, own, now, _translator(snap, activity))
     try:
         return activity.activity_type.personal(
             activity.config, private_copy(activity.state), activity.results or {}, context

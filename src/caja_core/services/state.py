@@ -206,7 +206,7 @@ def participant_view(
         activity.config,
         private_copy(activity.state),
         results,
-        personal_context(activity, participant_id, own, now),
+        personal_context(activity, participant_id, own, now, translator),
     )
     seen = for_viewers(activity.items)
     if mine is None:  # contract 1: a view for this participant
@@ -237,6 +237,7 @@ def personal_context(
     participant_id: uuid.UUID,
     own: Sequence[StoredAnswer],
     now: dt.datetime,
+    translator: Translator,
 ) -> PersonalContext:
     """What the type's ``personal`` is given for one participant."""
     return PersonalContext(
@@ -246,6 +247,7 @@ def personal_context(
         own_answers=own,
         own_items=own_items(activity.items, participant_id),
         own_votes=activity.votes.get(participant_id, frozenset()),
+        translator=translator,
     )
 
 

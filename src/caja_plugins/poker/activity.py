@@ -34,6 +34,8 @@ from caja_core import (
     AnswerContext,
     AnswerRejected,
     EmptyBody,
+    PersonalContext,
+    PersonalView,
     StoredAnswer,
     StrictModel,
     ViewContext,
@@ -168,7 +170,7 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
         self,
         config: PokerConfig,
         state: JSON,
-        answers: Sequence[StoredAnswer],
+        answers: Sequence[StoredAnswer[PokerAnswer]],
         ctx: AggregateContext,
     ) -> JSON:
         by_slot: dict[str, list[JSON]] = {}
@@ -177,7 +179,7 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
                 {
                     "participant_id": str(a.participant_id),
                     "nickname": a.nickname,
-                    "card": a.data["card"],
+                    "card": a.answer.card,
                 }
             )
         revealed = set(state.get("revealed", []))
@@ -236,7 +238,6 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
             visible_slots.add(current_slot)
         cut = {**results, "items": [_cut_item(item, visible_slots) for item in results["items"]]}
         current_item = config.items[state["item"]] if state["item"] < len(config.items) else None
-        own = next((a.data["card"] for a in ctx.own_answers if a.slot == current_slot), None)
         view_config = {
             **config.model_dump(mode="json"),
             "cards": config.cards(),
@@ -249,8 +250,15 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
             display=poker_display(cut, phase, ctx.translator),
             deadline=deadline if phase == "voting" else None,
             accepting_answers=ctx.activity_status == "active" and phase == "voting",
-            extra={"your_card": own} if ctx.role == "participant" else {},
         )
+
+    def personal(
+        self, config: PokerConfig, state: JSON, results: JSON, ctx: PersonalContext
+    ) -> PersonalView:
+        """The participant's card in the current round (everyone else sees it face down)."""
+        current_slot = slot_name(state["item"], state["round"])
+        own = next((a.answer.card for a in ctx.own_answers if a.slot == current_slot), None)
+        return PersonalView(extra={"your_card": own})
 
     # -- admin actions ------------------------------------------------------------------------
 
@@ -302,7 +310,9 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
     def export_columns(self, config: PokerConfig) -> list[str]:
         return ["item", "round", "card", "final_estimate"]
 
-    def export_row(self, config: PokerConfig, state: JSON, answer: StoredAnswer) -> dict[str, str]:
+    def export_row(
+        self, config: PokerConfig, state: JSON, answer: StoredAnswer[PokerAnswer]
+    ) -> dict[str, str]:
         parsed = parse_slot(answer.slot)
         item, round_no = parsed if parsed else (-1, 0)
         title = config.items[item].title if 0 <= item < len(config.items) else answer.slot
@@ -313,7 +323,7 @@ class PokerType(ActivityType[PokerConfig, PokerAnswer]):
         return {
             "item": title,
             "round": str(round_no),
-            "card": str(answer.data.get("card", "")),
+            "card": answer.answer.card,
             "final_estimate": final,
         }
 

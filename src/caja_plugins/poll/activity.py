@@ -3,6 +3,11 @@
 Runtime state: ``{"shown": None | True | False}``: None follows ``results_visibility``;
 the ``reveal`` action sets True (everyone sees the results), ``hide`` sets False (nobody,
 the big screen included). ``reset`` deletes every answer and keeps the config.
+
+Phones share one participant view, or two while ``after_answer`` decides who sees the
+results: the variant ``answered`` (results shown) and ``""`` (not yet). A participant's own
+choices, whether they may still answer and their shuffled option order are in
+:meth:`PollType.personal`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from caja_core import (
     AnswerContext,
     AnswerRejected,
     EmptyBody,
+    PersonalContext,
+    PersonalView,
     StoredAnswer,
     StrictModel,
     Translator,
@@ -33,6 +40,8 @@ from caja_core import (
 from caja_core.display import Bar, BarsBlock, DisplayBlock
 
 Visibility = Literal["always", "after_answer", "after_close", "on_reveal"]
+ANSWERED = "answered"
+"""The participant variant that sees ``after_answer`` results."""
 
 
 class PollOption(StrictModel):
@@ -150,14 +159,14 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
         self,
         config: PollConfig,
         state: dict[str, Any],
-        answers: Sequence[StoredAnswer],
+        answers: Sequence[StoredAnswer[PollAnswer]],
         ctx: AggregateContext,
     ) -> dict[str, Any]:
         counts = [0] * len(config.options)
         voters = set()
-        for answer in answers:
-            voters.add(answer.participant_id)
-            for choice in answer.data["choices"]:
+        for stored in answers:
+            voters.add(stored.participant_id)
+            for choice in stored.answer.choices:
                 counts[choice] += 1
         total = len(voters)
         return {
@@ -176,23 +185,14 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
     def view(
         self, config: PollConfig, state: dict[str, Any], results: dict[str, Any], ctx: ViewContext
     ) -> ActivityView:
-        own = next((a.data["choices"] for a in ctx.own_answers), None)
         options = [
             {"index": i, "text": o.text, "image_url": o.image_url}
             for i, o in enumerate(config.options)
         ]
-        if ctx.role == "participant" and config.shuffle_options and ctx.participant_id is not None:
-            options = _shuffled(options, f"{ctx.participant_id}:{config.question}")
-        visible = _results_visible(config, state, ctx, answered=own is not None)
-        if ctx.role == "participant":
-            accepting = ctx.activity_status == "active" and (own is None or config.allow_change)
-        else:
-            accepting = ctx.activity_status == "active"
+        visible = _results_visible(config, state, ctx, answered=ctx.variant == ANSWERED)
         display: list[DisplayBlock] = []
         if visible:
-            display.append(
-                _bars_block(config, results, tuple(sorted(set(own or ()))), ctx.translator)
-            )
+            display.append(_bars_block(config, results, ctx.translator))
         extra: dict[str, Any] = {"results_hidden": not visible}
         if ctx.role == "presenter":
             extra["voters"] = results["voters"]  # the presenter always sees how many voted
@@ -202,7 +202,29 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
             phase=_phase(ctx.activity_status),
             results=results if visible else None,
             display=display,
-            accepting_answers=accepting,
+            accepting_answers=ctx.activity_status == "active",
+            extra=extra,
+        )
+
+    def personal(
+        self,
+        config: PollConfig,
+        state: dict[str, Any],
+        results: dict[str, Any],
+        ctx: PersonalContext,
+    ) -> PersonalView:
+        """Which view the participant sees (``answered`` while results show only to those
+        who answered), whether they may answer, their choices and their option order."""
+        own = next((a.answer.choices for a in ctx.own_answers), None)
+        extra: dict[str, Any] = {"your_choices": own or []}
+        if config.shuffle_options:
+            order = _shuffled(
+                list(range(len(config.options))), f"{ctx.participant_id}:{config.question}"
+            )
+            extra["option_order"] = order
+        return PersonalView(
+            variant=_variant(config, state, ctx.activity_status, answered=own is not None),
+            accepting_answers=False if own is not None and not config.allow_change else None,
             extra=extra,
         )
 
@@ -231,22 +253,21 @@ class PollType(ActivityType[PollConfig, PollAnswer]):
         return ["choices"]
 
     def export_row(
-        self, config: PollConfig, state: dict[str, Any], answer: StoredAnswer
+        self, config: PollConfig, state: dict[str, Any], answer: StoredAnswer[PollAnswer]
     ) -> dict[str, str]:
-        texts = [config.options[i].text for i in answer.data["choices"] if i < len(config.options)]
+        options = config.options
+        texts = [options[i].text for i in answer.answer.choices if i < len(options)]
         return {"choices": "; ".join(texts)}
 
 
-def _bars_block(
-    config: PollConfig, results: dict[str, Any], chosen: tuple[int, ...], t: Translator
-) -> BarsBlock:
+def _bars_block(config: PollConfig, results: dict[str, Any], t: Translator) -> BarsBlock:
+    # One bar per option in the config's order (the phone highlights its own choices).
     bars = [
         Bar(
             label=o["text"],
             count=o["count"],
             percent=o["percent"],
             image_url=config.options[o["index"]].image_url,
-            highlight=o["index"] in chosen,
         )
         for o in results["options"]
     ]
@@ -267,6 +288,16 @@ def _phase(status: str) -> str:
     return {"active": "voting", "expired": "closed"}.get(status, "draft")
 
 
+def _variant(config: PollConfig, state: dict[str, Any], status: str, *, answered: bool) -> str:
+    """``answered`` only while having answered is what shows the results."""
+    follows_answer = (
+        config.results_visibility == "after_answer"
+        and state.get("shown") is None
+        and status != "expired"
+    )
+    return ANSWERED if follows_answer and answered else ""
+
+
 def _results_visible(
     config: PollConfig, state: dict[str, Any], ctx: ViewContext, *, answered: bool
 ) -> bool:
@@ -283,7 +314,7 @@ def _results_visible(
     return False  # on_reveal
 
 
-def _shuffled(items: list[dict[str, Any]], seed: str) -> list[dict[str, Any]]:
+def _shuffled(items: list[int], seed: str) -> list[int]:
     """The same participant always gets the same order (a seed derived from their id)."""
     digest = hashlib.sha256(seed.encode()).digest()
     out = list(items)

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from caja_core import ActivityType, hookimpl
-from caja_plugins.quiz.activity import QuizAnswer, QuizType
+from caja_plugins.quiz.activity import QuizType
 from caja_plugins.quiz.questions import (
     MultipleChoiceQuestion,
+    QuizAnswer,
     QuizConfig,
     SingleChoiceQuestion,
     TrueFalseQuestion,

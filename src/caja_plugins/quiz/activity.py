@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from caja_core import (
     ActionContext,
@@ -33,13 +33,15 @@ from caja_core import (
     AnswerRejected,
     EmptyBody,
     Message,
+    PersonalContext,
+    PersonalView,
     StoredAnswer,
-    StrictModel,
     ViewContext,
 )
-from caja_plugins.quiz.display import quiz_display
+from caja_plugins.quiz.display import own_display, quiz_display
 from caja_plugins.quiz.questions import (
     MultipleChoiceQuestion,
+    QuizAnswer,
     QuizConfig,
     SingleChoiceQuestion,
     TrueFalseQuestion,
@@ -50,18 +52,6 @@ from caja_plugins.quiz.questions import (
 from caja_plugins.quiz.scoring import Marks, base_points, group_by_question, leaderboard, row_of
 
 JSON = dict[str, Any]
-
-
-class QuizAnswer(StrictModel):
-    """An answer to the open question: ``choice`` (single), ``choices`` (multiple),
-    ``value`` (true/false) or ``text`` (type the answer). ``question`` optionally names the
-    question meant, so an answer that arrives after the presenter moved on is refused."""
-
-    question: int | None = Field(default=None, ge=0)
-    choice: int | None = Field(default=None, ge=0)
-    choices: list[int] | None = Field(default=None, max_length=10)
-    value: bool | None = None
-    text: str | None = Field(default=None, max_length=200)
 
 
 class QuizType(ActivityType[QuizConfig, QuizAnswer]):
@@ -131,7 +121,7 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         self,
         config: QuizConfig,
         state: JSON,
-        answers: Sequence[StoredAnswer],
+        answers: Sequence[StoredAnswer[QuizAnswer]],
         ctx: AggregateContext,
     ) -> JSON:
         revealed = sorted(set(state.get("revealed", [])))
@@ -158,20 +148,26 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
         phase = state["phase"]
         view_config, cut = _shared_view(config, state, results, ctx.role)
         deadline = self.deadline(config, state)
-        extra = _own_extra(results, state, ctx)
-        answered = extra.get("answered", False)
         open_now = deadline is not None and ctx.now <= deadline
-        accepting = ctx.activity_status == "active" and phase == "question" and open_now
-        if ctx.role == "participant":
-            accepting = accepting and not answered
         return ActivityView(
             config=view_config,
             phase=phase,
             results=cut,
-            display=quiz_display(config, state, cut, ctx, extra),
+            display=quiz_display(config, state, cut, ctx.translator),
             deadline=deadline,
-            accepting_answers=accepting,
+            accepting_answers=ctx.activity_status == "active" and phase == "question" and open_now,
+        )
+
+    def personal(
+        self, config: QuizConfig, state: JSON, results: JSON, ctx: PersonalContext
+    ) -> PersonalView:
+        """Whether the participant answered the open question and, once a question is
+        revealed, their verdict, points, score and rank (everyone shares one view)."""
+        extra = _own_extra(results, state, ctx)
+        return PersonalView(
+            accepting_answers=False if extra["answered"] else None,
             extra=extra,
+            display=own_display(state, extra, ctx.translator),
         )
 
     # -- admin actions ------------------------------------------------------------------------
@@ -214,15 +210,17 @@ class QuizType(ActivityType[QuizConfig, QuizAnswer]):
     def export_columns(self, config: QuizConfig) -> list[str]:
         return ["question", "answer", "correct", "seconds", "points_before_streak_bonus"]
 
-    def export_row(self, config: QuizConfig, state: JSON, answer: StoredAnswer) -> dict[str, str]:
-        index = int(answer.data.get("question", -1))
+    def export_row(
+        self, config: QuizConfig, state: JSON, answer: StoredAnswer[QuizAnswer]
+    ) -> dict[str, str]:
+        index = answer.answer.question if answer.answer.question is not None else -1
         if not 0 <= index < len(config.questions):
             return {c: "" for c in self.export_columns(config)} | {"answer": str(answer.data)}
         question = config.questions[index]
         correct, points = base_points(config, index, answer)
         return {
             "question": f"{index + 1}. {question.text}",
-            "answer": _answer_text(question, answer.data),
+            "answer": _answer_text(question, answer.answer),
             "correct": "yes" if correct else "no",
             "seconds": f"{int(answer.meta.get('elapsed_ms', 0)) / 1000:.3f}",
             "points_before_streak_bonus": str(points),
@@ -270,12 +268,12 @@ def _answer_data(question: Any, answer: QuizAnswer) -> JSON:
 
 
 def _question_results(
-    config: QuizConfig, index: int, answers: list[StoredAnswer], marks: Marks
+    config: QuizConfig, index: int, answers: list[StoredAnswer[QuizAnswer]], marks: Marks
 ) -> JSON:
     question = config.questions[index]
     total = len(answers)
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
-        counts = Counter(c for a in answers for c in a.data.get("choices", []))
+        counts: Counter[Any] = Counter(c for a in answers for c in a.answer.choices or ())
         right = (
             {question.correct}
             if isinstance(question, SingleChoiceQuestion)
@@ -283,7 +281,7 @@ def _question_results(
         )
         rows = [(text, counts[i], i in right) for i, text in enumerate(question.options)]
     elif isinstance(question, TrueFalseQuestion):
-        counts = Counter(a.data.get("value") for a in answers)
+        counts = Counter(a.answer.value for a in answers)
         rows = [
             (label, counts[v], v is question.correct)
             for label, v in (("True", True), ("False", False))
@@ -294,7 +292,7 @@ def _question_results(
         # one choice per answer: the right one's count is the number of correct answers
         correct_count = next(n for _, n, ok in rows if ok)
     else:
-        correct_count = sum(1 for a in answers if marks.mark(index, a.data)[0])
+        correct_count = sum(1 for a in answers if marks.mark(index, a.answer)[0])
     elapsed = [int(a.meta.get("elapsed_ms", 0)) for a in answers]
     return {
         "index": index,
@@ -316,12 +314,12 @@ def _question_results(
 
 
 def _typed_rows(
-    question: TypeAnswerQuestion, answers: list[StoredAnswer]
+    question: TypeAnswerQuestion, answers: list[StoredAnswer[QuizAnswer]]
 ) -> list[tuple[str, int, bool]]:
     """Typed answers grouped by their normalised form, shown with the most common spelling."""
     groups: dict[str, Counter[str]] = {}
     for a in answers:
-        text = str(a.data.get("text", ""))
+        text = a.answer.text or ""
         groups.setdefault(normalise_text(text, question.case_sensitive), Counter())[text] += 1
     accepted = {normalise_text(x, question.case_sensitive) for x in question.accepted_answers}
     rows = []
@@ -373,9 +371,7 @@ def _finished(state: JSON) -> JSON:
     return {**state, "phase": "finished"}
 
 
-def _own_extra(results: JSON, state: JSON, ctx: ViewContext) -> JSON:
-    if ctx.role != "participant" or ctx.participant_id is None:
-        return {}
+def _own_extra(results: JSON, state: JSON, ctx: PersonalContext) -> JSON:
     slot = f"q{state['question']}"
     extra: JSON = {"answered": any(a.slot == slot for a in ctx.own_answers)}
     if state["phase"] in ("revealed", "leaderboard", "finished"):
@@ -392,11 +388,11 @@ def _own_extra(results: JSON, state: JSON, ctx: ViewContext) -> JSON:
     return extra
 
 
-def _answer_text(question: Any, data: JSON) -> str:
+def _answer_text(question: Any, answer: QuizAnswer) -> str:
     if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
         return "; ".join(
-            question.options[i] for i in data.get("choices", []) if i < len(question.options)
+            question.options[i] for i in answer.choices or () if i < len(question.options)
         )
     if isinstance(question, TrueFalseQuestion):
-        return "True" if data.get("value") else "False"
-    return str(data.get("text", ""))
+        return "True" if answer.value else "False"
+    return answer.text or ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from caja_core import Translator, ViewContext
+from caja_core import Translator
 from caja_core.display import (
     Bar,
     BarsBlock,
@@ -24,15 +24,13 @@ def quiz_display(
     config: QuizConfig,
     state: dict[str, Any],
     results: dict[str, Any],
-    ctx: ViewContext,
-    own: dict[str, Any],
+    t: Translator,
 ) -> list[DisplayBlock]:
-    """Display blocks for ``state['phase']`` from the (already cut) results."""
+    """Display blocks for ``state['phase']`` from the (already cut) results: the same for
+    every viewer of one role (a participant's own verdict is :func:`own_display`)."""
     phase = state["phase"]
     index = state["question"]
     questions = results["questions"]
-    me = str(ctx.participant_id) if ctx.participant_id else None
-    t = ctx.translator
     if phase == "lobby":
         return [
             StatsBlock(
@@ -54,36 +52,40 @@ def quiz_display(
             )
         ]
     if phase == "revealed":
-        return _reveal_blocks(questions[index], own, t)
-    rows = _rows(results["leaderboard"][:LEADERBOARD_SIZE], me, t)
+        return _reveal_blocks(questions[index], t)
+    rows = _rows(results["leaderboard"][:LEADERBOARD_SIZE], t)
     if phase == "leaderboard":
         return [LeaderboardBlock(title=t.gettext("Leaderboard"), rows=rows)]
-    podium = _rows(results["podium"], me, t)
+    podium = _rows(results["podium"], t)
     return [
         PodiumBlock(title=t.gettext("Podium"), places=podium),
         LeaderboardBlock(title=t.gettext("Final scores"), rows=rows),
     ]
 
 
-def _reveal_blocks(
-    question: dict[str, Any], own: dict[str, Any], t: Translator
-) -> list[DisplayBlock]:
+def own_display(state: dict[str, Any], own: dict[str, Any], t: Translator) -> list[DisplayBlock]:
+    """A participant's own verdict on the revealed question: right or wrong, points, rank."""
+    if state["phase"] != "revealed" or "points" not in own:
+        return []
+    verdict = t.gettext("Correct") if own["correct"] else t.gettext("Wrong")
+    return [
+        StatsBlock(
+            stats=[
+                Stat(label=t.gettext("You"), value=verdict, highlight=own["correct"]),
+                Stat(label=t.gettext("Points"), value=f"+{own['points']}"),
+                Stat(label=t.gettext("Rank"), value=str(own["rank"])),
+            ]
+        )
+    ]
+
+
+def _reveal_blocks(question: dict[str, Any], t: Translator) -> list[DisplayBlock]:
     bars = [
         Bar(label=d["label"], count=d["count"], percent=d["percent"], highlight=d["correct"])
         for d in question["distribution"]
     ]
     correct = t.gettext("{n} of {total}", n=question["correct_count"], total=question["answers"])
     stats = [Stat(label=t.gettext("Correct"), value=correct)]
-    if "points" in own:
-        stats.append(
-            Stat(
-                label=t.gettext("You"),
-                value=t.gettext("Correct") if own["correct"] else t.gettext("Wrong"),
-                highlight=own["correct"],
-            )
-        )
-        stats.append(Stat(label=t.gettext("Points"), value=f"+{own['points']}"))
-        stats.append(Stat(label=t.gettext("Rank"), value=str(own["rank"])))
     return [
         BarsBlock(
             title=question["text"],
@@ -95,14 +97,13 @@ def _reveal_blocks(
     ]
 
 
-def _rows(rows: list[dict[str, Any]], me: str | None, t: Translator) -> list[LeaderboardRow]:
+def _rows(rows: list[dict[str, Any]], t: Translator) -> list[LeaderboardRow]:
     return [
         LeaderboardRow(
             rank=r["rank"],
             name=r["nickname"],
             score=r["score"],
             detail=t.ngettext("{n} correct", "{n} correct", r["correct"]),
-            highlight=r["participant_id"] == me,
         )
         for r in rows
     ]

@@ -94,6 +94,18 @@ class QuizConfig(StrictModel):
     )
 
 
+class QuizAnswer(StrictModel):
+    """An answer to the open question: ``choice`` (single), ``choices`` (multiple),
+    ``value`` (true/false) or ``text`` (type the answer). ``question`` optionally names the
+    question meant, so an answer that arrives after the presenter moved on is refused."""
+
+    question: int | None = Field(default=None, ge=0)
+    choice: int | None = Field(default=None, ge=0)
+    choices: list[int] | None = Field(default=None, max_length=10)
+    value: bool | None = None
+    text: str | None = Field(default=None, max_length=200)
+
+
 def _check_options(options: list[str]) -> None:
     cleaned = [o.strip().casefold() for o in options]
     if any(not o for o in cleaned):
@@ -117,21 +129,21 @@ def public_question(question: Any, index: int, *, reveal: bool) -> dict[str, Any
     return out
 
 
-def mark(question: Any, data: dict[str, Any], partial_credit: bool) -> tuple[bool, Fraction]:
-    """Whether an answer is fully correct, and the share of the points it earns (0-1)."""
+def mark(question: Any, answer: QuizAnswer, partial_credit: bool) -> tuple[bool, Fraction]:
+    """Whether a stored answer is fully correct, and the share of the points it earns (0-1)."""
     if isinstance(question, SingleChoiceQuestion):
-        ok = data.get("choices") == [question.correct]
+        ok = answer.choices == [question.correct]
     elif isinstance(question, MultipleChoiceQuestion):
-        chosen = set(data.get("choices", []))
+        chosen = set(answer.choices or [])
         correct = set(question.correct)
         ok = chosen == correct
         if not ok and partial_credit:
             right, wrong = len(chosen & correct), len(chosen - correct)
             return False, max(Fraction(0), Fraction(right - wrong, len(correct)))
     elif isinstance(question, TrueFalseQuestion):
-        ok = data.get("value") is question.correct
+        ok = answer.value is question.correct
     else:
-        given = normalise_text(str(data.get("text", "")), question.case_sensitive)
+        given = normalise_text(answer.text or "", question.case_sensitive)
         ok = given in {
             normalise_text(a, question.case_sensitive) for a in question.accepted_answers
         }

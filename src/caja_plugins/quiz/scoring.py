@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from caja_core import StoredAnswer
-from caja_plugins.quiz.questions import QuizConfig, mark
+from caja_plugins.quiz.questions import QuizAnswer, QuizConfig, mark
 
 JSON = dict[str, Any]
 STREAK_STEP = 100
@@ -35,14 +35,17 @@ def speed_points(elapsed_ms: int, time_limit_seconds: int) -> int:
 
 
 def base_points(
-    config: QuizConfig, index: int, answer: StoredAnswer, marks: Marks | None = None
+    config: QuizConfig,
+    index: int,
+    answer: StoredAnswer[QuizAnswer],
+    marks: Marks | None = None,
 ) -> tuple[bool, int]:
     """Whether an answer is fully correct and its points before any streak bonus.
 
     ``marks`` remembers the marking of answers already seen (a leaderboard marks
     thousands of answers that take a handful of distinct values)."""
     question = config.questions[index]
-    correct, share = (marks or Marks(config)).mark(index, answer.data)
+    correct, share = (marks or Marks(config)).mark(index, answer.answer)
     if share == 0 or question.points == 0:
         return correct, 0
     if config.scoring == "speed":
@@ -61,18 +64,17 @@ class Marks:
         self.config = config
         self._seen: dict[tuple[int, Any], tuple[bool, Fraction | int]] = {}
 
-    def mark(self, index: int, data: dict[str, Any]) -> tuple[bool, Fraction | int]:
-        """Whether ``data`` is fully correct for question ``index``, and its share."""
+    def mark(self, index: int, answer: QuizAnswer) -> tuple[bool, Fraction | int]:
+        """Whether ``answer`` is fully correct for question ``index``, and its share."""
         # A stored answer has one of these fields (see the type's validate_answer).
-        choices = data.get("choices")
-        if isinstance(choices, list):
-            key: tuple[int, Any] = (index, tuple(choices))
+        if answer.choices is not None:
+            key: tuple[int, Any] = (index, tuple(answer.choices))
         else:
-            key = (index, (data.get("value"), data.get("text")))
+            key = (index, (answer.value, answer.text))
         found = self._seen.get(key)
         if found is None:
             question = self.config.questions[index]
-            ok, share = mark(question, data, self.config.partial_credit)
+            ok, share = mark(question, answer, self.config.partial_credit)
             # a whole share as an int: compared thousands of times, a Fraction's == is slow
             found = self._seen[key] = ok, int(share) if share.denominator == 1 else share
         return found
@@ -86,10 +88,10 @@ def streak_bonus(streak: int) -> int:
 def leaderboard(
     config: QuizConfig,
     revealed: Sequence[int],
-    answers: Sequence[StoredAnswer],
+    answers: Sequence[StoredAnswer[QuizAnswer]],
     participants: Mapping[uuid.UUID, str],
     marks: Marks | None = None,
-    by_question: Mapping[int, Sequence[StoredAnswer]] | None = None,
+    by_question: Mapping[int, Sequence[StoredAnswer[QuizAnswer]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Scores over the revealed questions, best first; equal scores share a rank.
 
@@ -106,7 +108,7 @@ def leaderboard(
     # participant -> {question index: (fully correct, points before the streak bonus)},
     # keyed by the id's integer: a UUID's own hash is Python code, run 10,000s of times
     by_person: dict[int, dict[int, tuple[bool, int]]] = {}
-    answerers: dict[int, StoredAnswer] = {}
+    answerers: dict[int, StoredAnswer[QuizAnswer]] = {}
     if by_question is None:
         by_question = group_by_question(answers)
     for index in shown:
@@ -197,9 +199,11 @@ def row_of(board: list[dict[str, Any]], participant_id: str) -> dict[str, Any] |
     return next((row for row in board if row["participant_id"] == participant_id), None)
 
 
-def group_by_question(answers: Sequence[StoredAnswer]) -> dict[int, list[StoredAnswer]]:
+def group_by_question(
+    answers: Sequence[StoredAnswer[QuizAnswer]],
+) -> dict[int, list[StoredAnswer[QuizAnswer]]]:
     """The answers to each question (slot ``q<index>``), in their order."""
-    grouped: dict[int, list[StoredAnswer]] = {}
+    grouped: dict[int, list[StoredAnswer[QuizAnswer]]] = {}
     for a in answers:
         index = _slot_index(a.slot)
         if index is not None:

@@ -24,6 +24,8 @@ from caja_core import (
     AggregateContext,
     AnswerContext,
     AnswerRejected,
+    PersonalContext,
+    PersonalView,
     StoredAnswer,
     StrictModel,
     ViewContext,
@@ -99,7 +101,7 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         key = entry_key(answer.text, config.fold_accents)
         used = set()
         for previous in ctx.previous:
-            if entry_key(str(previous.data.get("text", "")), config.fold_accents) == key:
+            if entry_key(previous.answer.text, config.fold_accents) == key:
                 return previous.slot  # the same entry again: a retry, or refused as a repeat
             used.add(previous.slot)
         for n in range(config.entries_per_participant):
@@ -112,7 +114,7 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
 
     def validate_answer(
         self, config: WordCloudConfig, state: JSON, answer: WordCloudAnswer, ctx: AnswerContext
-    ) -> tuple[JSON, JSON]:
+    ) -> tuple[WordCloudAnswer, JSON]:
         text = clean(answer.text)
         key = entry_key(text, config.fold_accents)
         if not key:
@@ -133,14 +135,11 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
                     text=text,
                 )
             )
-        data = {"text": text}
         for previous in ctx.previous:
-            earlier = entry_key(str(previous.data.get("text", "")), config.fold_accents)
-            if earlier == key and previous.data != data:
-                raise AnswerRejected(
-                    self.message("You already sent '{text}'", text=previous.data.get("text"))
-                )
-        return data, {}
+            earlier = previous.answer.text
+            if entry_key(earlier, config.fold_accents) == key and earlier != text:
+                raise AnswerRejected(self.message("You already sent '{text}'", text=earlier))
+        return WordCloudAnswer(text=text), {}
 
     # -- results ------------------------------------------------------------------------------
 
@@ -148,12 +147,12 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         self,
         config: WordCloudConfig,
         state: JSON,
-        answers: Sequence[StoredAnswer],
+        answers: Sequence[StoredAnswer[WordCloudAnswer]],
         ctx: AggregateContext,
     ) -> JSON:
         spellings: dict[str, Counter[str]] = {}
         for a in answers:
-            text = str(a.data["text"])
+            text = a.answer.text
             spellings.setdefault(entry_key(text, config.fold_accents), Counter())[text] += 1
         hidden = set(state.get("hidden", []))
         entries: list[JSON] = [
@@ -186,15 +185,23 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
                 display=display,
                 accepting_answers=open_now,
             )
-        mine = [a.data["text"] for a in sorted(ctx.own_answers, key=lambda a: a.slot)]
-        left = max(config.entries_per_participant - len(mine), 0)
         public = {k: v for k, v in config.model_dump(mode="json").items() if k != "blocked_words"}
         return ActivityView(
             config=public,
             phase="collecting" if open_now else _phase(ctx.activity_status),
             results={**results, "entries": visible},
             display=display,
-            accepting_answers=open_now and left > 0,
+            accepting_answers=open_now,
+        )
+
+    def personal(
+        self, config: WordCloudConfig, state: JSON, results: JSON, ctx: PersonalContext
+    ) -> PersonalView:
+        """The participant's own entries and how many they may still send."""
+        mine = [a.answer.text for a in sorted(ctx.own_answers, key=lambda a: a.slot)]
+        left = max(config.entries_per_participant - len(mine), 0)
+        return PersonalView(
+            accepting_answers=False if left == 0 else None,
             extra={"your_entries": mine, "entries_left": left},
         )
 
@@ -235,9 +242,9 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
         return ["entry", "counted_as"]
 
     def export_row(
-        self, config: WordCloudConfig, state: JSON, answer: StoredAnswer
+        self, config: WordCloudConfig, state: JSON, answer: StoredAnswer[WordCloudAnswer]
     ) -> dict[str, str]:
-        text = str(answer.data.get("text", ""))
+        text = answer.answer.text
         return {"entry": text, "counted_as": entry_key(text, config.fold_accents)}
 
 

@@ -2,12 +2,40 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import { ImageField } from "../ImageField";
+import type { ActivityState, DisplayBlock } from "../../api/types";
 import type { ActivityUI, ConfigureProps, RespondProps, ResultsProps } from "../types";
 
 interface ParticipantOption {
   index: number;
   text: string;
   image_url?: string | null;
+}
+
+/** The options in this phone's own order (`extra.option_order`, from the personal document,
+ * when the poll shuffles them), else in the shared order. */
+export function orderedOptions(options: ParticipantOption[], order: unknown): ParticipantOption[] {
+  if (!Array.isArray(order) || order.length !== options.length) return options;
+  const byIndex = new Map(options.map((o) => [o.index, o]));
+  const ordered = order.map((i) => byIndex.get(i as number));
+  return ordered.every((o) => o !== undefined) ? (ordered as ParticipantOption[]) : options;
+}
+
+/** The options this participant chose (personal), for highlighting their bars. */
+function ownChoices(activity: ActivityState): number[] {
+  const fromPersonal = activity.extra.your_choices;
+  if (Array.isArray(fromPersonal)) return fromPersonal as number[];
+  return (activity.your_answers?.[0]?.data.choices as number[] | undefined) ?? [];
+}
+
+/** The poll's bars with the participant's own choices highlighted: the shared document has
+ * one bar per option in the config's order, the same for every phone. */
+function withOwnChoices(blocks: DisplayBlock[], chosen: number[]): DisplayBlock[] {
+  if (!chosen.length) return blocks;
+  return blocks.map((block, i) =>
+    i === 0 && block.kind === "bars"
+      ? { ...block, bars: block.bars.map((bar, j) => (chosen.includes(j) ? { ...bar, highlight: true } : bar)) }
+      : block,
+  );
 }
 
 function PollRespond({ activity, submit }: RespondProps) {
@@ -19,7 +47,7 @@ function PollRespond({ activity, submit }: RespondProps) {
     min_selections?: number;
     max_selections?: number | null;
   };
-  const options = config.options ?? [];
+  const options = orderedOptions(config.options ?? [], activity.extra.option_order);
   const multiple = !!config.multiple;
   const most = multiple ? (config.max_selections ?? options.length) : 1;
   const least = multiple ? (config.min_selections ?? 1) : 1;
@@ -200,7 +228,8 @@ function PollResults({ activity, role }: ResultsProps) {
       </p>
     );
   }
-  return <DisplayBlocks blocks={activity.display} hideTitle={activity.config.question as string | undefined} />;
+  const blocks = role === "participant" ? withOwnChoices(activity.display, ownChoices(activity)) : activity.display;
+  return <DisplayBlocks blocks={blocks} hideTitle={activity.config.question as string | undefined} />;
 }
 
 export const pollUI: ActivityUI = {
