@@ -32,46 +32,45 @@ def load_results(results: Path) -> list[dict[str, Any]]:
     return sorted(cells, key=lambda c: (c["matrix"]["database"], c["matrix"]["participants"]))
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f} %"
+
+
+def _worst(section: dict[str, Any]) -> float | None:
+    values = [v["p95_ms"] for v in section.values() if not math.isnan(v["p95_ms"])]
+    return max(values, default=None)
+
+
+HEADER = (
+    "| database | phones | measured | poll p50 / p99 ms | answer p99 ms | stored once "
+    "| others' answers on phones / screen, p95 ms | join burst /s, p99 ms "
+    "| 304 / ceiling | CPU live: server / load generator / others | targets met |\n"
+    "|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|"
+)
+
+
 def _row(cell: dict[str, Any]) -> str:
     m, ep = cell["matrix"], cell["endpoints"]
-    poll = ep.get("GET state (participant)", {})
+    poll = ep.get("phone poll", {})
     answers = [v for k, v in ep.items() if k.startswith("POST answer")]
     answer_p99 = max((a["p99_ms"] for a in answers), default=None)
-    answer_err = sum(a["errors"] for a in answers)
-    exact = all(
-        a["accepted"] == a["stored"] == a["exported_unique"] == a["exported_rows"]
-        for a in cell["answers"]
-    )
     accepted = sum(a["accepted"] for a in cell["answers"])
-    stored = sum(a["stored"] or 0 for a in cell["answers"])
-    once = all(
-        a["stored"] is not None and a["stored"] == a["exported_unique"] == a["exported_rows"]
-        for a in cell["answers"]
-    )
-    if exact:
-        answers_cell = f"{accepted:,} = stored"
-    elif once and stored >= accepted:
-        # Answers whose acknowledgement timed out at the client were stored later (once each).
-        answers_cell = f"{accepted:,} acked, {stored:,} stored once"
-    else:
-        answers_cell = f"{accepted:,} acked ≠ {stored:,} stored"
-    shown = [v["p95_ms"] for v in cell["vote_to_screen"].values() if not math.isnan(v["p95_ms"])]
-    v2s = max(shown, default=None)
-    never = sum(v["never_shown"] for v in cell["vote_to_screen"].values())
-    tp = cell.get("throughput") or {}
-    ratio = tp.get("ratio")
-    flat = (tp.get("state_304") or {}).get("rps")
-    ceiling = (tp.get("ceiling") or {}).get("rps")
-    p50, p99 = poll.get("p50_ms"), poll.get("p99_ms")
+    exact = all(a["exactly_once"] for a in cell["answers"])
+    jb = cell["join_burst"]
+    join = f"{_fmt(jb['rate_per_s'])}, {_fmt(jb['p99_ms'])}"
+    if not jb["all_201"]:
+        join += f" ({jb['joined']:,} joined, {jb['throttled_429']} 429s)"
+    ratio = (cell.get("throughput") or {}).get("ratio")
+    live = (cell.get("cpu") or {}).get("live") or {}
+    met = sum(t["met"] for t in cell["targets"])
     return (
-        f"| {m['database']} | {m['participants']:,} | {cell['joined']:,} "
-        f"| {_fmt(poll.get('rps'))} | {_fmt(p50, 1)} | {_fmt(p99, 1)} "
-        f"| {poll.get('errors', '-')} | {_fmt(answer_p99, 1)} | {answer_err} "
-        f"| {answers_cell} "
-        f"| {_fmt(v2s)}{f' ({never:,} never shown)' if never else ''} "
-        f"| {_fmt(flat)} | {_fmt(ceiling)} "
-        f"| {_fmt(100 * ratio, 1) + ' %' if ratio is not None else '-'} "
-        f"| {_fmt(100 * cell['loadgen_cpu_share'])} % |"
+        f"| {m['database']} | {m['participants']:,} | {m.get('when', '-')} "
+        f"| {_fmt(poll.get('p50_ms'), 1)} / {_fmt(poll.get('p99_ms'), 1)} "
+        f"| {_fmt(answer_p99, 1)} | {accepted:,} {'yes' if exact else 'NO'} "
+        f"| {_fmt(_worst(cell['freshness_phones']))} / {_fmt(_worst(cell['freshness_screen']))} "
+        f"| {join} | {_pct(ratio)} "
+        f"| {_pct(live.get('server'))} / {_pct(live.get('load_generator'))} "
+        f"/ {_pct(live.get('others'))} | {met} of {len(cell['targets'])} |"
     )
 
 
@@ -114,16 +113,16 @@ def plot(cells: list[dict[str, Any]], out: Path) -> None:
         by_db[cell["matrix"]["database"]].append(cell)
     for n, (db, group) in enumerate(sorted(by_db.items())):
         sizes = [c["matrix"]["participants"] for c in group]
-        polls = [c["endpoints"].get("GET state (participant)", {}) for c in group]
+        polls = [c["endpoints"].get("phone poll", {}) for c in group]
         for key, style in (("p50_ms", "--"), ("p99_ms", "-")):
             values = [p.get(key) for p in polls]
             ax.plot(sizes, values, style, marker="o", color=f"C{n}", label=f"{db} {key[:3]}")
     ax.set_xscale("log")
     ax.axhline(100, color="grey", linewidth=0.8, linestyle=":", label="target p99 100 ms")
-    ax.set_xlabel("participants (each polls every 2 s)")
+    ax.set_xlabel("phones (each polls every 2 s)")
     ax.set_ylabel("poll latency, ms (log)")
     ax.set_yscale("log")
-    ax.set_title("Caja: state poll latency vs audience size (2 cores)")
+    ax.set_title("Caja: phone poll latency vs audience size (2 shared cores)")
     ax.legend(fontsize=8)
     ax.grid(True, which="both", linewidth=0.3)
     fig.tight_layout()
@@ -134,13 +133,7 @@ def plot(cells: list[dict[str, Any]], out: Path) -> None:
 def write_page(results: Path, docs: Path) -> None:
     """Regenerate the measured section of docs/performance.md and docs/performance.png."""
     cells = load_results(results)
-    header = (
-        "| database | participants | joined | polls/s | poll p50 ms | poll p99 ms | poll errors "
-        "| answer p99 ms | answer errors | answers | vote-to-screen p95 ms | 304 flat out req/s "
-        "| ceiling req/s | 304 / ceiling | load generator CPU |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
-    )
-    parts = [BEGIN, "", header, *(_row(c) for c in cells), ""]
+    parts = [BEGIN, "", HEADER, *(_row(c) for c in cells), ""]
     if cells:
         plot(cells, docs / "performance.png")
         parts += ["![Poll latency vs participants](performance.png)", ""]

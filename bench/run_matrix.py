@@ -56,6 +56,16 @@ def _fresh_database(kind: str, size: int, workdir: Path) -> str:
     return f"postgresql+psycopg://{PG_ADMIN_URL.split('://', 1)[1]}/{name}"
 
 
+def _build() -> str:
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "-"
+
+
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -107,6 +117,10 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
             str(args.duration),
             "--json",
             str(result_file),
+            "--server-pid",
+            str(server.pid),
+            "--database-url",
+            url_db,
         ]
         if args.server_cpu is not None and _pin(args.server_cpu):
             bench += ["--ceiling-cpus", args.server_cpu]
@@ -137,7 +151,13 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
             server.kill()  # a wedged server does not finish its graceful shutdown
             server.wait()
     result: dict[str, Any] = json.loads(result_file.read_text())
-    result["matrix"] = {"database": kind, "participants": size, "pinned": bool(_pin("0"))}
+    result["matrix"] = {
+        "database": kind,
+        "participants": size,
+        "pinned": bool(_pin("0")),
+        "when": time.strftime("%d %b %H:%M UTC", time.gmtime()),
+        "build": _build(),
+    }
     result_file.write_text(json.dumps(result, indent=2) + "\n")
     return result
 

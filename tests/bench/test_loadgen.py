@@ -11,10 +11,12 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from caja_server.bench.client import HttpError, Pool, build_request
+from caja_server.bench.cpu import CpuMeter, CpuShares, listening_pids, process_cpu_seconds
 from caja_server.bench.report import slowest_seconds
 from caja_server.bench.runner import load_generator_gc_off
 from caja_server.bench.saturate import CeilingServer, closed_loop
-from caja_server.bench.stats import Recorder, percentile, vote_to_screen
+from caja_server.bench.stats import Recorder, freshness_for_phones, percentile, vote_to_screen
+from caja_server.bench.targets import check_targets
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -192,7 +194,7 @@ def test_timeline_buckets_latencies_by_when_they_were_due() -> None:
 def test_slowest_seconds_name_what_the_session_was_doing() -> None:
     result = {
         "timeline": {
-            "GET state (participant)": [
+            "phone poll": [
                 {"t": 0.0, "count": 5, "p50_ms": 1.0, "p99_ms": 3.0, "max_ms": 3.0},
                 {"t": 4.0, "count": 5, "p50_ms": 9.0, "p99_ms": 90.0, "max_ms": 95.0},
                 {"t": 7.0, "count": 5, "p50_ms": 2.0, "p99_ms": 40.0, "max_ms": 41.0},
@@ -226,3 +228,76 @@ def test_vote_to_screen_needs_a_later_request_and_a_big_enough_count() -> None:
     delays, missed = vote_to_screen(acks, screen)
     assert delays == pytest.approx([0.6, 1.0])
     assert missed == 1
+
+
+def test_freshness_pools_every_observer_phone() -> None:
+    acks = [1.0, 2.0]
+    phones = {
+        0: [(1.5, 1.6, 1), (2.5, 2.6, 2)],  # sees each half a second later
+        7: [(0.5, 0.6, 0), (3.9, 4.0, 1), (5.9, 6.0, 2)],  # the second only at 6.0
+        9: [(1.2, 1.3, 1)],  # never polls after the second
+    }
+    delays, missed = freshness_for_phones(acks, phones)
+    assert sorted(delays) == pytest.approx([0.3, 0.6, 0.6, 3.0, 4.0])
+    assert missed == 1
+
+
+def _result(**over: object) -> dict[str, object]:
+    result: dict[str, object] = {
+        "config": {"poll_interval": 2.0, "screen_interval": 1.0},
+        "endpoints": {
+            "phone poll": {"p99_ms": 40.0, "errors": 0},
+            "POST answer (poll)": {"p99_ms": 120.0},
+            "POST answer (quiz)": {"p99_ms": 300.0},
+        },
+        "answers": [
+            {"type": "poll", "exactly_once": True},
+            {"type": "quiz", "exactly_once": False},
+        ],
+        "freshness_phones": {"poll": {"p95_ms": 2100.0}, "quiz": {"p95_ms": 2300.0}},
+        "freshness_screen": {"poll": {"p95_ms": 900.0}},
+        "join_burst": {"all_201": True, "p99_ms": 400.0, "rate_per_s": 150.0},
+        "throughput": {"ratio": 0.6},
+        "cpu": {"live": {"server": None}},
+    }
+    result.update(over)
+    return result
+
+
+def test_targets_pass_and_fail_per_activity_with_limits_from_the_run() -> None:
+    verdicts = {t["target"]: t["met"] for t in check_targets(_result())}
+    assert verdicts["phone polls p99 (scheduled to done, every request of the poll)"]
+    assert verdicts["answers p99 (poll)"] and not verdicts["answers p99 (quiz)"]
+    assert not verdicts["every accepted answer stored exactly once (quiz)"]
+    assert verdicts["phones see others' answers, p95 (poll interval + 200 ms) (poll)"]
+    assert not verdicts["phones see others' answers, p95 (poll interval + 200 ms) (quiz)"]
+    assert not verdicts["join burst: 10,000 within 60 s"]  # 150/s: 67 s for 10,000
+    # No server CPU measured is a failure, not a pass.
+    assert not verdicts["server CPU during the live part (of one core)"]
+    # A longer poll interval moves the freshness bound with it.
+    slower = _result(config={"poll_interval": 3.0, "screen_interval": 1.0})
+    verdicts = {t["target"]: t["met"] for t in check_targets(slower)}
+    assert verdicts["phones see others' answers, p95 (poll interval + 200 ms) (quiz)"]
+    # A target with nothing measured is listed, and failed.
+    missing = check_targets(_result(freshness_screen={}))
+    names = [t["target"] for t in missing if t["target"].startswith("big screen")]
+    assert names == ["big screen sees answers, p95 (screen interval + 200 ms)"]
+    assert not next(t for t in missing if t["target"] == names[0])["met"]
+
+
+def test_cpu_meter_sees_the_server_found_by_its_port_and_the_load_generator() -> None:
+    async def main() -> CpuShares:
+        async with CeilingServer() as ceiling:
+            assert listening_pids(ceiling.port) == [ceiling.pid]
+            meter = CpuMeter(listening_pids(ceiling.port))
+            meter.start()
+            request = build_request("GET", "/", "h")
+            await closed_loop("127.0.0.1", ceiling.port, [request], connections=2, seconds=0.5)
+            return meter.stop()
+
+    shares = asyncio.run(main())
+    # Both sides did work for half a second: neither share is zero, nor above the machine.
+    assert shares.server is not None and 0.02 < shares.server <= shares.cores
+    assert 0.02 < shares.load_generator <= shares.cores
+    assert shares.machine is not None and shares.machine >= shares.load_generator
+    assert process_cpu_seconds(2**22 + 12345) is None  # no such process

@@ -54,7 +54,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_bench_command_runs_a_tiny_session(server: str, tmp_path: Path) -> None:
+def test_bench_command_runs_a_tiny_session(server: str, database_url: str, tmp_path: Path) -> None:
     report = tmp_path / "bench.json"
     run = subprocess.run(
         [
@@ -77,30 +77,33 @@ def test_bench_command_runs_a_tiny_session(server: str, tmp_path: Path) -> None:
             "--json",
             str(report),
         ],
-        env={**os.environ, "CAJA_ADMIN_PASSWORD": PASSWORD},
+        env={**os.environ, "CAJA_ADMIN_PASSWORD": PASSWORD, "CAJA_DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    for heading in ("caja-server bench: 20 participants", "Answers: accepted vs stored"):
+    for heading in ("caja-server bench: 20 phones", "Answers: accepted vs stored", "Targets"):
         assert heading in run.stdout
-    assert "GET state (participant)" in run.stdout
+    assert "phone poll" in run.stdout and ("PASS" in run.stdout or "FAIL" in run.stdout)
     result = json.loads(report.read_text())
     assert result["joined"] == 20
-    # Each phone loads the page once after joining (a full document), then polls with ETags.
-    assert result["endpoints"]["GET state (page load)"]["requests"] == 20
-    assert result["endpoints"]["GET state (page load)"]["statuses"] == {"200": 20}
+    # Each phone loads the page once after joining: its personal document, then the shared one.
+    assert result["endpoints"]["GET me (personal) (page load)"]["statuses"] == {"200": 20}
+    assert result["endpoints"]["GET live (shared) (page load)"]["statuses"] == {"200": 20}
     assert [a["type"] for a in result["answers"]] == ["poll", "quiz", "wordcloud"]
     for answers in result["answers"]:
         assert answers["accepted"] == answers["stored"] == answers["exported_unique"]
-        assert answers["accepted"] > 0
+        # Counted in the database itself too (the server's URL came from the environment).
+        assert answers["accepted"] == answers["database_rows"] == answers["database_unique"]
+        assert answers["accepted"] > 0 and answers["exactly_once"]
     # Where the slow polls were: the live part second by second, with the session's events.
-    polls = result["timeline"]["GET state (participant)"]
-    assert (
-        sum(s["count"] for s in polls) == result["endpoints"]["GET state (participant)"]["requests"]
-    )
+    polls = result["timeline"]["phone poll"]
+    assert sum(s["count"] for s in polls) == result["endpoints"]["phone poll"]["requests"]
     assert [e["event"] for e in result["events"]][:2] == ["poll activated", "poll answers begin"]
-    assert "Slowest seconds of participant polls" in run.stdout
+    assert "Slowest seconds of phone polls" in run.stdout
     assert result["throughput"]["ceiling"]["rps"] > 0
-    assert result["throughput"]["state_304"]["statuses"].keys() == {"304"}
+    assert result["throughput"]["shared_304"]["statuses"].keys() == {"304"}
+    # The server was found by its port: its CPU share is reported beside the generator's.
+    assert result["server_pids"]
+    assert result["cpu"]["live"]["server"] > 0 and result["cpu"]["live"]["load_generator"] > 0

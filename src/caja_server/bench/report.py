@@ -1,4 +1,4 @@
-"""The end of a benchmark run: the targets checked, the summary table, the JSON."""
+"""The end of a benchmark run: the summary tables, the CPU shares, the targets."""
 
 from __future__ import annotations
 
@@ -13,84 +13,34 @@ from caja_server.bench.scenario import ANSWER_LABEL, POLL_LABEL
 JSON = dict[str, Any]
 
 
-def check_targets(result: JSON) -> list[JSON]:
-    """The issue's targets, each with the measured value and whether it was met.
-
-    The targets are set for 10,000 participants; at other sizes they are still computed
-    (they are what the run shows), and ``participants`` says at which size.
-    """
-    out: list[JSON] = []
-    ratio = (result.get("throughput") or {}).get("ratio")
-    if ratio is not None:
-        out.append(_target("304 poll throughput >= 50% of the bare-ASGI ceiling", ratio, 0.5, ">="))
-    poll = result["endpoints"].get(POLL_LABEL)
-    if poll:
-        out.append(_target("participant polls p99 < 100 ms", poll["p99_ms"], 100, "<"))
-        out.append(_target("participant polls: no errors", poll["errors"], 0, "=="))
-    exact = all(
-        a["stored"] == a["accepted"] == a["exported_unique"] == a["exported_rows"]
-        for a in result["answers"]
-    )
-    out.append(
-        {
-            "target": "every accepted answer stored exactly once",
-            "value": exact,
-            "met": exact,
-        }
-    )
-    for label, summary in result["endpoints"].items():
-        if label.startswith(ANSWER_LABEL):
-            out.append(_target(f"{label} p99 < 250 ms", summary["p99_ms"], 250, "<"))
-    bound = (result["config"]["screen_interval"] + 0.2) * 1000
-    for kind, v2s in result["vote_to_screen"].items():
-        out.append(
-            _target(f"vote-to-screen ({kind}) p95 <= {bound:.0f} ms", v2s["p95_ms"], bound, "<=")
-        )
-    return out
-
-
-def _target(name: str, value: float, limit: float, op: str) -> JSON:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        met = False
-    elif op == ">=":
-        met = value >= limit
-    elif op == "<":
-        met = value < limit
-    elif op == "<=":
-        met = value <= limit
-    else:
-        met = value == limit
-    return {"target": name, "value": value, "limit": limit, "met": met}
-
-
-def _ms(value: float) -> str:
+def _ms(value: float | None) -> str:
     return "-" if value is None or math.isnan(value) else f"{value:.1f}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f} %"
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    return table
 
 
 def render(result: JSON, console: Console) -> None:
     """Print the summary tables."""
     cfg = result["config"]
     tp = result.get("throughput") or {}
-    ceiling = (tp.get("ceiling") or {}).get("rps")
-    table = Table(
-        title=f"caja-server bench: {cfg['participants']} participants, {cfg['duration']:g} s, "
+    table = _table(
+        f"caja-server bench: {cfg['participants']} phones, {cfg['duration']:g} s, "
         f"polls every {cfg['poll_interval']:g} s",
-        title_justify="left",
-    )
-    for column in (
-        "endpoint",
-        "requests",
-        "req/s",
-        "% ceiling",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms",
-        "errors",
-    ):
-        table.add_column(column, justify="left" if column == "endpoint" else "right")
+        ("endpoint", "requests", "req/s", "% ceiling", "p50 ms", "p95 ms", "p99 ms", "max ms",
+         "statuses", "errors"),
+    )  # fmt: skip
     for label, s in result["endpoints"].items():
         share = f"{100 * s['ceiling_ratio']:.1f}" if s.get("ceiling_ratio") is not None else "-"
+        statuses = " ".join(f"{k}:{v}" for k, v in s["statuses"].items())
         table.add_row(
             label,
             str(s["requests"]),
@@ -100,69 +50,109 @@ def render(result: JSON, console: Console) -> None:
             _ms(s["p95_ms"]),
             _ms(s["p99_ms"]),
             _ms(s["max_ms"]),
+            statuses,
             str(s["errors"]) if not s["errors"] else f"{s['errors']} {s['error_kinds']}",
         )
     console.print(table)
 
-    answers = Table(title="Answers: accepted vs stored", title_justify="left")
-    for column in ("activity", "accepted", "stored", "exported", "unique", "rejected", "ok"):
-        answers.add_column(column, justify="left" if column == "activity" else "right")
+    jb = result["join_burst"]
+    console.print(
+        f"Join burst: {jb['joined']:,} of {jb['phones']:,} joined in {jb['seconds']:.1f} s "
+        f"({jb['rate_per_s']:.0f}/s, {jb['in_flight']} in flight), p50 {_ms(jb['p50_ms'])} ms, "
+        f"p99 {_ms(jb['p99_ms'])} ms; 429s {jb['throttled_429']}, refused {jb['refused']}"
+    )
+
+    answers = _table(
+        "Answers: accepted vs stored",
+        ("activity", "accepted", "results", "exported", "unique", "database rows",
+         "database unique", "rejected", "exactly once"),
+    )  # fmt: skip
     for a in result["answers"]:
-        ok = a["accepted"] == a["stored"] == a["exported_unique"] == a["exported_rows"]
         answers.add_row(
             a["type"],
             str(a["accepted"]),
             str(a["stored"]),
             str(a["exported_rows"]),
             str(a["exported_unique"]),
+            str(a.get("database_rows", "-")),
+            str(a.get("database_unique", "-")),
             str(a["rejected"]),
-            "yes" if ok else "NO",
+            "yes" if a["exactly_once"] else "NO",
         )
     console.print(answers)
 
-    v2s = Table(
-        title="Vote-to-screen (answer acknowledged -> on the big screen)", title_justify="left"
+    fresh = _table(
+        "Freshness: answer acknowledged -> shown",
+        ("activity", "to", "pairs", "p50 ms", "p95 ms", "p99 ms", "max ms", "never shown"),
     )
-    for column in ("activity", "answers", "p50 ms", "p95 ms", "p99 ms", "max ms", "never shown"):
-        v2s.add_column(column, justify="left" if column == "activity" else "right")
-    for kind, s in result["vote_to_screen"].items():
-        v2s.add_row(
-            kind,
-            str(s["count"]),
-            _ms(s["p50_ms"]),
-            _ms(s["p95_ms"]),
-            _ms(s["p99_ms"]),
-            _ms(s["max_ms"]),
-            str(s["never_shown"]),
+    for who, key in (("phones", "freshness_phones"), ("big screen", "freshness_screen")):
+        for kind, f in (result.get(key) or {}).items():
+            to = f"{who} ({f['observers']} timed)" if "observers" in f else who
+            fresh.add_row(
+                kind,
+                to,
+                str(f["count"]),
+                _ms(f["p50_ms"]),
+                _ms(f["p95_ms"]),
+                _ms(f["p99_ms"]),
+                _ms(f["max_ms"]),
+                str(f["never_shown"]),
+            )
+    console.print(fresh)
+
+    cpu = _table(
+        "CPU (CPU seconds per second; 100 % = one core)",
+        ("phase", "seconds", "server", "load generator", "others", "machine"),
+    )
+    phases = dict(result.get("cpu") or {})
+    if tp:
+        phases["flat out: Caja 304"] = (tp.get("shared_304") or {}).get("cpu") or {}
+        phases["flat out: ceiling"] = (tp.get("ceiling") or {}).get("cpu") or {}
+    for phase, c in phases.items():
+        cpu.add_row(
+            phase.replace("_", " "),
+            f"{c.get('wall_s', 0):.1f}",
+            _pct(c.get("server")),
+            _pct(c.get("load_generator")),
+            _pct(c.get("others")),
+            f"{_pct(c.get('machine'))} of {c.get('cores', '?')} cores",
         )
-    console.print(v2s)
+    console.print(cpu)
+    if not result.get("server_pids"):
+        console.print("Server CPU unknown: give --server-pid (its port's owner was not found)")
+    machine = result.get("machine") or {}
+    if machine.get("loadavg"):
+        console.print(f"Machine load average at the end: {' '.join(machine['loadavg'])}")
 
     if tp:
-        server = tp.get("state_304") or {}
+        server = tp.get("shared_304") or {}
+        ceiling = (tp.get("ceiling") or {}).get("rps") or 0
         console.print(
             f"Flat out ({tp['connections']} connections, {tp['seconds']:g} s each): "
-            f"bare ASGI ceiling {ceiling or 0:.0f} req/s, Caja unchanged-state poll "
+            f"bare ASGI ceiling {ceiling:.0f} req/s, Caja's unchanged shared document "
             f"{server.get('rps', 0):.0f} req/s ({server.get('statuses')}) = "
-            f"{100 * (tp.get('ratio') or 0):.1f}% of the ceiling "
-            f"(load generator CPU {100 * (server.get('loadgen_cpu_share') or 0):.0f}%)"
+            f"{100 * (tp.get('ratio') or 0):.1f}% of the ceiling"
         )
     _slowest_seconds(result, console)
-    share = 100 * result["loadgen_cpu_share"]
-    console.print(f"Load generator CPU during the session: {share:.0f}% of one core")
     for problem in result.get("problems", []):
         console.print(f"[bold red]Problem:[/] {problem}", highlight=False)
-    targets = Table(title="Targets", title_justify="left")
-    for column in ("target", "measured", "met"):
-        targets.add_column(column)
+    targets = _table("Targets", ("target", "measured", "limit", "result"))
     for t in result["targets"]:
         value = t["value"]
         shown = f"{value:.3g}" if isinstance(value, float) else str(value)
-        targets.add_row(t["target"], shown, "yes" if t["met"] else "NO")
+        limit = t["limit"]
+        limit_shown = f"{limit:.4g}" if isinstance(limit, float) else str(limit)
+        targets.add_row(
+            t["target"],
+            f"{shown} {t['unit']}".strip(),
+            f"{t['op']} {limit_shown} {t['unit']}".strip(),
+            "PASS" if t["met"] else "[bold red]FAIL[/]",
+        )
     console.print(targets)
 
 
 def slowest_seconds(result: JSON, count: int = 5) -> list[JSON]:
-    """The seconds of the live part whose participant polls had the highest p99, each with
+    """The seconds of the live part whose phone polls had the highest p99, each with
     the answers' p99 in the same second and what the session was doing then (the last
     event before it)."""
     timeline = result.get("timeline") or {}
@@ -190,7 +180,7 @@ def _slowest_seconds(result: JSON, console: Console) -> None:
     rows = slowest_seconds(result)
     if not rows:
         return
-    table = Table(title="Slowest seconds of participant polls", title_justify="left")
+    table = Table(title="Slowest seconds of phone polls", title_justify="left")
     for column in ("second", "polls", "p50 ms", "p99 ms", "answer p99 ms", "after"):
         table.add_column(column, justify="left" if column == "after" else "right")
     for row in rows:

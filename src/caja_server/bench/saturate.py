@@ -1,7 +1,7 @@
 """Closed-loop throughput: how many requests per second a server answers flat out.
 
 Used twice in one run with the same client, the same connections and the same duration:
-against the bare ASGI ceiling app and against Caja's unchanged-state poll (304). Their
+against the bare ASGI ceiling app and against Caja's unchanged shared-document poll (304). Their
 ratio is the figure that holds across machines.
 """
 
@@ -132,6 +132,12 @@ class CeilingServer:
         self.port = free_port()
         self.cpus = cpus
         self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        """The ceiling app's process (for its CPU share)."""
+        assert self.process is not None, "start it first"
+        return self.process.pid
 
     async def __aenter__(self) -> CeilingServer:
         command = [

@@ -1,20 +1,23 @@
-"""One benchmark session against a running Caja server.
+"""One benchmark session against a running Caja server, driven as real phones drive it.
 
 Timeline (``t0`` = when every participant has joined; ``P`` = duration / activities)::
 
+    join burst               N phones join as fast as allowed (``join_concurrency`` in
+                             flight); each then loads the page (its personal document, then
+                             the shared one) and polls from then on, as the web app does
     t0 + k*P                 the admin activates activity k (the quiz also opens question 1)
-    t0 + k*P + lead          ... every participant answers it once, at a uniformly random
-                             moment within the burst window
+    t0 + k*P + lead          ... every phone answers it once, at a uniformly random moment
+                             within the burst window (the answer's reply carries the
+                             phone's personal document, which it takes)
     the rest of the phase    nothing changes: polls should be cheap 304s
-    all along                every participant polls the state every ``poll_interval`` and
-                             the big screen every ``screen_interval``, with If-None-Match
+    all along                every phone polls (``phone.Phone.poll``: the shared document
+                             with If-None-Match, the personal one when due) every
+                             ``poll_interval``; the big screen polls the presenter's
+                             document every ``screen_interval``
 
-Before ``t0`` each phone, like the real page, polls every ``poll_interval`` from the moment
-it has joined and loaded the page (``GET state (lobby)``), until everyone has joined.
-
-Requests are scheduled at fixed times (open loop). Latency is measured from the scheduled
-time, not from when a connection became free or the previous request returned, so a slow
-server shows up as latency instead of silently lowering the load (coordinated omission).
+Requests are scheduled at fixed times (open loop). A phone's poll is measured from its
+scheduled time to the end of its last request (``phone poll``), so a slow server shows up
+as latency instead of silently lowering the load (coordinated omission).
 """
 
 from __future__ import annotations
@@ -30,9 +33,8 @@ from typing import Any
 
 from caja_server.bench.activities import BUILT_IN, BenchActivity
 from caja_server.bench.client import HttpError, Pool, Response, build_request
+from caja_server.bench.phone import JSON, Phone, error_kind
 from caja_server.bench.stats import Recorder
-
-JSON = dict[str, Any]
 
 
 class BenchError(Exception):
@@ -53,30 +55,24 @@ class Options:
     screen_interval: float = 1.0
     burst_seconds: float = 10.0
     connections: int = 1024
-    join_concurrency: int = 32
+    join_concurrency: int = 100
     timeout: float = 30.0
     activities: tuple[str, ...] = ("poll", "quiz", "wordcloud")
+    observers: int = 64
+    """Phones whose every view is recorded, to time when others' answers reach them."""
     seed: int = 1
 
 
-POLL_LABEL = "GET state (participant)"
-"""The participants' live polls (the label the targets are checked on)."""
+POLL_LABEL = "phone poll"
+"""A phone's whole poll, scheduled time to its last request's end (the poll targets)."""
 ANSWER_LABEL = "POST answer"
 """The answers' labels begin with this: ``POST answer (poll)``, one per activity type."""
-PAGE_LOAD = "GET state (page load)"
-"""A phone's first state request, right after joining (no ETag yet)."""
-LOBBY = "GET state (lobby)"
-"""A phone's polls between its page load and the live part, while the others join."""
-
-
-@dataclass
-class Participant:
-    """One simulated phone."""
-
-    index: int
-    id: str
-    token: str
-    etag: str | None = None
+JOIN_LABEL = "POST /api/join"
+PAGE_LOAD = " (page load)"
+"""Appended to the documents' labels for a phone's first poll, right after joining."""
+LOBBY = " (lobby)"
+"""Appended for a phone's polls while the others are still joining."""
+SCREEN_LABEL = "GET state (big screen)"
 
 
 @dataclass
@@ -90,6 +86,21 @@ class Running:
     rejected: int = 0
     acks: list[float] = field(default_factory=list)
     screen: list[tuple[float, float, int]] = field(default_factory=list)
+    phones: dict[int, list[tuple[float, float, int]]] = field(default_factory=dict)
+    """Observer phone index -> its polls' ``(sent, done, answers shown)``."""
+
+
+@dataclass
+class JoinBurst:
+    """How the join burst went."""
+
+    started: float = 0.0
+    ended: float = 0.0
+    joined: int = 0
+    throttled: int = 0
+    """429 answers (retried after their Retry-After)."""
+    refused: int = 0
+    """Other answers than 201 and 429, and transport failures."""
 
 
 class Scenario:
@@ -105,9 +116,12 @@ class Scenario:
         self.session_id = ""
         self.join_code = ""
         self.activities: list[Running] = []
-        self.participants: list[Participant] = []
+        self.by_id: dict[str, Running] = {}
+        self.participants: list[Phone] = []
+        self.observers: set[int] = set()
         self.phase = "setup"
         self.t0 = 0.0
+        self.join = JoinBurst()
         self._lobby: list[asyncio.Task[None]] = []
         self._joined = asyncio.Event()
         self.events: list[tuple[float, str]] = []
@@ -134,13 +148,20 @@ class Scenario:
         try:
             response = await self.pool.request(raw, retry=method == "GET")
         except HttpError as exc:
-            self.rec.failed(label, started, time.perf_counter(), _kind(exc))
+            self.rec.failed(label, started, time.perf_counter(), error_kind(exc))
             raise BenchError(f"{method} {path}: {exc}") from None
         self.rec.ok(label, started, time.perf_counter(), response.status)
         if response.status not in expect:
             detail = response.body[:300].decode(errors="replace")
             raise BenchError(f"{method} {path} answered {response.status}: {detail}")
         return response
+
+    def count(self, activity_id: str, activity: JSON) -> int | None:
+        """How many answers a view of one of the session's activities shows."""
+        running = self.by_id.get(activity_id)
+        if running is None:
+            return None
+        return running.spec.count(activity.get("results") or {})
 
     # -- setup ------------------------------------------------------------------------------
 
@@ -171,69 +192,66 @@ class Scenario:
                 {"type": spec.type, "title": spec.title, "config": spec.config},
             )
             self.activities.append(Running(spec, created.json()["id"]))
+        self.by_id = {r.id: r for r in self.activities}
         await self._admin("POST", f"/api/sessions/{self.session_id}/start")
 
     async def _admin(self, method: str, path: str, body: Any = None) -> Response:
         return await self.call("admin", method, path, body, token=self.admin_token)
 
     async def join_all(self, on_progress: Callable[[int], None] | None = None) -> None:
-        """Every participant joins (``join_concurrency`` at a time)."""
+        """The join burst: every phone joins (``join_concurrency`` in flight), as fast as
+        the server allows (a 429 is retried after its ``Retry-After``)."""
         self.phase = "joining"
         limit = asyncio.Semaphore(self.opts.join_concurrency)
         run = uuid.uuid4().hex[:6]
+        burst = self.join
 
-        async def join(i: int) -> Participant | None:
-            async with limit:
-                body = {"join_code": self.join_code, "nickname": f"bench-{run}-{i}"}
-                raw = build_request("POST", "/api/join", self.hostname, body=body)
-                started = time.perf_counter()
-                try:
-                    response = await self.pool.request(raw)
-                except HttpError as exc:
-                    self.rec.failed("POST /api/join", started, time.perf_counter(), _kind(exc))
-                    return None
-                self.rec.ok("POST /api/join", started, time.perf_counter(), response.status)
-                if on_progress is not None:
-                    on_progress(i)
-                if response.status != 201:
-                    return None
-                data = response.json()
-                person = Participant(i, data["participant"]["id"], data["token"])
-                await self._load_page(person)
-                return person
+        async def join(i: int) -> Phone | None:
+            body = {"join_code": self.join_code, "nickname": f"bench-{run}-{i}"}
+            raw = build_request("POST", "/api/join", self.hostname, body=body)
+            while True:
+                async with limit:
+                    started = time.perf_counter()
+                    try:
+                        response = await self.pool.request(raw)
+                    except HttpError as exc:
+                        self.rec.failed(JOIN_LABEL, started, time.perf_counter(), error_kind(exc))
+                        burst.refused += 1
+                        return None
+                    self.rec.ok(JOIN_LABEL, started, time.perf_counter(), response.status)
+                if response.status != 429:
+                    break
+                burst.throttled += 1
+                await asyncio.sleep(float(response.header("retry-after") or 1))
+            burst.ended = time.perf_counter()
+            if on_progress is not None:
+                on_progress(i)
+            if response.status != 201:
+                burst.refused += 1
+                return None
+            burst.joined += 1
+            data = response.json()
+            phone = Phone(
+                i, data["participant"]["id"], data["token"], self.session_id, self.hostname
+            )
+            await phone.poll(self.pool, self.rec, self.count, PAGE_LOAD)
+            self._lobby.append(asyncio.create_task(self._poll_lobby(phone)))
+            return phone
 
+        burst.started = time.perf_counter()
         joined = await asyncio.gather(*(join(i) for i in range(self.opts.participants)))
         self._joined.set()
         await asyncio.gather(*self._lobby)  # each finishes the poll it has in flight
         self.participants = [p for p in joined if p is not None]
         if not self.participants:
             raise BenchError("no participant could join")
+        step = max(len(self.participants) // max(self.opts.observers, 1), 1)
+        self.observers = {p.index for p in self.participants[::step][: self.opts.observers]}
 
-    async def _load_page(self, person: Participant) -> None:
-        """What the phone does right after joining: load the session page (the state,
-        without an ETag). Its live polls then carry the ETag it got."""
-        raw = (
-            f"GET /api/sessions/{self.session_id}/state HTTP/1.1\r\nHost: {self.hostname}\r\n"
-            f"Authorization: Bearer {person.token}\r\n\r\n"
-        ).encode("latin-1")
-        started = time.perf_counter()
-        try:
-            response = await self.pool.request(raw, retry=True)
-        except HttpError as exc:
-            self.rec.failed(PAGE_LOAD, started, time.perf_counter(), _kind(exc))
-            return
-        self.rec.ok(PAGE_LOAD, started, time.perf_counter(), response.status)
-        person.etag = response.header("etag") or person.etag
-        self._lobby.append(asyncio.create_task(self._poll_lobby(person)))
-
-    async def _poll_lobby(self, person: Participant) -> None:
+    async def _poll_lobby(self, phone: Phone) -> None:
         """Like the real page, a phone polls from the moment it has loaded, while the
         others are still joining (until the live part, which has its own schedule)."""
         interval = self.opts.poll_interval
-        base = (
-            f"GET /api/sessions/{self.session_id}/state HTTP/1.1\r\nHost: {self.hostname}\r\n"
-            f"Authorization: Bearer {person.token}\r\n"
-        )
         scheduled = time.perf_counter() + interval
         while True:
             try:
@@ -241,14 +259,7 @@ class Scenario:
                 return
             except TimeoutError:
                 pass
-            tag = f"If-None-Match: {person.etag}\r\n" if person.etag else ""
-            try:
-                response = await self.pool.request((base + tag + "\r\n").encode(), retry=True)
-            except HttpError as exc:
-                self.rec.failed(LOBBY, scheduled, time.perf_counter(), _kind(exc))
-            else:
-                self.rec.ok(LOBBY, scheduled, time.perf_counter(), response.status)
-                person.etag = response.header("etag") or person.etag
+            await phone.poll(self.pool, self.rec, self.count, LOBBY)
             scheduled += interval
 
     # -- the live part ----------------------------------------------------------------------
@@ -261,7 +272,7 @@ class Scenario:
         phase_len = opts.duration / max(len(self.activities), 1)
         lead = min(opts.poll_interval, phase_len * 0.2)
         window = max(min(opts.burst_seconds, phase_len * 0.5), 0.1)
-        tasks = [asyncio.create_task(self._poll_participant(p, stop)) for p in self.participants]
+        tasks = [asyncio.create_task(self._poll_phone(p, stop)) for p in self.participants]
         tasks.append(asyncio.create_task(self._poll_screen(stop)))
         for k, running in enumerate(self.activities):
             start = self.t0 + k * phase_len
@@ -304,50 +315,53 @@ class Scenario:
         times = sorted(start + self.rng.random() * window for _ in people)
         self.rng.shuffle(people)
         pending = []
-        for scheduled, person in zip(times, people, strict=True):
+        for scheduled, phone in zip(times, people, strict=True):
             await _sleep_until(scheduled)
-            body = {"data": running.spec.answer(self.rng, person.index)}
-            headers = {"Authorization": f"Bearer {person.token}"}
+            body = {"data": running.spec.answer(self.rng, phone.index)}
+            headers = {"Authorization": f"Bearer {phone.token}"}
             raw = build_request("POST", path, self.hostname, headers=headers, body=body)
-            pending.append(asyncio.create_task(self._answer(running, label, raw, scheduled)))
+            pending.append(asyncio.create_task(self._answer(running, phone, label, raw, scheduled)))
         await asyncio.gather(*pending)
 
-    async def _answer(self, running: Running, label: str, raw: bytes, scheduled: float) -> None:
+    async def _answer(
+        self, running: Running, phone: Phone, label: str, raw: bytes, scheduled: float
+    ) -> None:
         try:
             response = await self.pool.request(raw)
         except HttpError as exc:
-            self.rec.failed(label, scheduled, time.perf_counter(), _kind(exc))
+            self.rec.failed(label, scheduled, time.perf_counter(), error_kind(exc))
             return
         done = time.perf_counter()
         self.rec.ok(label, scheduled, done, response.status)
         if response.status == 201:
             running.accepted += 1
             running.acks.append(done)
+            personal = response.json().get("personal")
+            if personal:
+                phone.accept(personal, self.count)
         elif response.status == 200:
             running.retries += 1
         else:
             running.rejected += 1
 
-    async def _poll_participant(self, person: Participant, stop: float) -> None:
+    async def _poll_phone(self, phone: Phone, stop: float) -> None:
         interval = self.opts.poll_interval
-        base = (
-            f"GET /api/sessions/{self.session_id}/state HTTP/1.1\r\nHost: {self.hostname}\r\n"
-            f"Authorization: Bearer {person.token}\r\n"
-        )
-        scheduled = self.t0 + interval * person.index / max(len(self.participants), 1)
+        observer = phone.index in self.observers
+        scheduled = self.t0 + interval * phone.index / max(self.opts.participants, 1)
         while scheduled < stop:
             await _sleep_until(scheduled)
-            tag = f"If-None-Match: {person.etag}\r\n" if person.etag else ""
-            raw = (base + tag + "\r\n").encode("latin-1")
-            try:
-                response = await self.pool.request(raw, retry=True)
-            except HttpError as exc:
-                self.rec.failed(POLL_LABEL, scheduled, time.perf_counter(), _kind(exc))
+            sent = time.perf_counter()
+            ok = await phone.poll(self.pool, self.rec, self.count)
+            done = time.perf_counter()
+            if not ok:
+                self.rec.failed(POLL_LABEL, scheduled, done, "a request of the poll failed")
             else:
-                done = time.perf_counter()
-                self.rec.ok(POLL_LABEL, scheduled, done, response.status)
-                self.rec.ok(f"  of which {response.status}", scheduled, done, response.status)
-                person.etag = response.header("etag") or person.etag
+                self.rec.ok(POLL_LABEL, scheduled, done, 200)
+            if observer:
+                activity_id, count = phone.shown()
+                running = self.by_id.get(activity_id or "")
+                if running is not None and count is not None:
+                    running.phones.setdefault(phone.index, []).append((sent, done, count))
             scheduled += interval
 
     async def _poll_screen(self, stop: float) -> None:
@@ -356,7 +370,6 @@ class Scenario:
             f"GET /api/sessions/{self.session_id}/state HTTP/1.1\r\nHost: {self.hostname}\r\n"
             f"Authorization: Bearer {self.admin_token}\r\n"
         )
-        by_id = {r.id: r for r in self.activities}
         etag: str | None = None
         current: tuple[Running, int] | None = None
         scheduled = self.t0
@@ -367,20 +380,28 @@ class Scenario:
             try:
                 response = await self.pool.request((base + tag + "\r\n").encode(), retry=True)
             except HttpError as exc:
-                self.rec.failed(
-                    "GET state (big screen)", scheduled, time.perf_counter(), _kind(exc)
-                )
+                self.rec.failed(SCREEN_LABEL, scheduled, time.perf_counter(), error_kind(exc))
                 scheduled += interval
                 continue
             done = time.perf_counter()
-            self.rec.ok("GET state (big screen)", scheduled, done, response.status)
+            self.rec.ok(SCREEN_LABEL, scheduled, done, response.status)
             if response.status == 200:
                 etag = response.header("etag")
-                current = _screen_count(response, by_id)
+                current = self._screen_count(response)
             if current is not None and response.status in (200, 304):
                 running, count = current
                 running.screen.append((sent, done, count))
             scheduled += interval
+
+    def _screen_count(self, response: Response) -> tuple[Running, int] | None:
+        try:
+            activity = response.json().get("activity")
+        except (ValueError, json.JSONDecodeError):
+            return None
+        if not activity or activity.get("id") not in self.by_id:
+            return None
+        count = self.count(activity["id"], activity)
+        return None if count is None else (self.by_id[activity["id"]], count)
 
     # -- reading back -----------------------------------------------------------------------
 
@@ -419,35 +440,21 @@ class Scenario:
                     "exported_unique": len(per_title.get(title, ())),
                 }
             )
+        return out
+
+    async def complete(self) -> None:
+        """End the session (after the flat-out measurement, which polls it)."""
         try:
-            await self._admin("POST", f"/api/sessions/{sid}/complete")
+            await self._admin("POST", f"/api/sessions/{self.session_id}/complete")
         except BenchError as exc:
             self.problems.append(f"completing the session: {exc}")
-        return out
 
     def close(self) -> None:
         """Close the connections."""
         self.pool.close()
 
 
-def _screen_count(response: Response, by_id: dict[str, Running]) -> tuple[Running, int] | None:
-    try:
-        activity = response.json().get("activity")
-    except (ValueError, json.JSONDecodeError):
-        return None
-    if not activity or activity.get("id") not in by_id:
-        return None
-    running = by_id[activity["id"]]
-    count = running.spec.count(activity.get("results") or {})
-    return None if count is None else (running, count)
-
-
 async def _sleep_until(moment: float) -> None:
     delay = moment - time.perf_counter()
     if delay > 0:
         await asyncio.sleep(delay)
-
-
-def _kind(exc: HttpError) -> str:
-    text = str(exc)
-    return text.split(":")[0] if "timed out" not in text else "timed out"

@@ -57,13 +57,16 @@ class Recorder:
     def __init__(self) -> None:
         self.series: dict[str, Series] = collections.defaultdict(Series)
 
-    def ok(self, label: str, scheduled: float, done: float, status: int) -> None:
-        """Record a response (an HTTP answer of any status)."""
+    def ok(
+        self, label: str, scheduled: float, done: float, status: int, expected: tuple[int, ...] = ()
+    ) -> None:
+        """Record a response (an HTTP answer of any status; >= 400 is an error unless it is
+        ``expected``)."""
         s = self.series[label]
         s.latencies.append(done - scheduled)
         s.scheduled.append(scheduled)
         s.statuses[status] += 1
-        if status >= 400:
+        if status >= 400 and status not in expected:
             s.errors[f"HTTP {status}"] += 1
         s.first = min(s.first, scheduled)
         s.last = max(s.last, done)
@@ -121,17 +124,16 @@ class Recorder:
 _ORDER = (
     "admin",
     "POST /api/join",
-    "GET state (page load)",
-    "GET state (lobby)",
-    "GET state (participant)",
-    "  of which",
+    "phone poll",
+    "GET me (personal)",
+    "GET live (shared)",
     "GET state (big",
 )
 
 
 def _label_order(label: str) -> tuple[int, str]:
-    """The table's order: setup, joins, participant polls (then their 200/304 split), the
-    big screen, then the answers."""
+    """The table's order: setup, joins, phone polls (then their requests), the big screen,
+    then the answers."""
     for rank, prefix in enumerate(_ORDER):
         if label.startswith(prefix):
             return rank, label
@@ -163,3 +165,21 @@ def vote_to_screen(
             return delays, len(ordered_acks) - len(delays)
         delays.append(obs[j][1] - ack)
     return delays, 0
+
+
+def freshness_for_phones(
+    acks: list[float], observers: dict[int, list[tuple[float, float, int]]]
+) -> tuple[list[float], int]:
+    """Delay from each answer's acknowledgement to each observer phone showing it (the
+    rule of :func:`vote_to_screen`, per observer, pooled): with phones polling every 2 s
+    at staggered moments, what one phone in the room waits to see another's answer.
+
+    Returns the pooled delays and how many (answer, observer) pairs were never shown.
+    """
+    delays: list[float] = []
+    missed = 0
+    for observations in observers.values():
+        got, never = vote_to_screen(acks, observations)
+        delays += got
+        missed += never
+    return delays, missed
