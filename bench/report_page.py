@@ -64,7 +64,8 @@ def _row(cell: dict[str, Any]) -> str:
     live = (cell.get("cpu") or {}).get("live") or {}
     met = sum(t["met"] for t in cell["targets"])
     return (
-        f"| {m['database']} | {m['participants']:,} | {m.get('when', '-')} "
+        f"| {m['database']} | {m['participants']:,} "
+        f"| {m.get('when', '-')}, `{m.get('build', '-')}` "
         f"| {_fmt(poll.get('p50_ms'), 1)} / {_fmt(poll.get('p99_ms'), 1)} "
         f"| {_fmt(answer_p99, 1)} | {accepted:,} {'yes' if exact else 'NO'} "
         f"| {_fmt(_worst(cell['freshness_phones']))} / {_fmt(_worst(cell['freshness_screen']))} "

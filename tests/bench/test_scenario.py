@@ -85,8 +85,10 @@ def test_a_tiny_run_drives_both_documents_and_checks_every_target(
     assert ep[JOIN_LABEL]["statuses"] == {"201": PHONES}
     assert result["join_burst"]["all_201"] and result["join_burst"]["rate_per_s"] > 0
     # Each phone loaded the page like the web app: its personal document, then the shared
-    # document at the path the personal one names (no credentials needed for that one).
-    assert ep[PERSONAL_LABEL + PAGE_LOAD]["statuses"] == {"200": PHONES}
+    # document at the path the personal one names (no credentials needed for that one), then
+    # the personal one again if the shared one was newer (another phone joined meanwhile).
+    loads = ep[PERSONAL_LABEL + PAGE_LOAD]["statuses"]
+    assert loads.keys() == {"200"} and PHONES <= loads["200"] <= 2 * PHONES
     assert ep[SHARED_LABEL + PAGE_LOAD]["statuses"] == {"200": PHONES}
     # Live: the shared document answered 304 to an unchanged If-None-Match, and 404 on the
     # old key once the next activity was on, which sent the phone to /me for the new key.

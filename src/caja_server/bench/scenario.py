@@ -203,11 +203,11 @@ class Scenario:
         the server allows (a 429 is retried after its ``Retry-After``)."""
         self.phase = "joining"
         limit = asyncio.Semaphore(self.opts.join_concurrency)
-        run = uuid.uuid4().hex[:6]
         burst = self.join
 
         async def join(i: int) -> Phone | None:
-            body = {"join_code": self.join_code, "nickname": f"bench-{run}-{i}"}
+            # A new session each run: plain names no filter refuses ("bench-<hex>" could).
+            body = {"join_code": self.join_code, "nickname": f"Phone {i}"}
             raw = build_request("POST", "/api/join", self.hostname, body=body)
             while True:
                 async with limit:
@@ -228,6 +228,9 @@ class Scenario:
                 on_progress(i)
             if response.status != 201:
                 burst.refused += 1
+                if burst.refused <= 3:
+                    detail = response.body[:200].decode(errors="replace")
+                    self.problems.append(f"join {i} answered {response.status}: {detail}")
                 return None
             burst.joined += 1
             data = response.json()
