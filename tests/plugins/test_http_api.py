@@ -253,3 +253,42 @@ def test_wordcloud_over_http(presenter: Presenter) -> None:
         ("Python", "python"),
         ("fast", "fast"),
     ]
+
+
+def test_scale_over_http_in_the_sessions_language(presenter: Presenter) -> None:
+    presenter.call("PATCH", f"/api/sessions/{presenter.sid}", json={"language": "es"})
+    config = {"question": "Agree?", "statements": ["Clear", "Useful"], "high_label": "Yes!"}
+    aid = presenter.activity("scale", config, "Feedback")
+    ann, bob = presenter.join("Ann"), presenter.join("Bob")
+    form = ann.state()["activity"]["answer_schema"]["properties"]["ratings"]
+    assert form["description"] == "Mueve cada control deslizante hasta tu valoración"
+    assert form["properties"]["s1"]["x-caja-widget"] == "slider"
+    assert form["properties"]["s1"]["x-caja-labels"] == ["", "Yes!"]
+    assert ann.answer(aid, {"ratings": {"s0": 5, "s1": 4}}).status_code == 201
+    refused = bob.answer(aid, {"ratings": {"s0": 5}})
+    assert refused.status_code == 422 and refused.json()["detail"] == "Rate every statement"
+    assert bob.answer(aid, {"ratings": {"s0": 3, "s1": 4}}).status_code == 201
+    assert ann.state()["activity"]["results"] is None  # phones: after the close
+    stats = presenter.state()["activity"]["display"][0]["stats"]
+    assert [(s["label"], s["value"]) for s in stats] == [("Clear", "4"), ("Useful", "4")]
+    presenter.call("POST", f"/api/sessions/{presenter.sid}/activities/{aid}/close")
+    assert ann.state()["activity"]["results"]["respondents"] == 2
+    as_json, as_csv = presenter.export()
+    assert sorted((r["1. Clear"], r["2. Useful"]) for r in as_csv) == [("3", "4"), ("5", "4")]
+    assert "1. Clear" in as_json["columns"]
+
+
+def test_ranking_over_http(presenter: Presenter) -> None:
+    aid = presenter.activity("ranking", {"question": "First?", "items": ["A", "B", "C"]})
+    ann, bob = presenter.join("Ann"), presenter.join("Bob")
+    form = ann.state()["activity"]["answer_schema"]["properties"]["order"]
+    assert form["x-caja-widget"] == "ordering"
+    assert [c["const"] for c in form["items"]["oneOf"]] == ["i0", "i1", "i2"]
+    assert ann.answer(aid, {"order": ["i2", "i0", "i1"]}).status_code == 201
+    assert ann.answer(aid, {"order": ["i0", "i1", "i2"]}).status_code == 409  # one each
+    assert bob.answer(aid, {"order": ["i2", "i1", "i0"]}).status_code == 201
+    bars = presenter.state()["activity"]["display"][0]["bars"]
+    assert [(b["label"], b["count"]) for b in bars] == [("1. C", 4), ("2. A", 1), ("2. B", 1)]
+    assert ann.state()["activity"]["extra"]["your_order"] == ["i2", "i0", "i1"]
+    _, as_csv = presenter.export()
+    assert sorted(r["order"] for r in as_csv) == ["C > A > B", "C > B > A"]

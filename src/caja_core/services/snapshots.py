@@ -286,6 +286,8 @@ def _activity_snapshot(
             all_answers,
             AggregateContext(now=now, participants=names, connected=connected, items=items[0]),
         )
+        translator = activity_type.translator(session.language or DEFAULT_LANGUAGE)
+        item_schema = activity_type.item_schema()
         presenter_view = activity_type.view(
             config,
             deepcopy(activity.state),
@@ -294,7 +296,7 @@ def _activity_snapshot(
                 role="presenter",
                 now=now,
                 activity_status=activity.status,
-                translator=activity_type.translator(session.language or DEFAULT_LANGUAGE),
+                translator=translator,
                 items=items[0],
             ),
         )
@@ -311,8 +313,9 @@ def _activity_snapshot(
             activity_type=activity_type,
             config=config,
             results=results,
-            answer_schema=answer_schema_of(activity_type, config),
-            item_schema=activity_type.item_schema(),
+            # The phone's forms, in the session's language like its display blocks.
+            answer_schema=translator.schema(answer_schema_of(activity_type, config)),
+            item_schema=None if item_schema is None else translator.schema(item_schema),
             presenter_view=presenter_view,
             deadline=deadline,
         ),
