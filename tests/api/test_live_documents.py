@@ -229,3 +229,29 @@ def test_the_activity_beside_reaches_phones_through_their_documents(api: Api, sc
     api.ok("POST", f"{activities}/{qna['id']}/close", scene.alice)
     assert me(api, scene).json()["side"] is None
     assert api.request("GET", path).json()["side"] is None
+
+
+def test_a_phones_shared_and_personal_documents_speak_the_sessions_language(api: Api) -> None:
+    alice = api.admin()
+    session = api.session(alice)
+    sid = session["id"]
+    api.ok("PATCH", f"/api/sessions/{sid}", alice, json={"language": "es"})
+    question = {"kind": "single", "text": "2 + 2?", "options": ["3", "4"], "correct": 1}
+    quiz = api.activity(alice, sid, type="quiz", title="Quiz", config={"questions": [question]})
+    bob = api.join(session["join_code"])
+    actions = f"/api/sessions/{sid}/activities/{quiz['id']}/actions"
+    api.ok("POST", f"{actions}/next", alice, json={})
+
+    def phone() -> tuple[dict[str, Any], dict[str, Any]]:
+        me = api.ok("GET", f"/api/sessions/{sid}/me", bob["token"])
+        return api.ok("GET", me["live"]["path"]), me
+
+    shared, _ = phone()
+    assert shared["activity"]["display"][0]["title"] == "Pregunta 1 de 1"
+    url = f"/api/sessions/{sid}/activities/{quiz['id']}/responses"
+    api.ok("POST", url, bob["token"], 201, json={"data": {"question": 0, "choice": 1}})
+    api.ok("POST", f"{actions}/reveal", alice, json={})
+    shared, me = phone()
+    assert shared["activity"]["display"][1]["stats"][0]["label"] == "Correcto"
+    (own,) = me["view"]["display"]
+    assert own["stats"][0]["label"] == "Tú"
