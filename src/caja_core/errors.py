@@ -11,13 +11,29 @@ from typing import Any
 
 
 class CajaError(Exception):
-    """Base class of every domain error."""
+    """Base class of every domain error.
+
+    ``reason`` is a stable machine code for this one situation (``nickname_taken``), sent as
+    the body's ``code`` with its ``params`` so that a client shows the message in its reader's
+    language; ``detail`` stays English. The web app's catalogs translate every reason
+    (``apiErrors`` in ``frontend/src/i18n/locales``; ``tests/test_error_reasons.py`` checks).
+    """
 
     code: str = "error"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        reason: str | None = None,
+        params: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
+        if reason is not None:
+            extra["code"] = reason
+            extra["params"] = params or {}
         self.extra = extra
 
 
@@ -47,16 +63,33 @@ class ValidationFailed(CajaError):
 
     code = "validation_failed"
 
-    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(detail, errors=errors or [])
+    def __init__(
+        self,
+        detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        *,
+        reason: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail, reason=reason, params=params, errors=errors or [])
         self.errors = errors or []
 
     @classmethod
-    def for_field(cls, field: str, msg: str, detail: str | None = None) -> ValidationFailed:
+    def for_field(
+        cls,
+        field: str,
+        msg: str,
+        detail: str | None = None,
+        *,
+        reason: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> ValidationFailed:
         """One field's problem; ``detail`` defaults to "Invalid <field>: <msg>"."""
         return cls(
             detail or f"Invalid {field}: {msg}",
             [{"loc": [field], "msg": msg, "type": "value_error"}],
+            reason=reason,
+            params=params,
         )
 
 

@@ -47,6 +47,11 @@ class ErrorBody(BaseModel):
     """A human message saying what was wrong."""
     errors: list[FieldError] | None = None
     """Field-level problems, for validation errors."""
+    code: str | None = None
+    """This one situation, for a client to show in its reader's language (``nickname_taken``,
+    ``time_up``): the web app's catalogs have a message for every code the host sends."""
+    params: dict[str, Any] | None = None
+    """The values the message of ``code`` names (``{"nickname": ..., "suggestion": ...}``)."""
 
 
 # Domain error class -> HTTP status. The most specific class wins (looked up along the MRO).
@@ -76,10 +81,11 @@ def status_for(exc: domain.CajaError) -> int:
 
 
 def error_response(
-    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int, error: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
-    """A JSON error answer with the common body."""
-    body: dict[str, Any] = {"error": code, "detail": detail}
+    """A JSON error answer with the common body (``extra`` may hold the situation's ``code``
+    and ``params``)."""
+    body: dict[str, Any] = {"error": error, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, headers=headers)
 

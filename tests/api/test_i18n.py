@@ -56,3 +56,25 @@ def test_an_activity_types_error_in_the_callers_language(api: Api) -> None:
     assert body["detail"] == "There is no option 7 in this poll"
     assert body["message"] == "Ce sondage n\u2019a pas d\u2019option 7"
     assert body["params"] == {"option": 7} and body["language"] == "fr"
+
+
+def test_host_errors_carry_a_code_and_params_beside_the_english_detail(api: Api) -> None:
+    admin = api.admin()
+    session = api.session(admin)
+    api.activity(admin, session["id"])
+    code = session["join_code"]
+    wrong = api.request("POST", "/api/join", json={"join_code": "ZZZZZZ", "nickname": "Ann"})
+    assert wrong.status_code == 404
+    assert wrong.json()["code"] == "session_not_found"
+    api.join(code, "Ann")
+    taken = api.request("POST", "/api/join", json={"join_code": code, "nickname": "ann"})
+    assert taken.status_code == 409
+    body = taken.json()
+    assert body["code"] == "nickname_taken"
+    assert body["params"] == {"nickname": "ann", "suggestion": body["suggestion"]}
+    assert body["detail"].startswith("The nickname 'ann' is taken")  # English, stable
+    long = api.request("POST", "/api/join", json={"join_code": code, "nickname": "x" * 200})
+    assert long.status_code == 422
+    assert (long.json()["code"], long.json()["params"]) == ("nickname_too_long", {"max": 32})
+    rude = api.request("POST", "/api/join", json={"join_code": code, "nickname": "sh1t"})
+    assert rude.json()["code"] == "nickname_blocked"

@@ -24,8 +24,9 @@ const PLURAL_PARAM: Record<string, string> = {
   activity_has_answers: "answers",
 };
 
-function known(key: string): boolean {
-  return i18n.exists(key);
+function known(key: string, params: Record<string, unknown> = {}): boolean {
+  // With its `count`, a plural message (`x_one`, `x_other`) exists under its plain key.
+  return i18n.exists(key, params as never);
 }
 
 function translate(key: string, params: Record<string, unknown>): string {
@@ -60,8 +61,8 @@ export function translateError(body: unknown): string | null {
   const specific = code !== null && code !== b.error;
   const codeKey = code ? `apiErrors.${code}` : "";
   if (code && PLURAL_PARAM[code] && typeof params[PLURAL_PARAM[code]!] === "number") params.count = params[PLURAL_PARAM[code]!];
-  if (specific && known(codeKey)) return translate(codeKey, params);
+  if (specific && known(codeKey, params)) return translate(codeKey, params);
   if (fieldErrors.length) return fieldErrors.map(fieldMessage).join("; ");
-  if (code && known(codeKey)) return translate(codeKey, params);
+  if (code && known(codeKey, params)) return translate(codeKey, params);
   return null;
 }

@@ -146,7 +146,7 @@ class Batch:
         if isinstance(opened, Exception):
             raise opened
         if opened is None or opened.activity.session_id != sid:
-            raise NotFound("Activity not found")
+            raise NotFound("Activity not found", reason="activity_not_found")
         activity, activity_type, config = opened.activity, opened.activity_type, opened.config
         answer = activity_type.parse_answer(submission.data)
         submitted = answer.model_dump(mode="json")
@@ -157,14 +157,16 @@ class Batch:
         state = deepcopy(activity.state)
 
         if session.status != "active":
-            raise InvalidState("This session is not running")
+            raise InvalidState("This session is not running", reason="session_not_running")
         fingerprint = answer_fingerprint(submitted)
         if activity.status != "active":
             # A retry of an answer that landed before the activity closed still succeeds.
             landed = next((r for r in rows if r.fingerprint == fingerprint), None)
             if landed is not None:
                 return AnswerOutcome(_row(landed), False)
-            raise AnswerRejected("This activity is not open for answers")
+            raise AnswerRejected(
+                "This activity is not open for answers", reason="activity_not_open"
+            )
         slot = activity_type.answer_slot(config, state, answer, ctx)
         existing = next((r for r in rows if r.slot == slot), None)
         if existing is not None and (
@@ -173,14 +175,17 @@ class Batch:
             return AnswerOutcome(_row(existing), False)
         deadline = effective_deadline(activity, activity_type, config)
         if deadline is not None and now > deadline:
-            raise AnswerRejected("Time is up: answers are no longer accepted")
+            raise AnswerRejected("Time is up: answers are no longer accepted", reason="time_up")
         validated, meta = activity_type.validate_answer(config, state, answer, ctx)
         stored_data = stored_json(validated)
         if existing is not None:
             if existing.data == stored_data:
                 return AnswerOutcome(_row(existing), False)
             if not activity_type.allows_change(config, state):
-                raise Conflict("You have already answered; this activity does not allow changes")
+                raise Conflict(
+                    "You have already answered; this activity does not allow changes",
+                    reason="already_answered",
+                )
         new_state = self._after_answer(opened, state, participant, slot, stored_data, meta, now)
         # Judged and accepted: from here on it changes the batch.
         if isinstance(existing, Response):  # stored before: the ORM writes the change

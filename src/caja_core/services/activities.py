@@ -70,7 +70,8 @@ def _editable_session(db: DB, admin: Admin, session_id: Any) -> Session:
     if session.status == "completed":
         raise InvalidState(
             "This session is completed and read-only: its activities can't change "
-            "(duplicate it to run it again)"
+            "(duplicate it to run it again)",
+            reason="session_completed",
         )
     return session
 
@@ -170,6 +171,8 @@ def update_activity(
                 raise Conflict(
                     f"This activity already has {count} answer(s); changing its config would "
                     "change what they mean. Retry with reset_answers=true to delete them.",
+                    reason="activity_has_answers",
+                    params={"answers": count},
                     answers=count,
                 )
             db.execute(delete(Response).where(Response.activity_id == activity.id))
@@ -271,7 +274,9 @@ def activate_activity(
     now = now_or(now)
     session = _editable_session(db, admin, session_id)
     if session.status != "active":
-        raise InvalidState("Start the session before activating an activity")
+        raise InvalidState(
+            "Start the session before activating an activity", reason="session_not_started"
+        )
     activity = activity_in_session(db, session, activity_id)
     activity_type = host.get(activity.type)
     for other in db.scalars(
@@ -306,7 +311,9 @@ def open_beside(
     now = now_or(now)
     session = _editable_session(db, admin, session_id)
     if session.status != "active":
-        raise InvalidState("Start the session before opening an activity")
+        raise InvalidState(
+            "Start the session before opening an activity", reason="session_not_started"
+        )
     activity = activity_in_session(db, session, activity_id)
     if activity.id == session.current_activity_id:
         raise InvalidState("This activity is the current one already")
@@ -334,7 +341,7 @@ def close_activity(
     session = _editable_session(db, admin, session_id)
     activity = activity_in_session(db, session, activity_id)
     if activity.status != "active":
-        raise InvalidState("Only an active activity can be closed")
+        raise InvalidState("Only an active activity can be closed", reason="activity_not_active")
     close_running(activity, host, now_or(now))
     if session.side_activity_id == activity.id:  # the tab beside goes away
         session.side_activity_id = None

@@ -118,7 +118,7 @@ def login(
         db.add_all([LoginAttempt(key=key, attempted_at=now) for key in keys])
         db.flush()
         log.info("login_failed", username=username)
-        raise AuthenticationFailed("Wrong username or password")
+        raise AuthenticationFailed("Wrong username or password", reason="login_failed")
     db.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys)))
     db.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - RATE_WINDOW))
     if _hasher.check_needs_rehash(admin.password_hash):
@@ -167,7 +167,10 @@ def _check_delay(db: DB, key: str, free: int, now: dt.datetime) -> None:
     if wait > 0:
         retry_after = max(1, math.ceil(wait))
         raise RateLimited(
-            f"Too many failed logins; try again in {retry_after} seconds", retry_after=retry_after
+            f"Too many failed logins; try again in {retry_after} seconds",
+            reason="login_rate_limited",
+            params={"retry_after": retry_after},
+            retry_after=retry_after,
         )
 
 
@@ -182,7 +185,7 @@ def admin_for_token(db: DB, token: str, now: dt.datetime | None = None) -> Admin
         .where(AdminToken.token_hash == hash_token(token))
     ).first()
     if row is None or row[1] <= now or row[0].disabled_at is not None:
-        raise AuthenticationFailed("Your login has expired; log in again")
+        raise AuthenticationFailed("Your login has expired; log in again", reason="login_expired")
     return row[0]
 
 

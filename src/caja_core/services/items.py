@@ -89,12 +89,16 @@ def submit_item(
     state = deepcopy(activity.state)
     rules = activity_type.item_rules(config, state)
     if not rules.accepting:
-        raise AnswerRejected("This activity is not taking new entries now")
+        raise AnswerRejected("This activity is not taking new entries now", reason="entries_closed")
     if anonymous and not rules.anonymous:
-        raise AnswerRejected("The presenter does not allow anonymous entries here")
+        raise AnswerRejected(
+            "The presenter does not allow anonymous entries here", reason="entries_not_anonymous"
+        )
     if len(own) >= rules.max_per_participant:
         raise AnswerRejected(
-            f"You have sent the most entries allowed here ({rules.max_per_participant})"
+            f"You have sent the most entries allowed here ({rules.max_per_participant})",
+            reason="entries_used_up",
+            params={"max": rules.max_per_participant},
         )
     ctx = ItemContext(
         now=now,
@@ -139,9 +143,9 @@ def vote(
         raise NotFound("Item not found")
     config = activity_type.parse_config(activity.config)
     if not activity_type.item_rules(config, deepcopy(activity.state)).votes:
-        raise AnswerRejected("Votes are not taken here")
+        raise AnswerRejected("Votes are not taken here", reason="votes_not_taken")
     if item.participant_id == participant.id:
-        raise AnswerRejected("You can't vote for your own entry")
+        raise AnswerRejected("You can't vote for your own entry", reason="vote_own_entry")
     mine = db.get(ItemVote, (item.id, participant.id))
     changed = False
     if up and mine is None:
@@ -296,11 +300,11 @@ def _open_activity(
         raise NotFound("Activity not found")
     session = _session(db, activity)
     if session.status != "active":
-        raise InvalidState("This session is not running")
+        raise InvalidState("This session is not running", reason="session_not_running")
     if activity.id not in (session.current_activity_id, session.side_activity_id):
-        raise AnswerRejected("This activity is not open for entries")
+        raise AnswerRejected("This activity is not open for entries", reason="entries_closed")
     if activity.status != "active" and new:
-        raise AnswerRejected("This activity is not open for entries")
+        raise AnswerRejected("This activity is not open for entries", reason="entries_closed")
     activity_type = host.get(activity.type)
     if activity_type.item_model is None:
         raise AnswerRejected(f"Activity type '{activity.type}' takes no entries")

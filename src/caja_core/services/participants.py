@@ -56,15 +56,24 @@ def clean_nickname(raw: Any, profanity_filter: bool = False) -> str:
         unicodedata.category(ch) in ("Co", "Cs", "Cn") for ch in raw
     ):
         raise ValidationFailed.for_field(
-            "nickname", "must not contain control or invisible characters"
+            "nickname",
+            "must not contain control or invisible characters",
+            reason="nickname_invalid_characters",
         )
     nickname = text.clean_text(raw)
     if text.is_blank(nickname):
-        raise ValidationFailed.for_field("nickname", "must not be empty")
+        raise ValidationFailed.for_field("nickname", "must not be empty", reason="nickname_empty")
     if len(nickname) > MAX_NICKNAME_LENGTH:
-        raise ValidationFailed.for_field("nickname", f"at most {MAX_NICKNAME_LENGTH} characters")
+        raise ValidationFailed.for_field(
+            "nickname",
+            f"at most {MAX_NICKNAME_LENGTH} characters",
+            reason="nickname_too_long",
+            params={"max": MAX_NICKNAME_LENGTH},
+        )
     if profanity_filter and text.is_profane(nickname):
-        raise ValidationFailed.for_field("nickname", "contains a word that can't be shown")
+        raise ValidationFailed.for_field(
+            "nickname", "contains a word that can't be shown", reason="nickname_blocked"
+        )
     return nickname
 
 
@@ -110,14 +119,19 @@ def join_session(
         select(Session).where(Session.join_code == code, Session.status == "active")
     ).first()
     if session is None:
-        raise NotFound(f"No running session has the code '{code or join_code}'")
+        raise NotFound(
+            f"No running session has the code '{code or join_code}'", reason="session_not_found"
+        )
     nickname = clean_nickname(nickname, profanity_filter)
     key = nickname_key(nickname)
     banned = select(ParticipantBan.id).where(
         ParticipantBan.session_id == session.id, ParticipantBan.nickname_skeleton == key
     )
     if db.scalar(banned) is not None:
-        raise Forbidden("The presenter removed this name from the session; pick another")
+        raise Forbidden(
+            "The presenter removed this name from the session; pick another",
+            reason="nickname_removed",
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)  # 192 random bits
     participant = Participant(
         session_id=session.id,
@@ -135,6 +149,8 @@ def join_session(
         suggestion = suggest_nickname(nickname, _taken_keys(db, session.id))
         raise Conflict(
             f"The nickname '{nickname}' is taken in this session; try '{suggestion}'",
+            reason="nickname_taken",
+            params={"nickname": nickname, "suggestion": suggestion},
             suggestion=suggestion,
         ) from None
     stamp_version(db, Participant, [participant.id], bump_version(db, session))
@@ -212,7 +228,11 @@ def _match_tokens(
             continue
         participant = by_hash.get(hash_token(token))
         if participant is None:
-            found.append(AuthenticationFailed("Unknown participant: join the session again"))
+            found.append(
+                AuthenticationFailed(
+                    "Unknown participant: join the session again", reason="participant_unknown"
+                )
+            )
             continue
         try:
             other = session_id is not None and participant.session_id != as_uuid(
@@ -332,7 +352,9 @@ def kick_participant(db: DB, admin: Admin, session_id: Any, participant_id: Any)
     if participant is None:
         raise NotFound("Participant not found")
     if session.status == "completed":
-        raise InvalidState("This session is completed; its participants can't change")
+        raise InvalidState(
+            "This session is completed; its participants can't change", reason="session_completed"
+        )
     db.delete(participant)
     db.flush()
     _ban(db, session.id, nickname_key(participant.nickname))

@@ -86,7 +86,10 @@ def rename_session(db: DB, admin: Admin, session_id: Any, name: str) -> Session:
     """Rename a session that is not completed (a completed one is read-only)."""
     session = session_for_admin(db, admin, session_id, lock=True)
     if session.status == "completed":
-        raise InvalidState("This session is completed and read-only; duplicate it to change it")
+        raise InvalidState(
+            "This session is completed and read-only; duplicate it to change it",
+            reason="session_completed",
+        )
     session.name = _clean_name(name)
     bump_version(db, session)
     return session
@@ -108,6 +111,7 @@ def _setting(field: str, value: Any) -> Any:
         raise ValidationFailed(
             f"The session language must be one of {', '.join(LANGUAGES)}",
             [{"loc": ["language"], "msg": "unsupported language", "type": "language_unsupported"}],
+            reason="language_unsupported",
         )
     if field == "accent_color" and not (isinstance(value, str) and is_colour(value)):
         raise ValidationFailed.for_field("accent_color", "a colour like #4338ca")
@@ -128,7 +132,10 @@ def update_session(db: DB, admin: Admin, session_id: Any, changes: dict[str, Any
     clean = {field: _setting(field, value) for field, value in changes.items()}
     session = session_for_admin(db, admin, session_id, lock=True)
     if session.status == "completed":
-        raise InvalidState("This session is completed and read-only; duplicate it to change it")
+        raise InvalidState(
+            "This session is completed and read-only; duplicate it to change it",
+            reason="session_completed",
+        )
     for field, value in clean.items():
         setattr(session, field, value)
     bump_version(db, session)
@@ -148,7 +155,9 @@ def start_session(db: DB, admin: Admin, session_id: Any, now: dt.datetime | None
     be started again."""
     session = session_for_admin(db, admin, session_id, lock=True)
     if session.status == "completed":
-        raise InvalidState("This session is completed; it can't be started again")
+        raise InvalidState(
+            "This session is completed; it can't be started again", reason="session_completed"
+        )
     if session.status == "draft":
         session.status = "active"
         session.started_at = now_or(now)

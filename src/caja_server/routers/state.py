@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api", tags=["state"])
 
 def _role_of(token: str | None) -> Role:
     if token is None:
-        raise AuthenticationFailed("Log in or join the session first")
+        raise AuthenticationFailed("Log in or join the session first", reason="login_required")
     if token.startswith(ADMIN_TOKEN_PREFIX):
         return "presenter"
     if token.startswith(PARTICIPANT_TOKEN_PREFIX):
