@@ -318,6 +318,7 @@ def test_after_the_reveal_a_participant_sees_right_points_and_rank() -> None:
     assert ann.config["current"]["correct"] == 1
     assert ann.extra == {
         "answered": True,
+        "nickname": "ann",
         "correct": True,
         "points": 875,
         "score": 875,

@@ -186,6 +186,18 @@ describe("quiz", () => {
     expect(screen.getByRole("status")).toHaveTextContent("Not this time");
   });
 
+  it("highlights the participant's own row of the shared leaderboard", () => {
+    const { Results } = activityUI("quiz");
+    const rows = [
+      { rank: 1, name: "Ana", score: 875, detail: null, highlight: false },
+      { rank: 2, name: "Ben", score: 0, detail: null, highlight: false },
+    ];
+    const board = shared({ type: "quiz", phase: "leaderboard", config: { question_count: 2, current: null }, display: [{ kind: "leaderboard", title: "Leaderboard", rows }] });
+    const ben = personal({ extra: { answered: true, nickname: "Ben", correct: false, points: 0, score: 0, rank: 2 } });
+    const { container } = render(<Results activity={merged(board, ben)} role="participant" />);
+    expect([...container.querySelectorAll(".leaderboard-list .highlight .name")].map((n) => n.textContent)).toEqual(["Ben"]);
+  });
+
   it("knows the open question was answered from the personal document", () => {
     const { answered } = activityUI("quiz");
     const open = shared({ type: "quiz", phase: "question", config: { question_count: 2, current: { index: 0, kind: "true_false", text: "Sky is blue" } } });

@@ -378,6 +378,7 @@ def _own_extra(results: JSON, state: JSON, ctx: PersonalContext) -> JSON:
         me = row_of(results["leaderboard"], str(ctx.participant_id))
         if me is not None:
             extra.update(
+                nickname=me["nickname"],  # their row's name: the phone highlights it
                 correct=me["last"]["correct"],
                 points=me["last"]["points"],
                 score=me["score"],

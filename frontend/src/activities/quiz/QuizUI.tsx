@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import type { DisplayBlock } from "../../api/types";
 import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import { useFormat } from "../../i18n/format";
 import type { ActivityUI, ResultsProps } from "../types";
@@ -7,11 +8,27 @@ import { currentQuestion, QuizRespond } from "./QuizRespond";
 
 interface OwnResult {
   answered?: boolean;
+  nickname?: string;
   correct?: boolean;
   points?: number;
   score?: number;
   rank?: number;
   correct_answers?: number;
+}
+
+/** The leaderboard and podium with the participant's own row highlighted: the shared
+ * document's rows are the same for every phone; the personal one names their row. */
+function withOwnRow(blocks: DisplayBlock[], own: OwnResult): DisplayBlock[] {
+  if (own.nickname === undefined || own.rank === undefined) return blocks;
+  const mark = <R extends { name: string; rank: number }>(row: R): R =>
+    row.name === own.nickname && row.rank === own.rank ? { ...row, highlight: true } : row;
+  return blocks.map((block) =>
+    block.kind === "leaderboard"
+      ? { ...block, rows: block.rows.map(mark) }
+      : block.kind === "podium"
+        ? { ...block, places: block.places.map(mark) }
+        : block,
+  );
 }
 
 function QuizResults({ activity, role }: ResultsProps) {
@@ -71,7 +88,7 @@ function QuizResults({ activity, role }: ResultsProps) {
           </span>
         </div>
       )}
-      <DisplayBlocks blocks={activity.display} />
+      <DisplayBlocks blocks={role === "participant" ? withOwnRow(activity.display, own) : activity.display} />
     </div>
   );
 }
