@@ -35,6 +35,7 @@ from caja_server.routers import ALL_ROUTERS, UNGATED
 from caja_server.routers.media import UPLOAD_PATH
 from caja_server.settings import Settings
 from caja_server.static import mount_web_ui
+from caja_server.throttle import Throttles
 
 log = structlog.get_logger(__name__)
 
@@ -125,6 +126,7 @@ def create_app(
     app.state.db_slots = asyncio.Semaphore(settings.db_concurrency)
     app.state.answers = AnswerWriter(database, host, max_batch=tuning.max_answer_batch)
     app.state.media = media_store(settings)
+    app.state.throttles = Throttles.from_settings(settings)
 
     install_error_handlers(app)
     for router in ALL_ROUTERS:

@@ -68,6 +68,19 @@ class Settings(BaseSettings):
     directory. Setting ``CAJA_ADMIN_PASSWORD`` instead gives that account this password."""
     nickname_profanity_filter: bool = True
     """Refuse nicknames with English profanity (the word cloud's list, ``caja_core.text``)."""
+    join_wrong_code_burst: int = Field(default=1000, ge=0, le=1_000_000)
+    """Wrong join codes one client address may send before it must slow down (0: no
+    limit). Right codes cost nothing: thousands of phones behind one venue address join
+    freely; this is room for their typos. While it is used up, every join from that
+    address gets 429, the right code too (docs/security.md: the guessing arithmetic)."""
+    join_wrong_code_rate: float = Field(default=0.25, ge=0, le=1000)
+    """Wrong join codes per second an address earns back (15 a minute)."""
+    participant_write_burst: int = Field(default=30, ge=0, le=1_000_000)
+    """Answers, entries and votes one participant may send at once (0: no limit)."""
+    participant_write_rate: float = Field(default=2.0, ge=0, le=1000)
+    """Answers, entries and votes per second one participant earns back after a burst."""
+    session_max_participants: int = Field(default=20_000, ge=0, le=10_000_000)
+    """Participants one session takes at most (0: no cap); a full session answers 409."""
     db_concurrency: int = Field(default=16, ge=1, le=200)
     """How many requests may work with the database at once. The rest wait without holding
     a worker thread, so a burst can never tie up every thread while the few requests holding

@@ -28,6 +28,7 @@ from caja_server.answers import AnswerWriter
 from caja_server.app import create_app
 from caja_server.live import attach_live
 from caja_server.settings import Settings
+from caja_server.throttle import Throttles
 
 from .testplugin import CrashPlugin, VotePlugin
 
@@ -77,6 +78,8 @@ class LiveServer:
         """Point the app at another database (the test's own)."""
         database = Database(url)
         self.app.state.db = database
+        # Each test starts with fresh throttles (one test's wrong codes are not the next's).
+        self.app.state.throttles = Throttles.from_settings(self.app.state.settings)
         self.app.state.answers.close()
         self.app.state.answers = AnswerWriter(database, self.app.state.host)
         if self.app.state.relay is not None:

@@ -699,7 +699,8 @@ export interface paths {
          * @description Join the running session with this code under a nickname. Keep the token: it is
          *     the participant's identity across page reloads. A taken nickname (or a look-alike of
          *     one) is a 409 whose ``suggestion`` is a free one; a name the presenter kicked from the
-         *     session is a 403.
+         *     session is a 403; a full session is a 409. Too many wrong codes from one address make
+         *     every join from it a 429 with ``Retry-After`` for a while (docs/security.md).
          */
         post: operations["join_session"];
         delete?: never;
@@ -760,9 +761,10 @@ export interface paths {
         /**
          * Answer an activity
          * @description Store the participant's answer (201). Sending the very same answer again answers
-         *     200 with the stored one; a different second answer is a 409 unless the type allows
-         *     changes. A closed activity or a passed deadline is a 422 with a readable reason. The
-         *     reply's ``personal`` is the participant's personal document after the answer.
+         *         200 with the stored one; a different second answer is a 409 unless the type allows
+         *         changes. A closed activity or a passed deadline is a 422 with a readable reason; answers
+         *     sent faster than ``participant_write_*`` allows, a 429 with ``Retry-After``. The
+         *         reply's ``personal`` is the participant's personal document after the answer.
          */
         post: operations["submit_answer"];
         delete?: never;
@@ -5392,6 +5394,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -5568,6 +5579,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -5646,6 +5666,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -5717,6 +5746,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -107,12 +107,14 @@ def join_session(
     now: dt.datetime | None = None,
     *,
     profanity_filter: bool = False,
+    admit: Callable[[DB, Session], None] | None = None,
 ) -> tuple[Participant, str, Session]:
     """Join the running session with this code under a nickname unique in the session
     (by skeleton: case and look-alikes folded). Returns the participant, their bearer
     token (shown once, stored hashed) and the session. A taken nickname raises Conflict
     with a free ``suggestion``; one kicked from this session, Forbidden. Draft and
-    completed sessions take no one."""
+    completed sessions take no one. ``admit`` (the host's cap on a session's size) is
+    called with the session before the participant is added and may raise to refuse."""
     now = now_or(now)
     code = normalize_join_code(join_code) if isinstance(join_code, str) else ""
     session = db.scalars(
@@ -132,6 +134,8 @@ def join_session(
             "The presenter removed this name from the session; pick another",
             reason="nickname_removed",
         )
+    if admit is not None:
+        admit(db, session)
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)  # 192 random bits
     participant = Participant(
         session_id=session.id,

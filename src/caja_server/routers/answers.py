@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from caja_core.activity import StoredAnswer
 from caja_server.answers import AnswerWriter, Stored
@@ -21,6 +21,7 @@ from caja_server.live import LiveDocuments, with_answer
 from caja_server.routers.live import snapshot_for
 from caja_server.schemas import AnswerOut, AnswerSubmit
 from caja_server.shaping import response_out
+from caja_server.throttle import participant_write_limit
 
 router = APIRouter(prefix="/api", tags=["participants"])
 
@@ -32,8 +33,9 @@ router = APIRouter(prefix="/api", tags=["participants"])
     response_model=AnswerOut,
     responses={
         200: {"model": AnswerOut, "description": "An identical retry: the stored answer"},
-        **error_responses(400, 401, 403, 404, 409, 413, 422),
+        **error_responses(400, 401, 403, 404, 409, 413, 422, 429),
     },
+    dependencies=[Depends(participant_write_limit)],
 )
 async def submit_answer(
     sid: uuid.UUID,
@@ -44,9 +46,10 @@ async def submit_answer(
     response: Response,
 ) -> AnswerOut:
     """Store the participant's answer (201). Sending the very same answer again answers
-    200 with the stored one; a different second answer is a 409 unless the type allows
-    changes. A closed activity or a passed deadline is a 422 with a readable reason. The
-    reply's ``personal`` is the participant's personal document after the answer."""
+        200 with the stored one; a different second answer is a 409 unless the type allows
+        changes. A closed activity or a passed deadline is a 422 with a readable reason; answers
+    sent faster than ``participant_write_*`` allows, a 429 with ``Retry-After``. The
+        reply's ``personal`` is the participant's personal document after the answer."""
     # Not gated by the database slots: the writer stores answers in batches of its own,
     # one transaction at a time, and a request waits for it without holding a thread.
     writer: AnswerWriter = request.app.state.answers

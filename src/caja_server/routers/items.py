@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from caja_core.activity import StoredItem
 from caja_core.services import items as item_service
@@ -15,6 +15,7 @@ from caja_core.storage.models import Admin
 from caja_server.deps import CurrentAdmin, CurrentParticipant, Db, Host
 from caja_server.errors import error_responses
 from caja_server.schemas import ItemOut, ItemSubmit, VoteOut
+from caja_server.throttle import participant_write_limit
 
 router = APIRouter(prefix="/api/sessions/{sid}/activities/{aid}/items", tags=["items"])
 
@@ -42,8 +43,9 @@ def item_out(item: StoredItem) -> ItemOut:
     response_model=ItemOut,
     responses={
         200: {"model": ItemOut, "description": "The same entry sent again: the stored one"},
-        **error_responses(400, 401, 403, 404, 409, 413, 422),
+        **error_responses(400, 401, 403, 404, 409, 413, 422, 429),
     },
+    dependencies=[Depends(participant_write_limit)],
 )
 def submit_item(
     sid: uuid.UUID,
@@ -68,7 +70,8 @@ def submit_item(
     "/{iid}/vote",
     summary="Vote for an entry",
     response_model=VoteOut,
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(participant_write_limit)],
 )
 def vote(
     sid: uuid.UUID,
@@ -87,7 +90,8 @@ def vote(
     "/{iid}/vote",
     summary="Withdraw a vote",
     response_model=VoteOut,
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(participant_write_limit)],
 )
 def unvote(
     sid: uuid.UUID,

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
+from caja_core.errors import NotFound
 from caja_core.services import participants as participant_service
 from caja_core.storage.models import utcnow
 from caja_server.deps import (
@@ -21,6 +22,7 @@ from caja_server.schemas import (
     ParticipantOut,
 )
 from caja_server.shaping import participant_out
+from caja_server.throttle import Throttles, client_key
 
 router = APIRouter(prefix="/api", tags=["participants"])
 
@@ -32,14 +34,26 @@ router = APIRouter(prefix="/api", tags=["participants"])
     response_model=JoinOut,
     responses=error_responses(400, 403, 404, 409, 413, 422, 429),
 )
-def join_session(body: JoinRequest, db: Db, settings: AppSettings) -> JoinOut:
+def join_session(body: JoinRequest, request: Request, db: Db, settings: AppSettings) -> JoinOut:
     """Join the running session with this code under a nickname. Keep the token: it is
     the participant's identity across page reloads. A taken nickname (or a look-alike of
     one) is a 409 whose ``suggestion`` is a free one; a name the presenter kicked from the
-    session is a 403."""
-    participant, token, session = participant_service.join_session(
-        db, body.join_code, body.nickname, profanity_filter=settings.nickname_profanity_filter
-    )
+    session is a 403; a full session is a 409. Too many wrong codes from one address make
+    every join from it a 429 with ``Retry-After`` for a while (docs/security.md)."""
+    throttles: Throttles = request.app.state.throttles
+    client = client_key(request)
+    throttles.joins.check(client)
+    try:
+        participant, token, session = participant_service.join_session(
+            db,
+            body.join_code,
+            body.nickname,
+            profanity_filter=settings.nickname_profanity_filter,
+            admit=throttles.cap.admit,
+        )
+    except NotFound:
+        throttles.joins.wrong_code(client)
+        raise
     return JoinOut(
         session_id=session.id,
         participant=Me(id=participant.id, nickname=participant.nickname),
