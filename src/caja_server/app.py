@@ -134,7 +134,7 @@ def create_app(
         if router not in UNGATED:
             gates.append(Depends(database_slot))
         app.include_router(router, dependencies=gates)
-    add_docs_route(app, "/api/docs", OPENAPI_URL)
+    add_docs_route(app, "/api/docs", OPENAPI_URL, settings.static_dir)
     mount_web_ui(app, settings.static_dir)
 
     # Added innermost first: the request id wraps everything, so even a 413 carries it.

@@ -3,6 +3,7 @@ OpenAPI document's quality and the docs page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,13 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (static / "assets").mkdir()
     (static / "assets" / "app-1a2b3c.js").write_text("console.log('caja')")
     (static / "favicon.ico").write_bytes(b"\x00\x00\x01\x00")
+    # What the frontend build copies from swagger-ui-dist (stand-ins; tests/install checks
+    # the real build's).
+    swagger = static / "swagger-ui"
+    swagger.mkdir()
+    (swagger / "swagger-ui-bundle.js").write_text("window.SwaggerUIBundle = function () {};")
+    (swagger / "swagger-ui.css").write_text(".swagger-ui {}")
+    (swagger / "favicon-32x32.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     settings = make_settings(static_dir=static, static_url="https://static.example.org/ui/")
     server = LiveServer(make_app(settings))
     server.start()
@@ -76,12 +84,52 @@ def test_security_headers_on_pages_and_api(ui: httpx.Client) -> None:
 def test_docs_page_allows_only_its_own_inline_script(ui: httpx.Client) -> None:
     r = ui.get("/api/docs")
     assert r.status_code == 200
-    assert "swagger" in r.text.lower()
+    assert "SwaggerUIBundle" in r.text
     script_src = next(
         d for d in r.headers["content-security-policy"].split(";") if "script-src" in d
     )
     assert "'unsafe-inline'" not in script_src
     assert "'sha256-" in script_src
+
+
+def _referenced(page: str) -> list[str]:
+    """Every URL a page loads or points at: src/href attributes and quoted URLs in its
+    scripts."""
+    attributes = re.findall(r'(?:src|href)="([^"]+)"', page)
+    in_scripts = re.findall(r"""(?:url|Url)["']?\s*:\s*["']([^"']+)["']""", page)
+    return attributes + in_scripts
+
+
+def test_docs_page_loads_only_same_origin_assets_and_they_are_served(ui: httpx.Client) -> None:
+    """Swagger UI works offline: its script, style, icon and the OpenAPI document all come
+    from this server, nothing from a CDN (issue 17)."""
+    r = ui.get("/api/docs")
+    urls = _referenced(r.text)
+    assert {"/api/docs/swagger-ui/swagger-ui-bundle.js", "/api/openapi.json"} <= set(urls), urls
+    assert not re.search(r"https?://|//[a-z]", r.text), "the docs page names another origin"
+    for url in urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+        got = ui.get(url)
+        assert got.status_code == 200, url
+        assert got.content, url
+    types = {
+        "/api/docs/swagger-ui/swagger-ui-bundle.js": "javascript",
+        "/api/docs/swagger-ui/swagger-ui.css": "text/css",
+    }
+    for url, kind in types.items():
+        assert kind in ui.get(url).headers["content-type"], url
+    csp = r.headers["content-security-policy"]
+    assert "http" not in csp, csp
+    assert '"validatorUrl": null' in r.text  # no badge image from swagger.io
+
+
+def test_docs_page_without_a_built_ui_loads_nothing(live: LiveServer) -> None:
+    r = httpx.get(f"{live.url}/api/docs")
+    assert r.status_code == 200
+    assert "/api/openapi.json" in r.text
+    assert not re.search(r"https?://", r.text)
+    assert "<script" not in r.text
+    assert httpx.get(f"{live.url}/api/docs/swagger-ui/swagger-ui-bundle.js").status_code == 404
 
 
 def test_request_id_is_echoed_or_made(ui: httpx.Client) -> None:

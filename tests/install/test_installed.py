@@ -179,6 +179,17 @@ def test_first_start_without_a_database_serves_the_web_ui(
                 got = http.get(asset)
                 assert got.status_code == 200, asset
                 assert got.content, asset
+            # Swagger UI from the build (swagger-ui-dist), not a CDN: /api/docs works offline.
+            docs = http.get("/api/docs").text
+            swagger = re.findall(r'(?:src|href)="(/api/docs/swagger-ui/[^"]+)"', docs)
+            assert any(a.endswith("/swagger-ui-bundle.js") for a in swagger), docs
+            assert not re.search(r"https?://", docs), docs
+            for asset in swagger:
+                got = http.get(asset)
+                assert got.status_code == 200, asset
+                assert got.content, asset
+            bundle = http.get("/api/docs/swagger-ui/swagger-ui-bundle.js").text
+            assert "SwaggerUIBundle" in bundle
             # The UI served is the installed one, not this checkout's.
             installed = next((venv / "lib").glob("python*/site-packages/caja_server/static"))
             assert (installed / "index.html").read_text() == index
