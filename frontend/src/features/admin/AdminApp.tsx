@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useNavigate } from "react-router-dom";
 import { ApiError, failureMessage } from "../../api/client";
 import { LanguageSwitcher } from "../../i18n";
+import { AccountPage } from "./AccountPage";
 import { adminApi } from "./adminApi";
 import { ReportPage } from "./ReportPage";
 import { SessionEditor } from "./SessionEditor";
@@ -20,22 +21,21 @@ export function AdminApp() {
   if (unauthorized) {
     return <LoginPage onLoggedIn={() => void queryClient.resetQueries()} />;
   }
+  const logOut = async () => {
+    await adminApi.logout();
+    await queryClient.resetQueries();
+  };
   return (
     <div className="admin">
       <header className="admin-bar">
         <Link to="/admin" className="brand small">
           Caja
         </Link>
-        <span className="muted">{me.data?.username}</span>
+        <Link to="/admin/account" className="muted" aria-label={t("admin.account.link", { username: me.data?.username })}>
+          {me.data?.username}
+        </Link>
         <LanguageSwitcher />
-        <button
-          type="button"
-          className="ghost"
-          onClick={async () => {
-            await adminApi.logout();
-            await queryClient.resetQueries();
-          }}
-        >
+        <button type="button" className="ghost" onClick={() => void logOut()}>
           {t("admin.logOut")}
         </button>
       </header>
@@ -43,6 +43,7 @@ export function AdminApp() {
         <Route index element={<SessionList />} />
         <Route path="sessions/:sessionId" element={<SessionEditor />} />
         <Route path="sessions/:sessionId/report" element={<ReportPage />} />
+        <Route path="account" element={<AccountPage onLogOut={logOut} />} />
       </Routes>
     </div>
   );

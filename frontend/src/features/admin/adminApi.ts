@@ -49,6 +49,9 @@ export interface ActivityDraft {
   timeout_seconds?: number | null;
 }
 
+/** The server's minimum (caja_core.services.admins.MIN_PASSWORD_LENGTH), checked here first. */
+export const MIN_PASSWORD_LENGTH = 8;
+
 const inSession = (sid: string) => ({ params: { path: { sid } } });
 const inActivity = (sid: string, aid: string) => ({ params: { path: { sid, aid } } });
 
@@ -60,8 +63,12 @@ export const adminApi = {
   async logout(): Promise<void> {
     await api.POST("/api/auth/logout").catch(() => undefined);
   },
-  async me(): Promise<{ username: string }> {
+  async me(): Promise<{ username: string; created_at: string }> {
     return unwrap(await api.GET("/api/auth/me"));
+  },
+  /** Ends the account's other logins; this one stays. */
+  async changePassword(current: string, next: string): Promise<void> {
+    unwrap(await api.POST("/api/auth/password", { body: { current_password: current, new_password: next } }));
   },
   async listSessions(): Promise<SessionInfo[]> {
     return unwrap(await api.GET("/api/sessions"));
