@@ -131,9 +131,8 @@ def client_key(request: Request) -> str:
     return str(address)
 
 
-def _limited(wait: float, detail: str) -> RateLimited:
-    seconds = max(1, math.ceil(wait))
-    return RateLimited(detail.format(seconds=seconds), retry_after=seconds)
+def _seconds(wait: float) -> int:
+    return max(1, math.ceil(wait))
 
 
 class JoinGuard:
@@ -148,8 +147,12 @@ class JoinGuard:
         """Raise RateLimited while ``client`` has used up its wrong codes."""
         wait = self.bucket.wait(client)
         if wait > 0:
-            raise _limited(
-                wait, "Too many wrong join codes from your network; try again in {seconds} s"
+            seconds = _seconds(wait)
+            raise RateLimited(
+                f"Too many wrong join codes from your network; try again in {seconds} s",
+                reason="join_rate_limited",
+                params={"retry_after": seconds},
+                retry_after=seconds,
             )
 
     def wrong_code(self, client: str) -> None:
@@ -169,7 +172,13 @@ class ParticipantWriteGuard:
         """Count one write by ``token``; raise RateLimited when it comes too fast."""
         wait = self.bucket.take(token)
         if wait > 0:
-            raise _limited(wait, "Too many answers too fast; try again in {seconds} s")
+            seconds = _seconds(wait)
+            raise RateLimited(
+                f"Too many answers too fast; try again in {seconds} s",
+                reason="answer_rate_limited",
+                params={"retry_after": seconds},
+                retry_after=seconds,
+            )
 
 
 @dataclass
@@ -216,6 +225,7 @@ class ParticipantCap:
                 raise Conflict(
                     f"This session is full ({self.cap} participants); ask the presenter",
                     reason="session_full",
+                    params={"max": self.cap},
                 )
             known.count += 1
 

@@ -51,13 +51,23 @@ def join(api: Api, code: str, nickname: str, address: str = "198.51.100.7") -> h
     )
 
 
-def assert_limited(r: httpx.Response, retry_after: int) -> None:
+def assert_limited(r: httpx.Response, retry_after: int, reason: str) -> None:
     assert r.status_code == 429, r.text
     assert r.headers["Retry-After"] == str(retry_after)
     body = r.json()
     assert body["error"] == "rate_limited"
+    assert body["code"] == reason
     assert body["retry_after"] == retry_after
+    assert body["params"] == {"retry_after": retry_after}
     assert body["detail"]
+
+
+def join_limited(r: httpx.Response, retry_after: int) -> None:
+    assert_limited(r, retry_after, "join_rate_limited")
+
+
+def write_limited(r: httpx.Response, retry_after: int) -> None:
+    assert_limited(r, retry_after, "answer_rate_limited")
 
 
 def test_wrong_codes_run_out_then_every_join_from_that_address_waits(
@@ -68,16 +78,16 @@ def test_wrong_codes_run_out_then_every_join_from_that_address_waits(
     throttle(api, clock, join_wrong_code_burst=3, join_wrong_code_rate=0.1)
     for i in range(3):
         assert join(api, "ZZZZZZ", f"Guess {i}").status_code == 404
-    assert_limited(join(api, "ZZZZZZ", "Guess 3"), 10)
+    join_limited(join(api, "ZZZZZZ", "Guess 3"), 10)
     # The right code too: otherwise 429 against 201 would still tell a guesser which is right.
-    assert_limited(join(api, code, "Honest"), 10)
+    join_limited(join(api, code, "Honest"), 10)
     # Another address is not affected; a draft or unknown code counts the same as wrong.
     assert join(api, code, "Elsewhere", "203.0.113.9").status_code == 201
     # One wrong code earned back after 1 / rate seconds, and only one.
     clock.now += 10
     assert join(api, code, "Honest").status_code == 201
     assert join(api, "ZZZZZZ", "Guess 4").status_code == 404
-    assert_limited(join(api, "ZZZZZZ", "Guess 5"), 10)
+    join_limited(join(api, "ZZZZZZ", "Guess 5"), 10)
 
 
 def test_an_ipv6_network_counts_as_one_address(api: Api, clock: Clock) -> None:
@@ -86,7 +96,7 @@ def test_an_ipv6_network_counts_as_one_address(api: Api, clock: Clock) -> None:
     throttle(api, clock, join_wrong_code_burst=2, join_wrong_code_rate=0.5)
     assert join(api, "ZZZZZZ", "A", "2001:db8:1:2::1").status_code == 404
     assert join(api, "ZZZZZZ", "B", "2001:db8:1:2:ffff::9").status_code == 404
-    assert_limited(join(api, code, "C", "2001:db8:1:2::77"), 2)  # the same /64
+    join_limited(join(api, code, "C", "2001:db8:1:2::77"), 2)  # the same /64
     assert join(api, code, "D", "2001:db8:1:3::1").status_code == 201  # the next /64
 
 
@@ -139,13 +149,13 @@ def test_answers_per_participant_burst_then_rate(api: Api, scene: Scene, clock: 
     # that costs, whatever its outcome.
     assert api.request("POST", url, scene.ptoken, json={"data": {"choice": 0}}).status_code == 200
     assert api.request("POST", url, scene.ptoken, json={"data": {"choice": 1}}).status_code == 409
-    assert_limited(api.request("POST", url, scene.ptoken, json={"data": {"choice": 0}}), 2)
+    write_limited(api.request("POST", url, scene.ptoken, json={"data": {"choice": 0}}), 2)
     # Someone else in the same room is not affected.
     other = api.join(scene.session["join_code"], "Carol")["token"]
     assert api.request("POST", url, other, json={"data": {"choice": 2}}).status_code == 201
     clock.now += 2
     assert api.request("POST", url, scene.ptoken, json={"data": {"choice": 0}}).status_code == 200
-    assert_limited(api.request("POST", url, scene.ptoken, json={"data": {"choice": 0}}), 2)
+    write_limited(api.request("POST", url, scene.ptoken, json={"data": {"choice": 0}}), 2)
 
 
 def test_entries_and_votes_share_the_participant_budget(
@@ -159,8 +169,8 @@ def test_entries_and_votes_share_the_participant_budget(
     api.ok("POST", url, scene.ptoken, 201, json={"data": {"text": "How?"}})
     api.ok("PUT", f"{url}/{item['id']}/vote", scene.ptoken)
     api.ok("DELETE", f"{url}/{item['id']}/vote", scene.ptoken)
-    assert_limited(api.request("PUT", f"{url}/{item['id']}/vote", scene.ptoken), 4)
-    assert_limited(api.request("POST", url, scene.ptoken, json={"data": {"text": "And?"}}), 4)
+    write_limited(api.request("PUT", f"{url}/{item['id']}/vote", scene.ptoken), 4)
+    write_limited(api.request("POST", url, scene.ptoken, json={"data": {"text": "And?"}}), 4)
 
 
 def test_without_a_participant_token_the_route_answers_first(api: Api, scene: Scene) -> None:
@@ -181,7 +191,8 @@ def test_a_full_session_refuses_the_next_participant(api: Api, clock: Clock) -> 
     r = join(api, session["join_code"], "Three")
     assert r.status_code == 409, r.text
     assert r.json()["error"] == "conflict"
-    assert r.json()["reason"] == "session_full"
+    assert r.json()["code"] == "session_full"
+    assert r.json()["params"] == {"max": 2}
     # A kicked participant frees a place (once the count is read again).
     people = api.ok("GET", f"/api/sessions/{session['id']}/participants", alice)
     api.ok("DELETE", f"/api/sessions/{session['id']}/participants/{people[0]['id']}", alice, 204)

@@ -20,6 +20,8 @@ interface FieldErrorBody {
 const PLURAL_PARAM: Record<string, string> = {
   rate_limited: "retry_after",
   login_rate_limited: "retry_after",
+  join_rate_limited: "retry_after",
+  answer_rate_limited: "retry_after",
   nickname_too_long: "max",
   activity_has_answers: "answers",
 };
