@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(parser, None)
     parser.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("CAJA_WORKERS", "1")),
+        metavar="N",
+        help="server processes sharing the port (PostgreSQL only: they learn each other's "
+        "versions through it; default: $CAJA_WORKERS or 1)",
+    )
+    parser.add_argument(
         "--proxy-headers",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -231,6 +239,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings(args)
+    if args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    if args.workers > 1 and not settings.database_url.startswith("postgresql"):
+        # On SQLite a process learns only its own commits' versions (no relay): another
+        # worker's phones would keep seeing an old snapshot.
+        raise CliError("--workers above 1 needs PostgreSQL (CAJA_DATABASE_URL=postgresql+...)")
+    if args.workers > 1 and args.reload:
+        raise CliError("--workers and --reload do not go together")
     configure_logging(settings)
     database = _open_database(settings)
     try:
@@ -270,8 +286,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "access_log": False,
         "server_header": False,
     }
-    if args.reload:
-        # The reloader imports the app in a child process: hand the settings over by env.
+    if args.reload or args.workers > 1:
+        # The reloader and the workers import the app in child processes: hand the
+        # settings over by env.
         os.environ.update(
             {
                 "CAJA_DATABASE_URL": settings.database_url,
@@ -280,12 +297,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 "CAJA_PORT": str(settings.port),
             }
         )
+    if args.reload:
         src = Path(__file__).resolve().parent.parent
         uvicorn.run(
             "caja_server.app:app_from_environment",
             factory=True,
             reload=True,
             reload_dirs=[str(src)],
+            **options,
+        )
+    elif args.workers > 1:
+        uvicorn.run(
+            "caja_server.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            # A worker's start (the plugins' warm-up, the collector's freeze) takes longer
+            # than uvicorn's 5 s on a busy machine, and a loaded one may not answer the
+            # supervisor's ping in time: it would be killed and restarted, again and again.
+            timeout_worker_healthcheck=60,
             **options,
         )
     else:
