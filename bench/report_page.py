@@ -29,7 +29,14 @@ def load_results(results: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text())
         if "matrix" in data:
             cells.append(data)
-    return sorted(cells, key=lambda c: (c["matrix"]["database"], c["matrix"]["participants"]))
+    return sorted(
+        cells,
+        key=lambda c: (
+            c["matrix"]["database"],
+            c["matrix"]["participants"],
+            c["matrix"].get("workers", 1),
+        ),
+    )
 
 
 def _pct(value: float | None) -> str:
@@ -63,8 +70,9 @@ def _row(cell: dict[str, Any]) -> str:
     ratio = (cell.get("throughput") or {}).get("ratio")
     live = (cell.get("cpu") or {}).get("live") or {}
     met = sum(t["met"] for t in cell["targets"])
+    workers = f", {m['workers']} workers" if m.get("workers", 1) > 1 else ""
     return (
-        f"| {m['database']} | {m['participants']:,} "
+        f"| {m['database']}{workers} | {m['participants']:,} "
         f"| {m.get('when', '-')}, `{m.get('build', '-')}` "
         f"| {_fmt(poll.get('p50_ms'), 1)} / {_fmt(poll.get('p99_ms'), 1)} "
         f"| {_fmt(answer_p99, 1)} | {accepted:,} {'yes' if exact else 'NO'} "

@@ -39,7 +39,7 @@ PASSWORD = "bench-matrix-password"
 
 
 def _pin(cpu: str | None) -> list[str]:
-    if cpu is None or shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
+    if not cpu or shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
         return []
     return ["taskset", "-c", cpu]
 
@@ -96,13 +96,17 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
     log = workdir / f"server-{kind}-{size}.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*_pin(args.server_cpu), cli, "--port", str(port)], env=env, stdout=out, stderr=out
+            [*_pin(args.server_cpu), cli, "--port", str(port), "--workers", str(args.workers)],
+            env=env,
+            stdout=out,
+            stderr=out,
         )
-    profile_file = RESULTS.parent / "profiles" / f"profile-{kind}-{size}.txt"
+    cell = f"{kind}-{size}" + (f"-w{args.workers}" if args.workers > 1 else "")
+    profile_file = RESULTS.parent / "profiles" / f"profile-{cell}.txt"
     spy = None
     try:
         _wait_healthy(url, server, log)
-        result_file = RESULTS / f"{kind}-{size}.json"
+        result_file = RESULTS / f"{cell}.json"
         bench = [
             *_pin(args.loadgen_cpu),
             cli,
@@ -154,7 +158,8 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
     result["matrix"] = {
         "database": kind,
         "participants": size,
-        "pinned": bool(_pin("0")),
+        "workers": args.workers,
+        "pinned": bool(_pin(args.server_cpu)),
         "when": time.strftime("%d %b %H:%M UTC", time.gmtime()),
         "build": _build(),
     }
@@ -172,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-cpu", default="0")
     parser.add_argument("--loadgen-cpu", default="1")
     parser.add_argument("--profile", action="store_true", help="py-spy the server")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (caja-server --workers)"
+    )
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
