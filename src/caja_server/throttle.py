@@ -181,6 +181,38 @@ class ParticipantWriteGuard:
             )
 
 
+class PasswordGuard:
+    """Wrong current passwords per admin account on ``POST /api/auth/password``: someone
+    holding a stolen login token must not get to guess the password behind it at will
+    (the password would outlive the token). :data:`PASSWORD_BURST` wrong ones, then one
+    every :data:`PASSWORD_INTERVAL` seconds; the right one never counts."""
+
+    def __init__(self, *, clock: Clock = time.monotonic) -> None:
+        self.bucket = TokenBucket(PASSWORD_BURST, 1 / PASSWORD_INTERVAL, clock=clock)
+
+    def check(self, admin_id: uuid.UUID) -> None:
+        """Raise RateLimited while the account has used up its wrong passwords."""
+        wait = self.bucket.wait(str(admin_id))
+        if wait > 0:
+            seconds = _seconds(wait)
+            raise RateLimited(
+                f"Too many wrong passwords; try again in {seconds} s",
+                reason="login_rate_limited",
+                params={"retry_after": seconds},
+                retry_after=seconds,
+            )
+
+    def wrong(self, admin_id: uuid.UUID) -> None:
+        """Count a wrong current password for the account."""
+        self.bucket.take(str(admin_id))
+
+
+PASSWORD_BURST = 5
+"""Wrong current passwords an account may be sent before each next try must wait."""
+PASSWORD_INTERVAL = 60.0
+"""Seconds between two tries after that."""
+
+
 @dataclass
 class _Count:
     count: int
@@ -237,6 +269,7 @@ class Throttles:
     joins: JoinGuard
     writes: ParticipantWriteGuard
     cap: ParticipantCap
+    passwords: PasswordGuard
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock = time.monotonic) -> Throttles:
@@ -244,6 +277,7 @@ class Throttles:
             JoinGuard(settings, clock=clock),
             ParticipantWriteGuard(settings, clock=clock),
             ParticipantCap(settings, clock=clock),
+            PasswordGuard(clock=clock),
         )
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from caja_server.throttle import Throttles, TokenBucket
 
-from .conftest import Api, Scene
+from .conftest import PASSWORD, Api, Scene
 
 VENUE = {"X-Forwarded-For": "198.51.100.7"}
 
@@ -213,3 +213,17 @@ def test_token_buckets_forget_refilled_keys_and_stay_bounded() -> None:
         bucket.take(key)
     assert len(bucket._buckets) <= 4
     assert bucket.take("k") == pytest.approx(1.0)
+
+
+def test_guessing_the_current_password_behind_a_login_slows_down(api: Api, clock: Clock) -> None:
+    """A stolen login token is no licence to guess the password behind it."""
+    token = api.admin("alice")
+    throttle(api, clock)
+    url = "/api/auth/password"
+    for i in range(5):
+        guess = {"current_password": f"guess {i}", "new_password": "a brand new password"}
+        assert api.request("POST", url, token, json=guess).status_code == 401
+    right = {"current_password": PASSWORD, "new_password": "a brand new password"}
+    assert_limited(api.request("POST", url, token, json=right), 60, "login_rate_limited")
+    clock.now += 60
+    assert api.request("POST", url, token, json=right).status_code == 204

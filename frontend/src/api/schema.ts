@@ -79,7 +79,9 @@ export interface paths {
         /**
          * Change one's own password
          * @description Needs the current password. Every other login of the account ends (polls this
-         *     process answers from memory within 30 s); this one stays.
+         *     process answers from memory within 30 s); this one stays. After 5 wrong current
+         *     passwords, one try a minute (429 with ``Retry-After``): a stolen login token is no
+         *     licence to guess the password behind it.
          */
         post: operations["change_password"];
         delete?: never;
@@ -2590,6 +2592,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ from caja_server.deps import (
 from caja_server.errors import error_responses
 from caja_server.login_devices import remember_device, trusted_device
 from caja_server.schemas import AdminOut, LoginRequest, PasswordChange, TokenOut
+from caja_server.throttle import PasswordGuard
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -95,10 +96,20 @@ def me(admin: CurrentAdmin) -> AdminOut:
     summary="Change one's own password",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=error_responses(401, 403, 422),
+    responses=error_responses(401, 403, 422, 429),
 )
-def change_password(body: PasswordChange, db: Db, admin: CurrentAdmin, token: Token) -> None:
+def change_password(
+    body: PasswordChange, request: Request, db: Db, admin: CurrentAdmin, token: Token
+) -> None:
     """Needs the current password. Every other login of the account ends (polls this
-    process answers from memory within 30 s); this one stays."""
+    process answers from memory within 30 s); this one stays. After 5 wrong current
+    passwords, one try a minute (429 with ``Retry-After``): a stolen login token is no
+    licence to guess the password behind it."""
     assert token is not None  # CurrentAdmin has checked it
-    accounts.change_own_password(db, admin, body.current_password, body.new_password, token)
+    guard: PasswordGuard = request.app.state.throttles.passwords
+    guard.check(admin.id)
+    try:
+        accounts.change_own_password(db, admin, body.current_password, body.new_password, token)
+    except AuthenticationFailed:
+        guard.wrong(admin.id)
+        raise
