@@ -87,6 +87,16 @@ module "static_assets" {
   }
 }
 
+module "edge" {
+  source                        = "../edge"
+  count                         = var.edge == null ? 0 : 1
+  name                          = local.name
+  domain_name                   = var.public_hostname
+  origin_hostname               = var.edge.origin_hostname
+  certificate_arn               = var.edge.certificate_arn
+  access_log_bucket_domain_name = module.access_logs.bucket_domain_name
+}
+
 module "media" {
   source            = "../media"
   name              = local.name

@@ -87,3 +87,8 @@ output "test_listener_url" {
   description = "Blue/green: where the release being deployed answers before it gets traffic (from test_listener_cidrs)."
   value       = "https://${var.public_hostname}:${module.load_balancer.test_listener_port}"
 }
+
+output "edge_domain_name" {
+  description = "With edge set: point public_hostname at this CloudFront domain instead of the load balancer (and edge.origin_hostname at the load balancer)."
+  value       = one(module.edge[*].domain_name)
+}

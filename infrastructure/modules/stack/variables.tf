@@ -61,6 +61,20 @@ variable "static_certificate_arn" {
   type        = string
 }
 
+variable "edge" {
+  description = "CloudFront in front of public_hostname, caching only the shared live documents for 1 s (modules/edge); null: the load balancer serves public_hostname itself. origin_hostname is a name of the load balancer its certificate covers; certificate_arn is for public_hostname, in us-east-1."
+  type = object({
+    origin_hostname = string
+    certificate_arn = string
+  })
+  default = null
+
+  validation {
+    condition     = var.edge == null || can(regex("^arn:aws:acm:us-east-1:", var.edge.certificate_arn))
+    error_message = "CloudFront only uses ACM certificates from us-east-1: edge.certificate_arn must be there."
+  }
+}
+
 variable "image" {
   description = "Caja container image with an immutable tag or digest, from the ECR repository created in infrastructure/shared."
   type        = string

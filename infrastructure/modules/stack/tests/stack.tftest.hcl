@@ -347,3 +347,57 @@ run "both_task_sets_of_a_deployment_fit_in_the_database_connections" {
 
   expect_failures = [var.database_max_connections]
 }
+
+run "no_edge_unless_asked" {
+  command = plan
+
+  assert {
+    condition     = length(module.edge) == 0 && output.edge_domain_name == null
+    error_message = "without edge the load balancer serves the public host name itself"
+  }
+}
+
+run "the_edge_caches_only_the_shared_live_documents_for_a_second" {
+  command = plan
+
+  variables {
+    edge = {
+      origin_hostname = "origin.caja.example.org"
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    }
+  }
+
+  assert {
+    condition     = module.edge[0].live_cache.path_pattern == "/api/live/*"
+    error_message = "the shared live documents are the cached behaviour"
+  }
+
+  assert {
+    condition = (
+      module.edge[0].live_cache.min_ttl == 0 && module.edge[0].live_cache.default_ttl == 1 &&
+      module.edge[0].live_cache.max_ttl == 1
+    )
+    error_message = "kept at most one second, whatever the origin says"
+  }
+
+  assert {
+    condition = (
+      module.edge[0].live_cache.headers == "none" && module.edge[0].live_cache.cookies == "none" &&
+      toset(module.edge[0].live_cache.query_strings) == toset(["lang"])
+    )
+    error_message = "keyed on the path and ?lang only: no credentials, cookies or other headers in the key or sent to the origin"
+  }
+}
+
+run "edge_certificate_must_be_in_us_east_1" {
+  command = plan
+
+  variables {
+    edge = {
+      origin_hostname = "origin.caja.example.org"
+      certificate_arn = "arn:aws:acm:eu-central-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    }
+  }
+
+  expect_failures = [var.edge]
+}
