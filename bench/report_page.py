@@ -70,7 +70,9 @@ def _row(cell: dict[str, Any]) -> str:
     ratio = (cell.get("throughput") or {}).get("ratio")
     live = (cell.get("cpu") or {}).get("live") or {}
     met = sum(t["met"] for t in cell["targets"])
-    workers = f", {m['workers']} workers" if m.get("workers", 1) > 1 else ""
+    workers = ""
+    if m.get("workers", 1) > 1 or not m.get("pinned", True):
+        workers = f", {m.get('workers', 1)} worker(s), unpinned"
     return (
         f"| {m['database']}{workers} | {m['participants']:,} "
         f"| {m.get('when', '-')}, `{m.get('build', '-')}` "

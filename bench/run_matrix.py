@@ -101,7 +101,9 @@ def run_cell(kind: str, size: int, args: argparse.Namespace, workdir: Path) -> d
             stdout=out,
             stderr=out,
         )
-    cell = f"{kind}-{size}" + (f"-w{args.workers}" if args.workers > 1 else "")
+    # Unpinned or several workers: its own cell (the workers comparison), beside the pinned one.
+    separate = args.workers > 1 or not _pin(args.server_cpu)
+    cell = f"{kind}-{size}" + (f"-w{args.workers}" if separate else "")
     profile_file = RESULTS.parent / "profiles" / f"profile-{cell}.txt"
     spy = None
     try:
