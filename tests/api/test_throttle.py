@@ -18,7 +18,7 @@ import pytest
 
 from caja_server.throttle import Throttles, TokenBucket
 
-from .conftest import PASSWORD, Api, Scene
+from .conftest import PASSWORD, Api, LiveServer, Scene, make_app
 
 VENUE = {"X-Forwarded-For": "198.51.100.7"}
 
@@ -227,3 +227,29 @@ def test_guessing_the_current_password_behind_a_login_slows_down(api: Api, clock
     assert_limited(api.request("POST", url, token, json=right), 60, "login_rate_limited")
     clock.now += 60
     assert api.request("POST", url, token, json=right).status_code == 204
+
+
+def test_a_forwarded_address_counts_only_from_a_trusted_proxy(database_url: str) -> None:
+    """Behind no trusted proxy, X-Forwarded-For is the client's own say: changing it does
+    not buy a guesser a fresh bucket (the address is the connection's)."""
+    server = LiveServer(make_app(), forwarded_allow_ips="192.0.2.1")
+    server.start()
+    try:
+        database = server.use_database(database_url)
+        settings = server.app.state.settings.model_copy(
+            update={"join_wrong_code_burst": 3, "join_wrong_code_rate": 0.1}
+        )
+        server.app.state.throttles = Throttles.from_settings(settings, clock=Clock())
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            statuses = [
+                http.post(
+                    "/api/join",
+                    json={"join_code": "ZZZZZZ", "nickname": "Guess"},
+                    headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                ).status_code
+                for i in range(5)
+            ]
+        assert statuses == [404, 404, 404, 429, 429]
+        database.dispose()
+    finally:
+        server.stop()
