@@ -71,7 +71,7 @@ def _row(cell: dict[str, Any]) -> str:
     live = (cell.get("cpu") or {}).get("live") or {}
     met = sum(t["met"] for t in cell["targets"])
     workers = ""
-    if m.get("workers", 1) > 1 or not m.get("pinned", True):
+    if "via" not in m["database"] and (m.get("workers", 1) > 1 or not m.get("pinned", True)):
         workers = f", {m.get('workers', 1)} worker(s), unpinned"
     return (
         f"| {m['database']}{workers} | {m['participants']:,} "
