@@ -94,19 +94,16 @@ def test_averages_and_distributions() -> None:
     clear, learned = results.statements
     assert (clear.average, clear.distribution) == (4.67, [0, 0, 0, 1, 2])
     assert (learned.average, learned.distribution) == (1.67, [1, 2, 0, 0, 0])
-    stats, *bars = h.view("presenter").display
-    assert [(s["label"], s["value"]) for s in stats.model_dump()["stats"]] == [
+    stats, table = (block.model_dump() for block in h.view("presenter").display)
+    assert [(s["label"], s["value"]) for s in stats["stats"]] == [
         ("The talk was clear", "4.67"),
         ("I learned something", "1.67"),
     ]
-    assert [b["label"] for b in bars[0].model_dump()["bars"]] == [
-        "1 · Disagree",
-        "2",
-        "3",
-        "4",
-        "5 · Agree",
+    assert table["columns"] == ["Statement", "1 · Disagree", "2", "3", "4", "5 · Agree"]
+    assert table["rows"] == [
+        ["The talk was clear", "0", "0", "0", "1", "2"],
+        ["I learned something", "1", "2", "0", "0", "0"],
     ]
-    assert bars[0].model_dump()["total_label"] == "3 ratings"
 
 
 def test_answers_are_stored_in_the_configs_order_and_only_once() -> None:
@@ -157,7 +154,7 @@ def test_a_spanish_presenter_sees_spanish_labels() -> None:
         h.results(),
         ViewContext("presenter", h.now, "active", translator=SCALE.translator("es")),
     )
-    assert view.display[1].model_dump()["total_label"] == "1 valoración"
+    assert view.display[1].model_dump()["columns"][0] == "Afirmación"
 
 
 @settings(max_examples=40, deadline=None)

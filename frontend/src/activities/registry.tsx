@@ -41,8 +41,8 @@ function GenericRespond(props: RespondProps) {
   );
 }
 
-function GenericResults({ activity }: ResultsProps) {
-  return <DisplayBlocks blocks={activity.display} />;
+function GenericResults({ activity, heading }: ResultsProps) {
+  return <DisplayBlocks blocks={activity.display} hideTitle={heading} />;
 }
 
 const builtins = new Map<string, ActivityUI>([

@@ -23,6 +23,9 @@ export interface ConfigureProps {
 export interface ResultsProps {
   activity: ActivityState;
   role: "presenter" | "participant";
+  /** The heading the page already shows above the results (the big screen's question): a
+   * block titled the same leaves its title out. */
+  heading?: string | null;
 }
 
 /** Extra controls for the presenter's console (e.g. word-cloud moderation). */

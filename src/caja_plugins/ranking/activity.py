@@ -4,7 +4,8 @@ An answer is a permutation of the items' ids: ``{"order": ["i2", "i0", "i1"]}``,
 being ``i`` and its position in the config. The phone's form is an ordering
 (``answer_schema(config)``). Each ranking gives an item Borda points: as many as items ranked
 below it (n - 1 for first place, 0 for last). The results are each item's points, average
-position and first places, best first; participants see them once the activity is closed.
+position and first places, best first, drawn as a ranked bar list; participants see them
+once the activity is closed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from caja_core import (
     ViewContext,
     ui,
 )
-from caja_core.display import Bar, BarsBlock, DisplayBlock, TableBlock
+from caja_core.display import Bar, BarsBlock, DisplayBlock
 
 JSON = dict[str, Any]
 
@@ -118,6 +119,7 @@ class RankingType(ActivityType[RankingConfig, RankingAnswer]):
         # The phone's form: the configured items, each once, put in order.
         n = len(config.items)
         schema["properties"]["order"].update(
+            title=config.question,
             items=ui.choices(zip(config.ids, config.items, strict=True)),
             minItems=n,
             maxItems=n,
@@ -214,40 +216,22 @@ class RankingType(ActivityType[RankingConfig, RankingAnswer]):
 def display_blocks(
     config: RankingConfig, results: RankingResults, t: Translator
 ) -> list[DisplayBlock]:
-    """A ranked bar list (bars grow with the points), then the figures behind it."""
+    """A ranked bar list: the bars grow with the points."""
     most = (len(config.items) - 1) * results.respondents  # every ranking put it first
     bars = [
         Bar(
             label=f"{item.rank}. {item.text}",
             count=item.points,
+            # no highlight: the web app marks a highlighted bar as the correct answer
             percent=round(100 * item.points / most, 1) if most else 0,
-            highlight=item.rank == 1 and results.respondents > 0,
         )
         for item in results.items
     ]
-    table = TableBlock(
-        columns=[
-            t.gettext("Rank"),
-            t.gettext("Item"),
-            t.gettext("Points"),
-            t.gettext("Average position"),
-        ],
-        rows=[
-            [
-                str(item.rank),
-                item.text,
-                str(item.points),
-                "-" if item.average_position is None else f"{item.average_position:g}",
-            ]
-            for item in results.items
-        ],
-    )
     return [
         BarsBlock(
             title=config.question,
             bars=bars,
             show="counts",
             total_label=t.ngettext("{n} ranking", "{n} rankings", results.respondents),
-        ),
-        table,
+        )
     ]

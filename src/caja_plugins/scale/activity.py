@@ -28,7 +28,7 @@ from caja_core import (
     ViewContext,
     ui,
 )
-from caja_core.display import Bar, BarsBlock, DisplayBlock, Stat, StatsBlock
+from caja_core.display import DisplayBlock, Stat, StatsBlock, TableBlock
 
 JSON = dict[str, Any]
 
@@ -229,7 +229,8 @@ class ScaleType(ActivityType[ScaleConfig, ScaleAnswer]):
 
 
 def display_blocks(config: ScaleConfig, results: ScaleResults, t: Translator) -> list[DisplayBlock]:
-    """The averages at a glance, then each statement's spread over the scale."""
+    """The averages at a glance, then how many gave each value, a row per statement (one
+    table, so that a dozen statements still fit on the big screen)."""
     averages = StatsBlock(
         title=config.question,
         stats=[
@@ -237,25 +238,13 @@ def display_blocks(config: ScaleConfig, results: ScaleResults, t: Translator) ->
             for s in results.statements
         ],
     )
-    blocks: list[DisplayBlock] = [averages]
-    for s in results.statements:
-        bars = [
-            Bar(
-                label=_value_label(config, config.minimum + i),
-                count=n,
-                percent=round(100 * n / s.count, 1) if s.count else 0,
-            )
-            for i, n in enumerate(s.distribution)
-        ]
-        blocks.append(
-            BarsBlock(
-                title=s.text,
-                bars=bars,
-                show="counts",
-                total_label=t.ngettext("{n} rating", "{n} ratings", s.count),
-            )
-        )
-    return blocks
+    values = range(config.minimum, config.maximum + 1)
+    spread = TableBlock(
+        title=t.gettext("How many gave each value"),
+        columns=[t.gettext("Statement"), *(_value_label(config, v) for v in values)],
+        rows=[[s.text, *(str(n) for n in s.distribution)] for s in results.statements],
+    )
+    return [averages, spread]
 
 
 def _value_label(config: ScaleConfig, value: int) -> str:

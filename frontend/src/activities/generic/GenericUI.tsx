@@ -74,6 +74,6 @@ export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
   );
 }
 
-export function GenericResults({ activity }: ResultsProps) {
-  return <DisplayBlocks blocks={activity.display} />;
+export function GenericResults({ activity, heading }: ResultsProps) {
+  return <DisplayBlocks blocks={activity.display} hideTitle={heading} />;
 }
