@@ -23,6 +23,7 @@ test("an installed type works from its JSON Schemas, with no JavaScript of its o
   await admin.getByLabel("New session name").fill("Feedback");
   await admin.getByRole("button", { name: "Create session" }).click();
   await expect(admin.getByRole("heading", { name: "Feedback" })).toBeVisible();
+  await expect(admin).toHaveURL(/\/admin\/sessions\/[0-9a-f-]{36}$/); // the session's page, not the list
   const sessionId = admin.url().split("/").pop()!;
 
   await admin.getByRole("button", { name: "Add activity" }).click();

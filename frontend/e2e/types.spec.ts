@@ -45,6 +45,7 @@ test("scales and ranking: admin forms, phone forms from hints, big-screen result
   await admin.getByLabel("New session name").fill("Retro");
   await admin.getByRole("button", { name: "Create session" }).click();
   await expect(admin.getByRole("heading", { name: "Retro" })).toBeVisible();
+  await expect(admin).toHaveURL(/\/admin\/sessions\/[0-9a-f-]{36}$/); // the session's page, not the list
   const sessionId = admin.url().split("/").pop()!;
 
   await addActivity(admin, "Scales", "How did it go?", async (form) => {
