@@ -131,6 +131,23 @@ describe("form hints", () => {
     expect(text.tagName).toBe("TEXTAREA");
   });
 
+  it("uploads an image for an image hint and can remove it", async () => {
+    const onChange = vi.fn();
+    const schema = {
+      type: "object",
+      properties: { picture: { type: ["string", "null"], title: "Picture", "x-caja-widget": "image", format: "uri-reference" } },
+    };
+    const { Configure } = activityUI("hinted", info({ type: "object" }, schema));
+    const { unmount } = render(<Configure value={{}} onChange={onChange} typeInfo={info({ type: "object" }, schema)} />);
+    const picker = await screen.findByLabelText("Picture");
+    expect(picker).toHaveAttribute("type", "file");
+    unmount();
+    render(<Configure value={{ picture: "/media/cat.webp" }} onChange={onChange} typeInfo={info({ type: "object" }, schema)} />);
+    expect(await screen.findByTestId("image-thumb")).toHaveAttribute("src", "/media/cat.webp");
+    await userEvent.click(screen.getByRole("button", { name: "Remove the image of Picture" }));
+    await waitFor(() => expect(onChange).toHaveBeenLastCalledWith({}));
+  });
+
   it("falls back to the field's type for a hint it doesn't know", () => {
     expect(hintUi({ type: "string", "x-caja-widget": "hologram" } as never)).toEqual({});
     expect(sliderStart({ minimum: 1, maximum: 10 })).toBe(6);
