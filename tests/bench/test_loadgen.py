@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import math
+import shutil
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -14,7 +15,7 @@ from caja_server.bench.client import HttpError, Pool, build_request
 from caja_server.bench.cpu import CpuMeter, CpuShares, listening_pids, process_cpu_seconds
 from caja_server.bench.report import slowest_seconds
 from caja_server.bench.runner import load_generator_gc_off
-from caja_server.bench.saturate import CeilingServer, closed_loop
+from caja_server.bench.saturate import CeilingServer, closed_loop, parse_wrk, wrk
 from caja_server.bench.stats import Recorder, freshness_for_phones, percentile, vote_to_screen
 from caja_server.bench.targets import check_targets
 
@@ -301,3 +302,17 @@ def test_cpu_meter_sees_the_server_found_by_its_port_and_the_load_generator() ->
     assert 0.02 < shares.load_generator <= shares.cores
     assert shares.machine is not None and shares.machine >= shares.load_generator
     assert process_cpu_seconds(2**22 + 12345) is None  # no such process
+
+
+def test_wrk_report_is_parsed_and_measures_the_ceiling() -> None:
+    assert parse_wrk("  Latency 1ms\nRequests/sec:  12345.67\nTransfer/sec: 1MB\n") == 12345.67
+    assert parse_wrk("unable to connect") is None
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed")
+
+    async def main() -> float:
+        async with CeilingServer() as ceiling:
+            url = f"http://127.0.0.1:{ceiling.port}/x"
+            return await wrk(url, {"If-None-Match": '"1"'}, connections=4, seconds=1)
+
+    assert asyncio.run(main()) > 0

@@ -133,6 +133,13 @@ def render(result: JSON, console: Console) -> None:
             f"{server.get('rps', 0):.0f} req/s ({server.get('statuses')}) = "
             f"{100 * (tp.get('ratio') or 0):.1f}% of the ceiling"
         )
+        by_wrk = tp.get("wrk")
+        if by_wrk:
+            console.print(
+                f"By wrk ({by_wrk['connections']} connections): ceiling "
+                f"{by_wrk['ceiling_rps'] or 0:.0f} req/s, Caja {by_wrk['shared_304_rps'] or 0:.0f}"
+                f" req/s = {100 * (by_wrk.get('ratio') or 0):.1f}%"
+            )
     _slowest_seconds(result, console)
     for problem in result.get("problems", []):
         console.print(f"[bold red]Problem:[/] {problem}", highlight=False)
@@ -146,7 +153,9 @@ def render(result: JSON, console: Console) -> None:
             t["target"],
             f"{shown} {t['unit']}".strip(),
             f"{t['op']} {limit_shown} {t['unit']}".strip(),
-            "PASS" if t["met"] else "[bold red]FAIL[/]",
+            "PASS"
+            if t["met"]
+            else "[bold red]FAIL[/]" + (" (not measured)" if value is None else ""),
         )
     console.print(targets)
 

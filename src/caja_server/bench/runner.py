@@ -8,6 +8,7 @@ import contextlib
 import gc
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Coroutine, Iterator, Sequence
@@ -22,7 +23,7 @@ from caja_server.bench.activities import BUILT_IN
 from caja_server.bench.client import HttpError
 from caja_server.bench.cpu import CpuMeter, listening_pids
 from caja_server.bench.report import render
-from caja_server.bench.saturate import CeilingServer, closed_loop
+from caja_server.bench.saturate import CeilingServer, closed_loop, wrk
 from caja_server.bench.scenario import (
     ANSWER_LABEL,
     JOIN_LABEL,
@@ -78,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--saturation-connections", type=int, default=32, help="for it (32)")
     p.add_argument("--ceiling-cpus", help="pin the ceiling app with taskset -c (e.g. 0)")
+    p.add_argument(
+        "--wrk-connections",
+        type=int,
+        default=100,
+        help="the same flat-out pair measured by wrk too, when installed (100; 0: skip)",
+    )
     p.add_argument(
         "--json", metavar="FILE", help="also write the full result as JSON ('-': stdout)"
     )
@@ -334,6 +341,17 @@ async def _flat_out(args: argparse.Namespace, scenario: Scenario, meter: CpuMete
     meter.start()
     server = await closed_loop(opts.host, opts.port, requests, connections=conns, seconds=seconds)
     server_cpu = meter.stop().as_dict()
+    by_wrk: JSON | None = None
+    use_wrk = args.wrk_connections > 0 and shutil.which("wrk") is not None
+    tag = {"If-None-Match": (requests[0].split(b"If-None-Match: ")[1].split(b"\r\n")[0]).decode()}
+    wrk_conns = args.wrk_connections
+    if use_wrk:
+        url = f"http://{scenario.hostname}{phone.personal.path}"
+        by_wrk = {"connections": wrk_conns, "shared_304_rps": None, "ceiling_rps": None}
+        try:
+            by_wrk["shared_304_rps"] = await wrk(url, tag, connections=wrk_conns, seconds=seconds)
+        except RuntimeError as exc:
+            scenario.problems.append(f"wrk against the server: {exc}")
     async with CeilingServer(cpus=args.ceiling_cpus) as ceiling_app:
         ceiling_meter = CpuMeter([ceiling_app.pid])
         ceiling_meter.start()
@@ -341,12 +359,22 @@ async def _flat_out(args: argparse.Namespace, scenario: Scenario, meter: CpuMete
             "127.0.0.1", ceiling_app.port, requests, connections=conns, seconds=seconds
         )
         ceiling_cpu = ceiling_meter.stop().as_dict()
+        if by_wrk is not None:
+            url = f"http://127.0.0.1:{ceiling_app.port}{phone.personal.path}"
+            try:
+                by_wrk["ceiling_rps"] = await wrk(url, tag, connections=wrk_conns, seconds=seconds)
+            except RuntimeError as exc:
+                scenario.problems.append(f"wrk against the ceiling: {exc}")
+    if by_wrk is not None:
+        both = by_wrk["shared_304_rps"], by_wrk["ceiling_rps"]
+        by_wrk["ratio"] = both[0] / both[1] if both[0] and both[1] else None
     return {
         "connections": conns,
         "seconds": seconds,
         "ceiling": {**ceiling.as_dict(), "cpu": ceiling_cpu},
         "shared_304": {**server.as_dict(), "cpu": server_cpu},
         "ratio": server.rps / ceiling.rps if ceiling.rps else None,
+        "wrk": by_wrk,
     }
 
 

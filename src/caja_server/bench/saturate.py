@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -176,3 +177,32 @@ class CeilingServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 await asyncio.to_thread(self.process.wait)
+
+
+def parse_wrk(output: str) -> float | None:
+    """Requests per second from ``wrk``'s report (None if it has none)."""
+    for line in output.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split(":", 1)[1])
+    return None
+
+
+async def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: float) -> float:
+    """An independent load generator (``wrk``, one thread) flat out against ``url``: its
+    requests/s. Raises RuntimeError when wrk is missing or fails."""
+    binary = shutil.which("wrk")
+    if binary is None:
+        raise RuntimeError("wrk is not installed")
+    args = [binary, "-t1", f"-c{connections}", f"-d{max(int(seconds), 1)}s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    proc = await asyncio.create_subprocess_exec(
+        *args, url, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await proc.communicate()
+    rps = parse_wrk(out.decode())
+    if proc.returncode != 0 or rps is None:
+        raise RuntimeError(f"wrk failed: {err.decode().strip()[-300:]}")
+    if "Non-2xx or 3xx responses" in out.decode():
+        raise RuntimeError("wrk got answers other than 2xx/3xx")
+    return rps

@@ -87,6 +87,8 @@ TARGETS: tuple[Target, ...] = (
            "/s"),
     Target("unchanged shared-document poll (304) vs bare-ASGI ceiling",
            _one("throughput", "ratio"), ">=", 0.5),
+    Target("the same, measured by wrk (100 connections)",
+           _one("throughput", "wrk", "ratio"), ">=", 0.5),
     Target("server CPU during the live part (of one core)",
            _one("cpu", "live", "server"), "<=", 0.5),
 )  # fmt: skip
