@@ -51,6 +51,8 @@ test("scales and ranking: admin forms, phone forms from hints, big-screen result
   await addActivity(admin, "Scales", "How did it go?", async (form) => {
     await form.getByRole("textbox", { name: /^Question/ }).fill("How much do you agree?");
     await fillList(form, /^Statements/, ["The goals were clear", "We worked well together", "I would do it again"]);
+    // each row labelled by its item's title and number
+    await expect(form.getByRole("textbox", { name: /^Statement 2/ })).toHaveValue("We worked well together");
     await form.getByRole("textbox", { name: /^Label of the lowest value/ }).fill("Disagree");
     await form.getByRole("textbox", { name: /^Label of the highest value/ }).fill("Agree");
   });

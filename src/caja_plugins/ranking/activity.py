@@ -34,7 +34,7 @@ from caja_core.display import Bar, BarsBlock, DisplayBlock
 
 JSON = dict[str, Any]
 
-Item = Annotated[str, Field(min_length=1, max_length=200)]
+Item = Annotated[str, Field(min_length=1, max_length=200, title="Item")]
 
 
 class RankingConfig(StrictModel):

@@ -32,7 +32,7 @@ from caja_core.display import DisplayBlock, Stat, StatsBlock, TableBlock
 
 JSON = dict[str, Any]
 
-Statement = Annotated[str, Field(min_length=1, max_length=200)]
+Statement = Annotated[str, Field(min_length=1, max_length=200, title="Statement")]
 
 
 class ScaleConfig(StrictModel):

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { ActivityTypeInfo } from "../../api/types";
 import { activity } from "../../test/fixtures";
 import { activityUI } from "../registry";
-import { completeOrder, hintUi, sliderStart } from "./hints";
+import { completeOrder, hintUi, itemTitle, sliderStart } from "./hints";
 
 const ok = () => vi.fn().mockResolvedValue({ ok: true });
 
@@ -129,6 +129,9 @@ describe("form hints", () => {
     render(<Configure value={{ statements: [{ text: "" }] }} onChange={onChange} typeInfo={info({ type: "object" }, schema)} />);
     const text = await screen.findByRole("textbox", { name: /Text/ });
     expect(text.tagName).toBe("TEXTAREA");
+    // an item is labelled by its own title, else its list's, and its number
+    expect(itemTitle({ title: "Statement" }, "Statements-2", 1)).toBe("Statement 2");
+    expect(itemTitle({}, "Statements-2", 1)).toBe("Statements 2");
   });
 
   it("uploads an image for an image hint and can remove it", async () => {

@@ -50,6 +50,21 @@ function HintedSchemaField(props: FieldProps) {
   return <Default {...props} uiSchema={{ ...hinted, ...uiSchema, "ui:options": options }} />;
 }
 
+/** The label of an array's item: its own title and number ("Statement 2"), else the array's
+ * ("Statements 2"), never rjsf's "Statements-2". */
+export function itemTitle(schema: RJSFSchema, arrayTitle: string | undefined, index: number): string | undefined {
+  if (typeof schema.title === "string" && schema.title) return `${schema.title} ${index + 1}`;
+  return arrayTitle?.replace(/-(\d+)$/, " $1");
+}
+
+function HintedArrayItemField(props: FieldProps) {
+  const { schema, registry, formData, title, index, uiSchema } = props as FieldProps & { index?: number };
+  if (typeof index !== "number" || uiSchema?.["ui:title"]) return <HintedSchemaField {...props} />;
+  const resolved = schema.$ref ? registry.schemaUtils.retrieveSchema(schema, formData) : schema;
+  // ui:title, since rjsf labels a field by its schema's title before the title it is given
+  return <HintedSchemaField {...props} uiSchema={{ ...uiSchema, "ui:title": itemTitle(resolved, title, index) }} />;
+}
+
 /** Where a slider starts: its default, else the middle of the scale (what is shown is what is sent). */
 export function sliderStart(schema: RJSFSchema): number {
   const min = Number(schema.minimum ?? 0);
@@ -218,5 +233,9 @@ function OrderingField({ schema, formData, onChange, fieldPathId, registry, titl
   );
 }
 
-export const hintFields: RegistryFieldsType = { SchemaField: HintedSchemaField, CajaOrdering: OrderingField };
+export const hintFields: RegistryFieldsType = {
+  SchemaField: HintedSchemaField,
+  ArraySchemaField: HintedArrayItemField,
+  CajaOrdering: OrderingField,
+};
 export const hintWidgets: RegistryWidgetsType = { CajaSlider: SliderWidget, CajaImage: ImageWidget };
