@@ -54,6 +54,18 @@ test("a poll session's pages: console, big screen, phone, in both themes and Ara
   await expect(screen.locator(".present.theme-light")).toBeVisible();
   await expectAccessible(screen, "big screen, light");
 
+  // 200 % zoom of a 1280 x 900 window is a 640 x 450 CSS-pixel viewport: the console and the
+  // big screen reflow into it without scrolling sideways (WCAG 1.4.10) and keep their controls.
+  for (const page of [console_, screen]) await page.setViewportSize({ width: 640, height: 450 });
+  for (const page of [console_, screen]) {
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(640);
+  }
+  await expect(console_.getByRole("heading", { name: "Language and look" })).toBeVisible();
+  await expect(console_.getByRole("button", { name: "Log out" })).toBeVisible();
+  await expect(screen.getByText("Tea or coffee?").first()).toBeVisible();
+  await expectAccessible(console_, "console at 200% zoom");
+  for (const page of [console_, screen]) await page.setViewportSize({ width: 1280, height: 900 });
+
   // A phone at 320 px, keyboard only: join, answer, hear that the answer was received.
   const phone = await (await browser.newContext({ viewport: { width: 320, height: 640 } })).newPage();
   await phone.goto(`${BASE()}/join/${session.join_code as string}`);

@@ -10,6 +10,7 @@ import { useActivityTypes } from "../../lib/activityTypes";
 import { forgetIdentity, type ParticipantIdentity } from "../../lib/identity";
 import { useOutbox } from "../../lib/outbox";
 import { useSessionLook } from "../../lib/sessionLook";
+import { ResultsAnnouncer } from "../../components/ResultsAnnouncer";
 import { useSecondsLeft } from "../../lib/time";
 import { useLiveState } from "../../lib/useLiveState";
 
@@ -168,6 +169,7 @@ function CurrentActivity({
       {!open && !answered && activity.status === "active" && (
         <p className="muted">{t("phone.answersClosed")}</p>
       )}
+      <ResultsAnnouncer shown={activity.results != null} />
       <ui.Results activity={activity} role="participant" />
         </>
       )}

@@ -1,0 +1,21 @@
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { ResultsAnnouncer } from "./ResultsAnnouncer";
+
+describe("ResultsAnnouncer", () => {
+  it("announces results once when they appear, and not when they were there from the start", () => {
+    const { rerender } = render(<ResultsAnnouncer shown={false} />);
+    const region = screen.getByTestId("results-announcer");
+    expect(region).toHaveAttribute("aria-live", "polite");
+    expect(region).toHaveTextContent("");
+    rerender(<ResultsAnnouncer shown />);
+    expect(region).toHaveTextContent("Results are shown below.");
+    rerender(<ResultsAnnouncer shown={false} />);
+    expect(region).toHaveTextContent("");
+  });
+
+  it("stays silent for results shown on arrival", () => {
+    render(<ResultsAnnouncer shown />);
+    expect(screen.getByTestId("results-announcer")).toHaveTextContent("");
+  });
+});
