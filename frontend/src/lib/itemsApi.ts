@@ -1,41 +1,17 @@
-/** The items routes (entries, votes, moderation) through raw fetch until the generated client has them. */
-import { ApiError, CSRF_HEADERS, errorMessage, languageHeaders } from "../api/client";
-import { i18n } from "../i18n";
+/** The items routes (entries, votes, moderation) and opening an activity beside the current one. */
+import { api, bearer, unwrap } from "../api/client";
+import type { components } from "../api/schema";
 
-async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  // The console is signed in by its cookie; the CSRF header lets that cookie change things.
-  const headers: Record<string, string> = { ...languageHeaders(), ...CSRF_HEADERS };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
-  const data: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(data, i18n.t("errors.http", { status: response.status })), data);
-  }
-  return data as T;
-}
+export type ItemOut = components["schemas"]["ItemOut"];
+export type VoteOut = components["schemas"]["VoteOut"];
+export type Moderation = "approve" | "hide" | "restore";
 
-const base = (sid: string, aid: string) => `/api/sessions/${sid}/activities/${aid}`;
-
-export interface VoteOut {
-  item_id: string;
-  votes: number;
-  voted: boolean;
-}
-
-export interface ItemOut {
-  id: string;
-  data: Record<string, unknown>;
-  status: "pending" | "visible" | "hidden";
-  anonymous: boolean;
-  nickname: string | null;
-  votes: number;
-  created_at?: string;
-}
+const inActivity = (sid: string, aid: string) => ({ sid, aid });
+const onItem = (sid: string, aid: string, iid: string) => ({ sid, aid, iid });
 
 /**
- * Sends an entry. A network failure is retried with the very same body: the server answers an
- * identical retry with 200, so the entry is never stored twice.
+ * Sends an entry as the participant. A network failure is retried with the very same body: the
+ * server answers an identical retry with 200 and the stored entry, so it is never stored twice.
  */
 export async function submitItem(
   sid: string,
@@ -43,34 +19,51 @@ export async function submitItem(
   token: string,
   data: Record<string, unknown>,
   anonymous: boolean,
-): Promise<void> {
-  const body = { data, anonymous };
+): Promise<ItemOut> {
   for (let attempt = 0; ; attempt++) {
+    let result;
     try {
-      await call("POST", `${base(sid, aid)}/items`, token, body);
-      return;
+      result = await api.POST("/api/sessions/{sid}/activities/{aid}/items", {
+        params: { path: inActivity(sid, aid) },
+        body: { data, anonymous },
+        ...bearer(token),
+      });
     } catch (error) {
-      if (error instanceof ApiError || attempt >= 3) throw error;
+      // No answer at all (offline): try again, a few times.
+      if (attempt >= 3) throw error;
       await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      continue;
     }
+    return unwrap(result);
   }
 }
 
-export const setVote = (sid: string, aid: string, iid: string, token: string, voted: boolean) =>
-  call<VoteOut>(voted ? "PUT" : "DELETE", `${base(sid, aid)}/items/${iid}/vote`, token);
+/** The participant votes for an entry (`voted`) or withdraws their vote; both idempotent. */
+export async function setVote(sid: string, aid: string, iid: string, token: string, voted: boolean): Promise<VoteOut> {
+  const options = { params: { path: onItem(sid, aid, iid) }, ...bearer(token) };
+  const path = "/api/sessions/{sid}/activities/{aid}/items/{iid}/vote" as const;
+  return unwrap(voted ? await api.PUT(path, options) : await api.DELETE(path, options));
+}
 
-export const listItems = (sid: string, aid: string, token: string | null) =>
-  call<ItemOut[] | { items: ItemOut[] }>("GET", `${base(sid, aid)}/items`, token).then((r) =>
-    Array.isArray(r) ? r : r.items,
-  );
+/** Every entry in any status, for the presenter (signed in by the console's cookie). */
+export async function listItems(sid: string, aid: string): Promise<ItemOut[]> {
+  return unwrap(await api.GET("/api/sessions/{sid}/activities/{aid}/items", { params: { path: inActivity(sid, aid) } }));
+}
 
-export const moderateItem = (
-  sid: string,
-  aid: string,
-  iid: string,
-  token: string | null,
-  verb: "approve" | "hide" | "restore",
-) => call<unknown>("POST", `${base(sid, aid)}/items/${iid}/${verb}`, token);
+/** The presenter approves, hides or restores an entry. */
+export async function moderateItem(sid: string, aid: string, iid: string, verb: Moderation): Promise<ItemOut> {
+  const options = { params: { path: onItem(sid, aid, iid) } };
+  switch (verb) {
+    case "approve":
+      return unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/items/{iid}/approve", options));
+    case "hide":
+      return unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/items/{iid}/hide", options));
+    case "restore":
+      return unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/items/{iid}/restore", options));
+  }
+}
 
-export const openBeside = (sid: string, aid: string, token: string | null) =>
-  call<unknown>("POST", `${base(sid, aid)}/open-beside`, token);
+/** The presenter keeps an activity open beside whichever one is current (a Q&A). */
+export async function openBeside(sid: string, aid: string): Promise<void> {
+  unwrap(await api.POST("/api/sessions/{sid}/activities/{aid}/open-beside", { params: { path: inActivity(sid, aid) } }));
+}

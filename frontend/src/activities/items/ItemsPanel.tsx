@@ -5,6 +5,9 @@
  *
  * Driven only by the state document: `item_schema`, the `entries` display block, `config.allow_anonymous`
  * and `extra` (`voted`, `my_<entries>` lists, `<entries>_left` counts), so a third-party type gets it too.
+ *
+ * The participant's own list comes from their personal document, which a moderation does not
+ * renew; the shared entries block does follow it, so an own entry shown there is published.
  */
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -12,23 +15,32 @@ import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { failureMessage } from "../../api/client";
 import { Entries } from "../../components/blocks/Entries";
 import { findBlock, type Entry, type EntryOrder } from "../../components/blocks/itemBlocks";
-import { setVote, submitItem } from "../../lib/itemsApi";
+import { setVote, submitItem, type ItemOut } from "../../lib/itemsApi";
 import { GenericRespondLazy } from "./lazyForm";
 
 interface OwnEntry {
   id: string;
   text: string;
-  status: "pending" | "visible" | "hidden";
+  status: ItemOut["status"];
 }
 
 /** The participant's own entries and how many are left, found generically in `extra`. */
-function ownEntries(extra: Record<string, unknown>): { mine: OwnEntry[]; left: number | null } {
+export function ownEntries(extra: Record<string, unknown>): { mine: OwnEntry[]; left: number | null } {
   const mineKey = Object.keys(extra).find((k) => k.startsWith("my_") && Array.isArray(extra[k]));
   const leftKey = Object.keys(extra).find((k) => k.endsWith("_left") && typeof extra[k] === "number");
   return {
     mine: mineKey ? (extra[mineKey] as OwnEntry[]) : [],
     left: leftKey ? (extra[leftKey] as number) : null,
   };
+}
+
+/**
+ * An own entry's status as the shared entries (which follow every moderation) say it: shown
+ * there means published; published before but no longer shown means hidden.
+ */
+export function currentStatus(own: OwnEntry, shown: ReadonlySet<string>): OwnEntry["status"] {
+  if (shown.has(own.id)) return "visible";
+  return own.status === "visible" ? "hidden" : own.status;
 }
 
 export function ItemsPanel({
@@ -45,36 +57,48 @@ export function ItemsPanel({
   refresh: () => Promise<unknown>;
 }) {
   const { t } = useTranslation();
-  const a = activity as ActivityState & { item_schema?: Record<string, unknown> | null };
+  const itemSchema = activity.item_schema;
   const extra = (activity.extra ?? {}) as Record<string, unknown>;
   const config = (activity.config ?? {}) as Record<string, unknown>;
-  const { mine, left } = ownEntries(extra);
   const block = findBlock(activity.display, "entries");
   const [anonymous, setAnonymous] = useState(false);
   const [announce, setAnnounce] = useState("");
   const [formKey, setFormKey] = useState(0);
   const [order, setOrder] = useState<EntryOrder>(block?.order === "newest" ? "newest" : "votes");
-  // Optimistic votes: item id -> {voted, votes}, until the response (or the next state) corrects them.
-  const [votes, setVotes] = useState<Record<string, { voted: boolean; votes: number }>>({});
+  const votesCount = !!block?.voting;
+  // What this phone sent and voted: a write's own reply is fresher than a personal document cut
+  // from a snapshot a moment old (documents are served for a tick after newer versions exist).
+  const [sent, setSent] = useState<OwnEntry[]>([]);
+  // Votes: item id -> what we voted, the count the server answered and the count shown before;
+  // once the shared document's count moves from that, it is the server's to tell.
+  const [votes, setVotes] = useState<Record<string, { voted: boolean; votes: number; base: number }>>({});
   const [voteError, setVoteError] = useState<string | null>(null);
   const anonId = useId();
+  const fromDoc = ownEntries(extra);
+  const unseen = sent.filter((s) => !fromDoc.mine.some((m) => m.id === s.id));
+  const mine = [...fromDoc.mine, ...unseen];
+  const left = fromDoc.left === null ? null : Math.max(0, fromDoc.left - unseen.length);
   const serverVoted = new Set((extra.voted as string[] | undefined) ?? []);
   const mineIds = new Set(mine.map((m) => m.id));
   const open = extra.questions_open !== false && (left === null || left > 0);
 
-  const entries: Entry[] = (block?.entries ?? []).map((e) =>
-    votes[e.id] ? { ...e, votes: votes[e.id]!.votes } : e,
-  );
+  const serverCount = new Map((block?.entries ?? []).map((e) => [e.id, e.votes ?? 0]));
+  const entries: Entry[] = (block?.entries ?? []).map((e) => {
+    const mineNow = votes[e.id];
+    return mineNow && (e.votes ?? 0) === mineNow.base ? { ...e, votes: mineNow.votes } : e;
+  });
+  const shownIds = new Set(entries.map((e) => e.id));
   const isVoted = (id: string) => votes[id]?.voted ?? serverVoted.has(id);
 
   async function toggleVote(entry: Entry) {
     const next = !isVoted(entry.id);
     const before = votes[entry.id];
-    setVotes((v) => ({ ...v, [entry.id]: { voted: next, votes: (entry.votes ?? 0) + (next ? 1 : -1) } }));
+    const base = serverCount.get(entry.id) ?? 0;
+    setVotes((v) => ({ ...v, [entry.id]: { voted: next, votes: (entry.votes ?? 0) + (next ? 1 : -1), base } }));
     setVoteError(null);
     try {
       const out = await setVote(sessionId, activity.id, entry.id, token, next);
-      setVotes((v) => ({ ...v, [entry.id]: { voted: out.voted, votes: out.votes } }));
+      setVotes((v) => ({ ...v, [entry.id]: { voted: out.voted, votes: out.votes, base } }));
       void refresh();
     } catch (error) {
       setVotes((v) => {
@@ -92,16 +116,18 @@ export function ItemsPanel({
       <p role="status" aria-live="polite" className="visually-hidden">
         {announce}
       </p>
-      {a.item_schema && open && (
+      {itemSchema && open && (
         <div className="entry-form">
           <GenericRespondLazy
             key={formKey}
-            activity={activity}
-            typeInfo={{ ...(typeInfo ?? {}), answer_schema: a.item_schema } as ActivityTypeInfo}
+            activity={{ ...activity, answer_schema: itemSchema }}
+            typeInfo={{ ...(typeInfo ?? {}), answer_schema: itemSchema } as ActivityTypeInfo}
             secondsLeft={null}
             submit={async (data) => {
               try {
-                await submitItem(sessionId, activity.id, token, data, anonymous);
+                const item = await submitItem(sessionId, activity.id, token, data, anonymous);
+                const text = typeof item.data.text === "string" ? item.data.text : JSON.stringify(item.data);
+                setSent((s) => [...s.filter((m) => m.id !== item.id), { id: item.id, text, status: item.status }]);
               } catch (error) {
                 return { ok: false, message: failureMessage(error) };
               }
@@ -120,28 +146,32 @@ export function ItemsPanel({
           {left !== null && <p className="muted">{t("items.left", { count: left })}</p>}
         </div>
       )}
-      {a.item_schema && left === 0 && <p className="muted">{t("items.noneLeft")}</p>}
+      {itemSchema && left === 0 && <p className="muted">{t("items.noneLeft")}</p>}
       {announce && <p className="received">{announce}</p>}
       {mine.length > 0 && (
         <section aria-labelledby={`${anonId}-mine`}>
           <h2 id={`${anonId}-mine`}>{t("items.yours")}</h2>
           <ul className="entries-items">
-            {mine.map((m) => (
-              <li key={m.id} className="entry">
-                <span className="entry-body">
-                  <span className="entry-text">{m.text}</span>
-                  <span className="entry-meta">
-                    <span className={`badge badge-${m.status}`}>{t(`items.status.${m.status}`)}</span>
+            {mine.map((m) => {
+              const status = currentStatus(m, shownIds);
+              return (
+                <li key={m.id} className="entry" data-status={status}>
+                  <span className="entry-body">
+                    <span className="entry-text">{m.text}</span>
+                    <span className="entry-meta">
+                      <span className={`badge badge-${status}`}>{t(`items.status.${status}`)}</span>
+                    </span>
                   </span>
-                </span>
-              </li>
-            ))}
+                </li>
+              );
+            })}
           </ul>
         </section>
       )}
       {block && (
         <section aria-labelledby={`${anonId}-all`}>
           <h2 id={`${anonId}-all`}>{t("items.everyone")}</h2>
+          {votesCount && (
           <fieldset className="sort-choice">
             <legend className="visually-hidden">{t("items.sortBy")}</legend>
             <span aria-hidden="true">{t("items.sortBy")}</span>
@@ -152,6 +182,7 @@ export function ItemsPanel({
               </label>
             ))}
           </fieldset>
+          )}
           {voteError && (
             <p role="alert" className="error">
               {voteError}
@@ -159,7 +190,7 @@ export function ItemsPanel({
           )}
           <Entries
             block={{ ...block, entries }}
-            order={order}
+            order={votesCount ? order : block.order}
             action={
               block.voting
                 ? (entry) =>

@@ -2,7 +2,6 @@ import type { DisplayBlock } from "../../api/types";
 import { Bars } from "./Bars";
 import { Cards } from "./Cards";
 import { Entries, Spotlight } from "./Entries";
-import type { EntriesBlock, SpotlightBlock } from "./itemBlocks";
 import { Leaderboard, Podium } from "./Ranking";
 import { Stats, Table } from "./Simple";
 import { WordCloud } from "./WordCloud";
@@ -14,11 +13,11 @@ export function DisplayBlocks({ blocks, hideTitle }: { blocks: DisplayBlock[]; h
       {blocks.map((shown, i) => {
         // A block titled like the heading above it would say the same thing twice.
         const block = hideTitle && shown.title === hideTitle ? { ...shown, title: null } : shown;
-        // entries and spotlight are typed by hand until the generated client carries them.
-        const kind: string = block.kind;
-        if (kind === "entries") return <Entries key={i} block={block as unknown as EntriesBlock} />;
-        if (kind === "spotlight") return <Spotlight key={i} block={block as unknown as SpotlightBlock} />;
         switch (block.kind) {
+          case "entries":
+            return <Entries key={i} block={block} />;
+          case "spotlight":
+            return <Spotlight key={i} block={block} />;
           case "bars":
             return <Bars key={i} block={block} />;
           case "cloud":

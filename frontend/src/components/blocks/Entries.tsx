@@ -1,19 +1,29 @@
 import { useTranslation } from "react-i18next";
 import type { ReactNode } from "react";
 import "../items.css";
-import { sortEntries, type EntriesBlock, type Entry, type EntryOrder } from "./itemBlocks";
+import { sortEntries, type EntriesBlock, type Entry, type EntryOrder, type SpotlightBlock } from "./itemBlocks";
 
-const KNOWN_TAGS = new Set(["pinned", "answered", "highlighted"]);
+const TYPE_TAGS = new Set(["pinned", "answered", "highlighted"]);
+const MODERATION_TAGS = new Set(["pending", "hidden"]);
 
-/** Badges for an entry's tags; unknown tags (a third-party type's) are shown as given. */
+/**
+ * Badges for an entry's tags: the built-in types' (pinned, answered, highlighted), the console's
+ * moderation states (pending, hidden); a third-party type's own tags are shown as given.
+ */
 export function EntryBadges({ tags }: { tags?: string[] }) {
   const { t } = useTranslation();
   if (!tags?.length) return null;
+  const label = (tag: string) =>
+    TYPE_TAGS.has(tag)
+      ? t(`blocks.tag.${tag as "pinned"}`)
+      : MODERATION_TAGS.has(tag)
+        ? t(`items.status.${tag as "pending"}`)
+        : tag;
   return (
     <span className="entry-badges">
       {tags.map((tag) => (
         <span key={tag} className={`badge badge-${tag}`}>
-          {KNOWN_TAGS.has(tag) ? t(`blocks.tag.${tag as "pinned"}`) : tag}
+          {label(tag)}
         </span>
       ))}
     </span>
@@ -71,7 +81,7 @@ export function Entries({
 }
 
 /** One text shown large: the question being answered, a highlighted answer. */
-export function Spotlight({ block }: { block: { title?: string | null; text: string; caption?: string | null } }) {
+export function Spotlight({ block }: { block: SpotlightBlock }) {
   return (
     <figure className="block spotlight">
       {block.title && <figcaption className="block-title">{block.title}</figcaption>}

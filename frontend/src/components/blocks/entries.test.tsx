@@ -5,8 +5,8 @@ import { DisplayBlocks } from "./DisplayBlocks";
 import { sortEntries } from "./itemBlocks";
 
 const entries = [
-  { id: "a", text: "Old and loved", author: "Ana", votes: 5, tags: ["pinned"], created_at: "2026-12-03T10:00:00Z" },
-  { id: "b", text: "New one", author: null, votes: 1, tags: [], created_at: "2026-12-03T11:00:00Z" },
+  { id: "a", text: "Old and loved", author: "Ana", votes: 5, tags: ["pinned"], created_at: "2026-12-03T10:00:00Z", highlight: true },
+  { id: "b", text: "New one", author: null, votes: 1, tags: [], created_at: "2026-12-03T11:00:00Z", highlight: false },
 ];
 
 describe("entries and spotlight blocks", () => {
@@ -23,6 +23,9 @@ describe("entries and spotlight blocks", () => {
   it("sorts by votes or newest", () => {
     expect(sortEntries(entries, "votes").map((e) => e.id)).toEqual(["a", "b"]);
     expect(sortEntries(entries, "newest").map((e) => e.id)).toEqual(["b", "a"]);
+    // Equal votes keep the server's order (the Q&A's: the question asked first).
+    const tied = entries.map((e) => ({ ...e, votes: 2 }));
+    expect(sortEntries(tied, "votes").map((e) => e.id)).toEqual(["a", "b"]);
   });
 
   it("shows a spotlight's text and caption", () => {

@@ -1,50 +1,29 @@
+/** The entries and spotlight display blocks (caja_core.display.EntriesBlock, SpotlightBlock). */
+import type { DisplayBlock } from "../../api/types";
+import type { components } from "../../api/schema";
+
+type S = components["schemas"];
+
+export type Entry = S["Entry"];
+export type EntriesBlock = S["EntriesBlock"];
+export type SpotlightBlock = S["SpotlightBlock"];
+export type EntryOrder = EntriesBlock["order"];
+
 /**
- * The entries and spotlight display blocks (caja_core.display.EntriesBlock, SpotlightBlock).
- *
- * Written by hand until the generated client carries them (npm run gen:api once the items
- * backend is on main); the shapes follow the server's models field for field.
+ * The entries sorted as asked: most votes first (equal ones as the server gave them: the Q&A puts
+ * the question that waited longer first), newest first, or as the server gave them.
  */
-export interface Entry {
-  id: string;
-  text: string;
-  author?: string | null;
-  votes?: number | null;
-  tags?: string[];
-  created_at?: string | null;
-  highlight?: boolean;
-}
-
-export interface EntriesBlock {
-  kind: "entries";
-  title?: string | null;
-  entries: Entry[];
-  order?: "votes" | "newest" | "as_given";
-  layout?: "list" | "wall";
-  voting?: boolean;
-}
-
-export interface SpotlightBlock {
-  kind: "spotlight";
-  title?: string | null;
-  text: string;
-  caption?: string | null;
-}
-
-export type EntryOrder = "votes" | "newest" | "as_given";
-
-/** The entries sorted as asked: by votes (then newest), newest first, or as the server gave them. */
 export function sortEntries(entries: Entry[], order: EntryOrder): Entry[] {
   if (order === "as_given") return entries;
-  const newest = (a: Entry, b: Entry) => (b.created_at ?? "").localeCompare(a.created_at ?? "");
-  const copy = [...entries];
-  if (order === "newest") return copy.sort(newest);
-  return copy.sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || newest(a, b));
+  const copy = [...entries]; // Array.prototype.sort is stable
+  if (order === "newest") return copy.sort((a, b) => (b.created_at ?? "").localeCompare(a.created_at ?? ""));
+  return copy.sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0));
 }
 
-/** A block of one of these kinds, found in an activity's display list (typed loosely on purpose). */
-export function findBlock<K extends "entries" | "spotlight">(
-  blocks: readonly { kind: string }[] | undefined,
+/** The first block of one kind in an activity's display list. */
+export function findBlock<K extends DisplayBlock["kind"]>(
+  blocks: readonly DisplayBlock[] | undefined,
   kind: K,
-): (K extends "entries" ? EntriesBlock : SpotlightBlock) | undefined {
-  return (blocks ?? []).find((b) => b.kind === kind) as never;
+): Extract<DisplayBlock, { kind: K }> | undefined {
+  return (blocks ?? []).find((b): b is Extract<DisplayBlock, { kind: K }> => b.kind === kind);
 }

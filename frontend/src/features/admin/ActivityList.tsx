@@ -5,6 +5,7 @@ import { Link } from "react-router-dom";
 import { failureMessage } from "../../api/client";
 import type { ActivityTypeInfo } from "../../api/types";
 import { ActivityForm } from "./ActivityForm";
+import { openBeside } from "../../lib/itemsApi";
 import { adminApi, type SessionDetail } from "./adminApi";
 
 /** The session's activities in order, with keyboard-accessible reordering (move up/down). */
@@ -46,6 +47,8 @@ export function ActivityList({
   // A completed session is read-only: no reorder, edit or delete (the API says 409 anyway).
   const readOnly = session.status === "completed";
   const title = (type: string) => types.find((t) => t.name === type)?.title ?? type;
+  // A type that takes entries (a Q&A) may stay open beside whichever activity is current.
+  const takesEntries = (type: string) => !!types.find((t) => t.name === type)?.item_schema;
   return (
     <>
       <p className="visually-hidden" role="status" aria-live="polite">
@@ -111,7 +114,7 @@ export function ActivityList({
                   </button>
                   </>
                   )}
-                  {session.status === "active" && a.status !== "active" && (
+                  {session.status === "active" && a.id !== session.current_activity_id && (
                     <button
                       type="button"
                       className="primary"
@@ -119,6 +122,15 @@ export function ActivityList({
                       onClick={() => op.mutate(() => adminApi.activate(session.id, a.id))}
                     >
                       {t("admin.activities.activate")}
+                    </button>
+                  )}
+                  {session.status === "active" && a.status !== "active" && a.id !== session.current_activity_id && takesEntries(a.type) && (
+                    <button
+                      type="button"
+                      aria-label={t("admin.activities.openBesideLabel", { title: a.title })}
+                      onClick={() => op.mutate(() => openBeside(session.id, a.id))}
+                    >
+                      {t("items.openBeside")}
                     </button>
                   )}
                   {a.status === "active" && (

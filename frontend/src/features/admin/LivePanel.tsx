@@ -5,6 +5,7 @@ import { activityUI } from "../../activities/registry";
 import { failureMessage } from "../../api/client";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { ConnectionBanner, Countdown } from "../../components/Status";
+import { DisplayBlocks } from "../../components/blocks/DisplayBlocks";
 import { actionsOf, type ActionInfo } from "../../lib/activityTypes";
 import { useLiveState } from "../../lib/useLiveState";
 import { adminApi } from "./adminApi";
@@ -72,14 +73,17 @@ export function LivePanel({
         />
       )}
       {side && side.id !== activity?.id && (
-        <div className="live-activity side-activity">
-          <h3>{side.title}</h3>
-          <ModerationPanel
+        <div className="live-activity side-activity" data-testid="side-activity">
+          <div className="activity-head">
+            <h3>{side.title}</h3>
+            <span className="badge active">{t("admin.live.beside")}</span>
+          </div>
+          <SideActivity
             sessionId={sessionId}
-            activity={side}
+            side={side}
             typeInfo={types.find((t) => t.name === side.type)}
             version={live.state?.version ?? 0}
-            isSide
+            readOnly={live.state?.session.status === "completed"}
             onDone={(m) => {
               onMessage(m);
               void live.refresh();
@@ -88,6 +92,57 @@ export function LivePanel({
         </div>
       )}
     </section>
+  );
+}
+
+/** The activity's display without its entries block (the console lists the entries itself). */
+function withoutEntries(activity: ActivityState): ActivityState {
+  return { ...activity, display: activity.display.filter((b) => b.kind !== "entries") };
+}
+
+/** The activity open beside the current one: its entries to moderate, its type's actions, the rest of its display. */
+function SideActivity({
+  sessionId,
+  side,
+  typeInfo,
+  version,
+  readOnly,
+  onDone,
+}: {
+  sessionId: string;
+  side: ActivityState;
+  typeInfo?: ActivityTypeInfo;
+  version: number;
+  readOnly: boolean;
+  onDone: (message: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  const perEntry = itemActions(typeInfo).map((a) => a.name);
+  return (
+    <>
+      {!readOnly && (
+        <div className="toolbar wrap" role="group" aria-label={t("admin.live.actionsOf", { title: side.title })}>
+          {actionsOf(typeInfo)
+            .filter((action) => !perEntry.includes(action.name))
+            .map((action) => (
+              <ActionControl
+                key={action.name}
+                sessionId={sessionId}
+                activityId={side.id}
+                action={action}
+                suggestions={[]}
+                onDone={onDone}
+              />
+            ))}
+        </div>
+      )}
+      {side.item_schema && !readOnly && (
+        <ModerationPanel sessionId={sessionId} activity={side} typeInfo={typeInfo} version={version} onDone={onDone} />
+      )}
+      <div className="live-results">
+        <DisplayBlocks blocks={withoutEntries(side).display} />
+      </div>
+    </>
   );
 }
 
@@ -109,8 +164,8 @@ function CurrentActivity({
   onDone: (message: string | null) => void;
 }) {
   const { t } = useTranslation();
-  const takesEntries = "item_schema" in activity && !!activity.item_schema;
-  const perEntry = takesEntries ? itemActions(typeInfo) : [];
+  const takesEntries = !!activity.item_schema;
+  const perEntry = takesEntries ? itemActions(typeInfo).map((a) => a.name) : [];
   const ui = activityUI(activity.type, typeInfo);
   const words =
     activity.display.flatMap((b) => (b.kind === "cloud" ? b.words.map((w) => w.text) : [])) ?? [];
@@ -151,12 +206,12 @@ function CurrentActivity({
           activity={activity}
           typeInfo={typeInfo}
           version={version}
-          isSide={false}
           onDone={onDone}
         />
       )}
       <div className="live-results">
-        <ui.Results activity={activity} role="presenter" />
+        {/* The moderation list above has every entry: the entries block would repeat them. */}
+        <ui.Results activity={takesEntries && !readOnly ? withoutEntries(activity) : activity} role="presenter" />
       </div>
       {ui.AdminControls && !readOnly && (
         <ui.AdminControls
