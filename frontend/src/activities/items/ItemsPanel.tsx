@@ -13,7 +13,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { failureMessage } from "../../api/client";
-import { Entries } from "../../components/blocks/Entries";
+import { Entries, Spotlight } from "../../components/blocks/Entries";
 import { findBlock, type Entry, type EntryOrder } from "../../components/blocks/itemBlocks";
 import { setVote, submitItem, type ItemOut } from "../../lib/itemsApi";
 import { GenericRespondLazy } from "./lazyForm";
@@ -61,6 +61,7 @@ export function ItemsPanel({
   const extra = (activity.extra ?? {}) as Record<string, unknown>;
   const config = (activity.config ?? {}) as Record<string, unknown>;
   const block = findBlock(activity.display, "entries");
+  const spotlight = findBlock(activity.display, "spotlight"); // the question being answered now
   const [anonymous, setAnonymous] = useState(false);
   const [announce, setAnnounce] = useState("");
   const [formKey, setFormKey] = useState(0);
@@ -116,6 +117,7 @@ export function ItemsPanel({
       <p role="status" aria-live="polite" className="visually-hidden">
         {announce}
       </p>
+      {spotlight && <Spotlight block={spotlight} />}
       {itemSchema && open && (
         <div className="entry-form">
           <GenericRespondLazy

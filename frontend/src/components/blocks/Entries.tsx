@@ -67,7 +67,8 @@ export function Entries({
               <span className="entry-body">
                 <span className="entry-text">{entry.text}</span>
                 <span className="entry-meta">
-                  <span className="entry-author">{entry.author ?? t("blocks.anonymous")}</span>
+                  {/* On a wall no name means names are not shown: "Anonymous" on every card would be noise. */}
+                  {(entry.author || !wall) && <span className="entry-author">{entry.author ?? t("blocks.anonymous")}</span>}
                   <EntryBadges tags={entry.tags} />
                 </span>
               </span>
