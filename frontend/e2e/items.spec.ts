@@ -171,6 +171,11 @@ test("a moderated Q&A beside a poll, on its own, and an open-text wall", async (
   await ana.page.getByRole("button", { name: "Vote for: How do we book the big room?" }).click();
   await expect(ana.page.getByRole("button", { name: "Vote for: How do we book the big room?" })).toHaveAttribute("aria-pressed", "false");
   await expect(everyone(ben.page).filter({ hasText: "big room" }).locator(".entry-votes-n")).toHaveText("0");
+  // After a reload all of it comes from the live documents alone (the side tab, own votes).
+  await ben.page.reload();
+  await ben.page.getByRole("tab", { name: "Questions" }).click();
+  await expect(ben.page.getByRole("button", { name: "Vote for: Will the slides be shared?" })).toHaveAttribute("aria-pressed", "true");
+  await expect(ben.page.getByRole("region", { name: "Yours" })).toContainText("Can we get pizza on Fridays?");
   await screenshot(ana.page, "phone-qna-beside");
 
   // -- pin: the big screen shows the question over the poll -----------------------------------
