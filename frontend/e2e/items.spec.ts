@@ -188,7 +188,8 @@ test("a moderated Q&A beside a poll, on its own, and an open-text wall", async (
   await expect(everyone(ben.page).filter({ hasText: "slides" })).toContainText("pinned");
   await expectAccessible(screen, "big screen: a pinned question over the poll");
   await screenshot(screen, "big-screen-qna-beside");
-  await moderation.scrollIntoViewIfNeeded();
+  await expectAccessible(admin, "console with the Q&A beside the poll");
+  await side.scrollIntoViewIfNeeded();
   await screenshot(admin, "admin-moderation");
 
   // Answered: off the big screen, marked on the phones.
