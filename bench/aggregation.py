@@ -37,7 +37,9 @@ from caja_core.activity import (
     AnswerContext,
     StoredAnswer,
     ViewContext,
+    stored_json,
 )
+from caja_core.contexts import bind_answers
 from caja_core.plugins import PluginHost
 from caja_core.services import activities, admins, sessions
 from caja_core.storage.db import Database
@@ -108,8 +110,10 @@ def make_answers(
         parsed = activity_type.parse_answer(answer(rng))
         ctx = AnswerContext(now=when, participant_id=pid)
         slot = activity_type.answer_slot(config, state, parsed, ctx)
-        data, meta = activity_type.validate_answer(config, state, parsed, ctx)
+        validated, meta = activity_type.validate_answer(config, state, parsed, ctx)
+        data = stored_json(validated)
         answers.append(StoredAnswer(pid, names[pid], slot, data, meta, when))
+    bind_answers(activity_type, answers)  # as the host does before it calls the type
     for action in after:
         body = activity_type.actions[action]()
         state = (
