@@ -208,6 +208,12 @@ test("a moderated Q&A beside a poll, on its own, and an open-text wall", async (
   await expect(results.locator(".entries .entry")).toHaveCount(3);
   await expect(results.locator(".entries .entry").first()).toContainText("Will the slides be shared?");
   expect(await fontPx(results.locator(".entries .entry-text").first()), "questions on the big screen").toBeGreaterThanOrEqual(28);
+  // Closing questions takes the form off the phones; reopening brings it back.
+  await admin.getByRole("button", { name: "Close questions", exact: true }).click();
+  await expect(ana.page.getByText("No new entries for now.")).toBeVisible();
+  await expect(ana.page.getByRole("textbox", { name: /Your question/ })).toHaveCount(0);
+  await admin.getByRole("button", { name: "Reopen questions", exact: true }).click();
+  await expect(ana.page.getByRole("textbox", { name: /Your question/ })).toBeVisible();
   await expectAccessible(screen, "big screen Q&A");
   await screenshot(screen, "big-screen-qna");
   await screenshot(ana.page, "phone-qna");

@@ -78,6 +78,15 @@ describe("ItemsPanel", () => {
     expect(screen.queryByRole("button", { name: "Submit" })).toBeNull();
   });
 
+  it("says when no entries are taken (questions closed, or the activity closed), without a form", () => {
+    const { unmount } = render(<ItemsPanel activity={qna({ questions_open: false })} sessionId="s1" token="caja_p_t" refresh={vi.fn()} />);
+    expect(screen.getByText("No new entries for now.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Submit" })).toBeNull();
+    unmount();
+    render(<ItemsPanel activity={{ ...qna({}), status: "expired" }} sessionId="s1" token="caja_p_t" refresh={vi.fn()} />);
+    expect(screen.getByText("No new entries for now.")).toBeInTheDocument();
+  });
+
   it("derives an own entry's status from the shared list", () => {
     const shown = new Set(["a"]);
     expect(currentStatus({ id: "a", text: "", status: "pending" }, shown)).toBe("visible");

@@ -81,7 +81,9 @@ export function ItemsPanel({
   const left = fromDoc.left === null ? null : Math.max(0, fromDoc.left - unseen.length);
   const serverVoted = new Set((extra.voted as string[] | undefined) ?? []);
   const mineIds = new Set(mine.map((m) => m.id));
-  const open = extra.questions_open !== false && (left === null || left > 0);
+  // Taking entries: the activity runs, the type has not closed them (the Q&A's questions_open) and some are left.
+  const taking = activity.status === "active" && extra.questions_open !== false;
+  const open = taking && (left === null || left > 0);
 
   const serverCount = new Map((block?.entries ?? []).map((e) => [e.id, e.votes ?? 0]));
   const entries: Entry[] = (block?.entries ?? []).map((e) => {
@@ -148,7 +150,8 @@ export function ItemsPanel({
           {left !== null && <p className="muted">{t("items.left", { count: left })}</p>}
         </div>
       )}
-      {itemSchema && left === 0 && <p className="muted">{t("items.noneLeft")}</p>}
+      {itemSchema && !taking && <p className="muted">{t("items.closed")}</p>}
+      {itemSchema && taking && left === 0 && <p className="muted">{t("items.noneLeft")}</p>}
       {announce && <p className="received">{announce}</p>}
       {mine.length > 0 && (
         <section aria-labelledby={`${anonId}-mine`}>
