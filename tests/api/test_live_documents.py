@@ -255,3 +255,24 @@ def test_a_phones_shared_and_personal_documents_speak_the_sessions_language(api:
     assert shared["activity"]["display"][1]["stats"][0]["label"] == "Correcto"
     (own,) = me["view"]["display"]
     assert own["stats"][0]["label"] == "Tú"
+
+
+def test_joins_in_the_lobby_keep_the_epoch(api: Api) -> None:
+    """While no activity runs, a room joining at once changes the shared document (its count)
+    but not its epoch: no waiting phone is sent back for its personal document per join."""
+    alice = api.admin()
+    session = api.session(alice)
+    first = api.join(session["join_code"], "Ann")
+    path = api.request("GET", f"/api/sessions/{session['id']}/me", first["token"]).json()["live"][
+        "path"
+    ]
+    before = api.request("GET", path).json()
+    for name in ("Bob", "Cy", "Di"):
+        api.join(session["join_code"], name)
+    after = api.request("GET", path).json()
+    assert after["participant_count"] == before["participant_count"] + 3
+    assert after["version"] > before["version"]
+    assert after["epoch"] == before["epoch"]
+    # An activity starting is a new epoch (and a new key).
+    api.activity(alice, session["id"])
+    assert api.request("GET", path).status_code == 404

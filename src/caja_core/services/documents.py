@@ -94,8 +94,10 @@ def has_personal_views(activity: ActivitySnapshot | None) -> bool:
 def epoch(snap: Snapshot) -> str:
     """Changes whenever personal documents may have changed for everyone: the structure
     (a reveal, the next question, the activity opening or closing); for a type without
-    personal views, every version (each phone's whole view is personal)."""
-    if has_personal_views(snap.activity):
+    personal views, every version (each phone's whole view is personal). Without a current
+    activity nothing personal depends on others: a join (a new version) must not send every
+    waiting phone back for its personal document, or a room joining at once does quadratic work."""
+    if snap.activity is None or has_personal_views(snap.activity):
         return snap.structure
     return f"{snap.structure}-{snap.version}"
 
