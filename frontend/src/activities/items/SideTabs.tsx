@@ -12,6 +12,7 @@ export function SideTabs({
   current: ActivityState | null;
   side: ActivityState | null | undefined;
   currentTitle: string;
+  /** The side activity's panel (keyed by its id: what one activity kept is not another's). */
   renderSide: (side: ActivityState) => ReactNode;
   children: ReactNode;
 }) {

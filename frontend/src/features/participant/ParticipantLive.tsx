@@ -66,7 +66,7 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
           currentTitle={t("phone.youreIn")}
           renderSide={(side) => (
             <section className="activity" aria-label={side.title}>
-              <ItemsPanel activity={side} sessionId={identity.sessionId} token={identity.token} refresh={live.refresh} />
+              <ItemsPanel key={side.id} activity={side} sessionId={identity.sessionId} token={identity.token} refresh={live.refresh} />
             </section>
           )}
         >
