@@ -26,6 +26,8 @@ export interface ResultsProps {
   /** The heading the page already shows above the results (the big screen's question): a
    * block titled the same leaves its title out. */
   heading?: string | null;
+  /** Drawn on the big screen (long lists cut to what the room can read). */
+  screen?: boolean;
 }
 
 /** Extra controls for the presenter's console (e.g. word-cloud moderation). */

@@ -74,6 +74,6 @@ export function GenericRespond({ activity, typeInfo, submit }: RespondProps) {
   );
 }
 
-export function GenericResults({ activity, heading }: ResultsProps) {
-  return <DisplayBlocks blocks={activity.display} hideTitle={heading} />;
+export function GenericResults({ activity, heading, screen }: ResultsProps) {
+  return <DisplayBlocks blocks={activity.display} hideTitle={heading} screen={screen} />;
 }

@@ -7,7 +7,19 @@ import { Stats, Table } from "./Simple";
 import { WordCloud } from "./WordCloud";
 
 /** Draws an activity's display blocks; this is all an activity type needs for its results. */
-export function DisplayBlocks({ blocks, hideTitle }: { blocks: DisplayBlock[]; hideTitle?: string | null }) {
+/** How many entries the big screen shows: a list of questions, a wall of cards. */
+export const SCREEN_ENTRIES = { list: 6, wall: 12 } as const;
+
+export function DisplayBlocks({
+  blocks,
+  hideTitle,
+  screen,
+}: {
+  blocks: DisplayBlock[];
+  hideTitle?: string | null;
+  /** Drawn for the big screen: long lists are cut to what the room can read. */
+  screen?: boolean;
+}) {
   return (
     <div className="blocks">
       {blocks.map((shown, i) => {
@@ -15,7 +27,7 @@ export function DisplayBlocks({ blocks, hideTitle }: { blocks: DisplayBlock[]; h
         const block = hideTitle && shown.title === hideTitle ? { ...shown, title: null } : shown;
         switch (block.kind) {
           case "entries":
-            return <Entries key={i} block={block} />;
+            return <Entries key={i} block={block} max={screen ? SCREEN_ENTRIES[block.layout] : undefined} />;
           case "spotlight":
             return <Spotlight key={i} block={block} />;
           case "bars":

@@ -38,13 +38,18 @@ export function Entries({
   block,
   order,
   action,
+  max,
 }: {
   block: EntriesBlock;
   order?: EntryOrder;
   action?: (entry: Entry) => ReactNode;
+  /** Show at most this many (the big screen: what fits, readable from the back), then "and N more". */
+  max?: number;
 }) {
   const { t } = useTranslation();
-  const entries = sortEntries(block.entries, order ?? "as_given");
+  const sorted = sortEntries(block.entries, order ?? "as_given");
+  const entries = max !== undefined ? sorted.slice(0, max) : sorted;
+  const more = sorted.length - entries.length;
   const wall = block.layout === "wall";
   return (
     <figure className={`block entries ${wall ? "entries-wall" : "entries-list"}`}>
@@ -77,6 +82,7 @@ export function Entries({
           ))}
         </ul>
       )}
+      {more > 0 && <p className="entries-more">{t("blocks.moreEntries", { count: more })}</p>}
     </figure>
   );
 }

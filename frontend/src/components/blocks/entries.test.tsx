@@ -28,6 +28,19 @@ describe("entries and spotlight blocks", () => {
     expect(sortEntries(tied, "votes").map((e) => e.id)).toEqual(["a", "b"]);
   });
 
+  it("cuts a long list to what the big screen can show, saying how many more", () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({ id: `e${i}`, text: `Question ${i}`, votes: 8 - i, tags: [], highlight: false }));
+    const block = { kind: "entries", entries: many, order: "votes", layout: "list", voting: false } as DisplayBlock;
+    const { unmount } = render(<DisplayBlocks blocks={[block]} screen />);
+    expect(screen.getAllByRole("listitem")).toHaveLength(6);
+    expect(screen.getAllByRole("listitem")[0]).toHaveTextContent("Question 0");
+    expect(screen.getByText("and 2 more")).toBeInTheDocument();
+    unmount();
+    render(<DisplayBlocks blocks={[block]} />); // phones and the console: all of them
+    expect(screen.getAllByRole("listitem")).toHaveLength(8);
+    expect(screen.queryByText(/more$/)).toBeNull();
+  });
+
   it("shows a spotlight's text and caption", () => {
     const block = { kind: "spotlight", title: null, text: "<b>Why?</b>", caption: "Ana" };
     render(<DisplayBlocks blocks={[block as unknown as DisplayBlock]} />);

@@ -205,7 +205,7 @@ function LiveActivity({ state, clockOffsetMs }: { state: LiveState; clockOffsetM
         <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} className="countdown big" />
       </div>
       <div className="present-results" data-testid="present-results">
-        <ui.Results activity={activity} role="presenter" heading={question} />
+        <ui.Results activity={activity} role="presenter" heading={question} screen />
       </div>
     </section>
   );
