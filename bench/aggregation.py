@@ -39,12 +39,13 @@ from caja_core.activity import (
     ViewContext,
     stored_json,
 )
-from caja_core.contexts import bind_answers
+from caja_core.contexts import StoredItem, bind_answers
 from caja_core.plugins import PluginHost
 from caja_core.services import activities, admins, sessions
 from caja_core.storage.db import Database
 from caja_core.storage.models import Admin, Participant, Response
 
+JSON = dict[str, Any]
 TARGET_MS = 50.0
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 WORDS = [f"word{i}" for i in range(300)]
@@ -85,6 +86,25 @@ CASES: dict[str, tuple[dict[str, Any], list[str], Callable[[random.Random], Any]
         lambda rng: {"text": rng.choice(WORDS)},
         [],
     ),
+    "scale": (
+        {"question": "How much?", "statements": [f"Statement {i}" for i in range(5)]},
+        [],
+        lambda rng: {"ratings": {f"s{i}": rng.randint(1, 5) for i in range(5)}},
+        [],
+    ),
+    "ranking": (
+        {"question": "Order", "items": [f"Item {i}" for i in range(8)]},
+        [],
+        lambda rng: {"order": rng.sample([f"i{i}" for i in range(8)], 8)},
+        [],
+    ),
+}
+
+# Types whose participants send items (Q&A questions, open-text answers): type -> (config,
+# item maker). Their aggregate reads the items (AggregateContext.items), not answers.
+ITEM_CASES: dict[str, tuple[dict[str, Any], Callable[[random.Random, int], JSON]]] = {
+    "qna": ({"prompt": "Ask"}, lambda rng, i: {"text": f"Question {i} about {rng.choice(WORDS)}"}),
+    "opentext": ({"prompt": "Say"}, lambda rng, i: {"text": f"Answer {i}: {rng.choice(WORDS)}"}),
 }
 
 
@@ -145,6 +165,39 @@ def bench_in_memory(host: PluginHost, type_name: str, count: int, repeat: int) -
 
     def both() -> None:
         results = activity_type.aggregate(config, state, answers, ctx)
+        activity_type.view(config, state, results, view_ctx)
+
+    return {"aggregate": aggregate_ms, "aggregate+view": time_it(both, repeat)}
+
+
+def bench_items(host: PluginHost, type_name: str, count: int, repeat: int) -> dict[str, Any]:
+    """aggregate() and aggregate()+view() over ``count`` items in memory, with votes."""
+    activity_type = host.get(type_name)
+    raw_config, make_item = ITEM_CASES[type_name]
+    config = activity_type.parse_config(raw_config)
+    state = activity_type.on_activate(config, activity_type.initial_state(config), NOW)
+    rng = random.Random(9)
+    names = {uuid.uuid4(): f"player{i}" for i in range(count)}
+    items = [
+        StoredItem(
+            id=uuid.uuid4(),
+            data=make_item(rng, i),
+            status=rng.choice(["visible", "visible", "visible", "pending", "hidden"]),
+            anonymous=rng.random() < 0.2,
+            author_id=pid,
+            nickname=nickname,
+            votes=rng.randrange(50),
+            created_at=NOW + dt.timedelta(milliseconds=i),
+            updated_at=NOW + dt.timedelta(milliseconds=i),
+        )
+        for i, (pid, nickname) in enumerate(names.items())
+    ]
+    ctx = AggregateContext(NOW, names, frozenset(names), items=items)
+    view_ctx = ViewContext(role="presenter", now=NOW, activity_status="active")
+    aggregate_ms = time_it(lambda: activity_type.aggregate(config, state, [], ctx), repeat)
+
+    def both() -> None:
+        results = activity_type.aggregate(config, state, [], ctx)
         activity_type.view(config, state, results, view_ctx)
 
     return {"aggregate": aggregate_ms, "aggregate+view": time_it(both, repeat)}
@@ -231,9 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     worst = 0.0
-    for type_name in CASES:
-        timings = bench_in_memory(host, type_name, args.answers, args.repeat)
-        if database is not None:
+    for type_name in [*CASES, *ITEM_CASES]:
+        if type_name in ITEM_CASES:  # items, in memory only
+            timings = bench_items(host, type_name, args.answers, args.repeat)
+        else:
+            timings = bench_in_memory(host, type_name, args.answers, args.repeat)
+        if database is not None and type_name in CASES:
             timings["db"] = bench_database(host, database, type_name, args.answers, args.repeat)
         cells = []
         for key in ("aggregate", "aggregate+view", "db"):

@@ -112,8 +112,8 @@ test("scales and ranking: admin forms, phone forms from hints, big-screen result
   await expect(averages.filter({ hasText: "I would do it again" }).locator("dd")).toHaveText("1.5");
   // how many gave each value: a row per statement
   const spread = screen.locator(".block.table");
-  await expect(spread.locator("th")).toHaveText(["Statement", "1 · Disagree", "2", "3", "4", "5 · Agree"]);
-  await expect(spread.locator("tbody tr").first().locator("td")).toHaveText(["The goals were clear", "0", "0", "0", "1", "1"]);
+  await expect(spread.locator("th")).toHaveText(["Statement", "Median", "1 · Disagree", "2", "3", "4", "5 · Agree"]);
+  await expect(spread.locator("tbody tr").first().locator("td")).toHaveText(["The goals were clear", "4.5", "0", "0", "0", "1", "1"]);
   // the question is the big screen's heading, not said again above the averages
   await expect(screen.locator(".block-title", { hasText: "How much do you agree?" })).toHaveCount(0);
   await expectAccessible(screen, "big screen scale");

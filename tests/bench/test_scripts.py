@@ -28,12 +28,12 @@ def test_answer_batches_stores_every_answer_of_every_type(database_url: str) -> 
         "answer_batches.py", "--participants", "40", "--batch", "16", "--database-url", database_url
     )
     rows = {m[1]: m for m in re.finditer(r"^(\w+)\s+(\d+)\s+(\d+)\s+([\d,]+)$", out, re.M)}
-    assert set(rows) == {"poll", "poker", "quiz", "wordcloud"}, out
+    assert set(rows) == {"poll", "poker", "quiz", "wordcloud", "scale", "ranking"}, out
     assert all(int(m[4].replace(",", "")) == 40 for m in rows.values()), out
 
 
 def test_aggregation_times_every_built_in_type() -> None:
     out = _run("aggregation.py", "--answers", "50", "--repeat", "1")
-    assert {"poll", "poker", "quiz", "wordcloud"} <= set(
+    assert {"poll", "poker", "quiz", "wordcloud", "scale", "ranking", "qna", "opentext"} <= set(
         re.findall(r"^(\w+)\s+[\d.]+ /", out, re.M)
     )

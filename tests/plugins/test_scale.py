@@ -4,6 +4,7 @@ a plain recount whatever the answers' order."""
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 import pytest
@@ -92,17 +93,17 @@ def test_averages_and_distributions() -> None:
     results = h.results()
     assert results.respondents == 3
     clear, learned = results.statements
-    assert (clear.average, clear.distribution) == (4.67, [0, 0, 0, 1, 2])
-    assert (learned.average, learned.distribution) == (1.67, [1, 2, 0, 0, 0])
+    assert (clear.average, clear.median, clear.distribution) == (4.67, 5, [0, 0, 0, 1, 2])
+    assert (learned.average, learned.median, learned.distribution) == (1.67, 2, [1, 2, 0, 0, 0])
     stats, table = (block.model_dump() for block in h.view("presenter").display)
     assert [(s["label"], s["value"]) for s in stats["stats"]] == [
         ("The talk was clear", "4.67"),
         ("I learned something", "1.67"),
     ]
-    assert table["columns"] == ["Statement", "1 · Disagree", "2", "3", "4", "5 · Agree"]
+    assert table["columns"] == ["Statement", "Median", "1 · Disagree", "2", "3", "4", "5 · Agree"]
     assert table["rows"] == [
-        ["The talk was clear", "0", "0", "0", "1", "2"],
-        ["I learned something", "1", "2", "0", "0", "0"],
+        ["The talk was clear", "5", "0", "0", "0", "1", "2"],
+        ["I learned something", "2", "1", "2", "0", "0", "0"],
     ]
 
 
@@ -177,3 +178,4 @@ def test_results_do_not_depend_on_the_answers_order(
     assert sum(clear["distribution"]) == len(ratings)
     if ratings:
         assert clear["average"] == round(sum(a for a, _ in ratings) / len(ratings), 2)
+        assert clear["median"] == statistics.median(a for a, _ in ratings)

@@ -39,3 +39,12 @@ variable "alarm_emails" {
   type        = list(string)
   default     = []
 }
+
+variable "edge" {
+  description = "CloudFront in front of public_hostname for the shared live documents (see the stack's edge and docs/deploy.md); null: none."
+  type = object({
+    origin_hostname = string
+    certificate_arn = string
+  })
+  default = null
+}

@@ -14,6 +14,7 @@ module "caja" {
   static_hostname        = var.static_hostname
   static_certificate_arn = var.static_certificate_arn
   image                  = var.image
+  edge                   = var.edge
   alarm_emails           = var.alarm_emails
 
   task_cpu    = 512

@@ -77,3 +77,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of the CloudWatch alarms."
   value       = module.caja.alarm_topic_arn
 }
+
+output "edge_domain_name" {
+  description = "With edge set: the CloudFront domain to point public_hostname at."
+  value       = module.caja.edge_domain_name
+}

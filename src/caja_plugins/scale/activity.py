@@ -99,6 +99,8 @@ class StatementResult(BaseModel):
     text: str
     count: int
     average: float | None
+    median: float | None
+    """The middle rating (the mean of the two middle ones for an even count)."""
     distribution: list[int]
     """How many gave each value, from the lowest (index 0) up."""
 
@@ -186,6 +188,7 @@ class ScaleType(ActivityType[ScaleConfig, ScaleAnswer]):
                     text=text,
                     count=n,
                     average=round(total / n, 2) if n else None,
+                    median=_median(distribution, config.minimum),
                     distribution=distribution,
                 )
             )
@@ -241,10 +244,38 @@ def display_blocks(config: ScaleConfig, results: ScaleResults, t: Translator) ->
     values = range(config.minimum, config.maximum + 1)
     spread = TableBlock(
         title=t.gettext("How many gave each value"),
-        columns=[t.gettext("Statement"), *(_value_label(config, v) for v in values)],
-        rows=[[s.text, *(str(n) for n in s.distribution)] for s in results.statements],
+        columns=[
+            t.gettext("Statement"),
+            t.gettext("Median"),
+            *(_value_label(config, v) for v in values),
+        ],
+        rows=[
+            [
+                s.text,
+                "-" if s.median is None else f"{s.median:g}",
+                *(str(n) for n in s.distribution),
+            ]
+            for s in results.statements
+        ],
     )
     return [averages, spread]
+
+
+def _median(distribution: list[int], minimum: int) -> float | None:
+    """The median of the ratings counted in ``distribution`` (index 0 is ``minimum``)."""
+    n = sum(distribution)
+    if not n:
+        return None
+
+    def nth(k: int) -> int:  # the k-th smallest rating, from 0
+        seen = 0
+        for i, count in enumerate(distribution):
+            seen += count
+            if k < seen:
+                return minimum + i
+        raise AssertionError("k is below the count")
+
+    return nth(n // 2) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
 
 
 def _value_label(config: ScaleConfig, value: int) -> str:
