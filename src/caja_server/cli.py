@@ -21,6 +21,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -183,13 +184,30 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     configure_logging(settings)
     database = _open_database(settings)
     try:
-        database.upgrade()
-    except SQLAlchemyError as exc:
-        raise CliError(f"migration failed: {_first_line(exc)}") from None
+        for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+            try:
+                database.upgrade()
+                break
+            except SQLAlchemyError as exc:
+                # Under live traffic a migration can lose a deadlock or miss its lock
+                # timeout; PostgreSQL then rolls it back whole, so trying again is safe.
+                if attempt == MIGRATE_ATTEMPTS or not _lost_a_lock(exc):
+                    raise CliError(f"migration failed: {_first_line(exc)}") from None
+                print(f"migration attempt {attempt} lost a lock; trying again", file=sys.stderr)
+                time.sleep(2 * attempt)
     finally:
         database.dispose()
     print(f"Database schema is up to date ({settings.database_url}).")
     return 0
+
+
+MIGRATE_ATTEMPTS = 3
+"""How often ``caja-server migrate`` tries when PostgreSQL rolled a migration back for a
+deadlock (40P01) or a lock it could not get in time (55P03)."""
+
+
+def _lost_a_lock(exc: SQLAlchemyError) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "55P03")
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:

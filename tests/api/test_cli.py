@@ -305,3 +305,16 @@ def test_admin_passwd_list_disable_enable(database_url: str) -> None:
     assert missing.returncode == 1 and "No admin is called 'nobody'" in missing.stderr
     weak = run("admin", "passwd", "bob", *db_args, CAJA_ADMIN_PASSWORD="short")
     assert weak.returncode == 1 and "at least 8" in weak.stderr and "Traceback" not in weak.stderr
+
+
+def test_migrate_tries_again_only_after_losing_a_lock() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from caja_server.cli import _lost_a_lock
+
+    class Orig(Exception):
+        def __init__(self, sqlstate: str) -> None:
+            self.sqlstate = sqlstate
+
+    for sqlstate, again in (("40P01", True), ("55P03", True), ("42P01", False)):
+        assert _lost_a_lock(OperationalError("ALTER TABLE", {}, Orig(sqlstate))) is again
