@@ -16,7 +16,7 @@ NAT), so nothing here limits joins per address. What is limited:
 The buckets live in each replica's memory, not the database: the hot answer path stays
 free of extra queries, and a throttle can never fail a request with a database error.
 With N replicas behind a load balancer spreading requests, an actor gets at most N times
-the limits; ``docs/security.md`` does the arithmetic with that factor in it.
+the limits; ``docs/deploy.md`` (Security) does the arithmetic with that factor in it.
 """
 
 from __future__ import annotations
@@ -131,8 +131,18 @@ def client_key(request: Request) -> str:
     return str(address)
 
 
-def _seconds(wait: float) -> int:
-    return max(1, math.ceil(wait))
+def _refuse_while_waiting(wait: float, message: str, *, reason: str) -> None:
+    """Raise RateLimited when ``wait`` (seconds) is not 0: ``message`` with ``{seconds}``
+    filled in, the machine code ``reason``, and the whole seconds as ``Retry-After``."""
+    if wait <= 0:
+        return
+    seconds = max(1, math.ceil(wait))
+    raise RateLimited(
+        message.format(seconds=seconds),
+        reason=reason,
+        params={"retry_after": seconds},
+        retry_after=seconds,
+    )
 
 
 class JoinGuard:
@@ -145,15 +155,11 @@ class JoinGuard:
 
     def check(self, client: str) -> None:
         """Raise RateLimited while ``client`` has used up its wrong codes."""
-        wait = self.bucket.wait(client)
-        if wait > 0:
-            seconds = _seconds(wait)
-            raise RateLimited(
-                f"Too many wrong join codes from your network; try again in {seconds} s",
-                reason="join_rate_limited",
-                params={"retry_after": seconds},
-                retry_after=seconds,
-            )
+        _refuse_while_waiting(
+            self.bucket.wait(client),
+            "Too many wrong join codes from your network; try again in {seconds} s",
+            reason="join_rate_limited",
+        )
 
     def wrong_code(self, client: str) -> None:
         """Count a wrong code from ``client``."""
@@ -170,15 +176,11 @@ class ParticipantWriteGuard:
 
     def take(self, token: str) -> None:
         """Count one write by ``token``; raise RateLimited when it comes too fast."""
-        wait = self.bucket.take(token)
-        if wait > 0:
-            seconds = _seconds(wait)
-            raise RateLimited(
-                f"Too many answers too fast; try again in {seconds} s",
-                reason="answer_rate_limited",
-                params={"retry_after": seconds},
-                retry_after=seconds,
-            )
+        _refuse_while_waiting(
+            self.bucket.take(token),
+            "Too many answers too fast; try again in {seconds} s",
+            reason="answer_rate_limited",
+        )
 
 
 class PasswordGuard:
@@ -192,15 +194,11 @@ class PasswordGuard:
 
     def check(self, admin_id: uuid.UUID) -> None:
         """Raise RateLimited while the account has used up its wrong passwords."""
-        wait = self.bucket.wait(str(admin_id))
-        if wait > 0:
-            seconds = _seconds(wait)
-            raise RateLimited(
-                f"Too many wrong passwords; try again in {seconds} s",
-                reason="login_rate_limited",
-                params={"retry_after": seconds},
-                retry_after=seconds,
-            )
+        _refuse_while_waiting(
+            self.bucket.wait(str(admin_id)),
+            "Too many wrong passwords; try again in {seconds} s",
+            reason="login_rate_limited",
+        )
 
     def wrong(self, admin_id: uuid.UUID) -> None:
         """Count a wrong current password for the account."""
