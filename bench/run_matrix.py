@@ -49,7 +49,7 @@ def _fresh_database(kind: str, size: int, workdir: Path) -> str:
         return f"sqlite:///{workdir / f'bench-{size}.db'}"
     import psycopg
 
-    name = f"caja_bench_{size}"
+    name = f"{os.environ.get('CAJA_BENCH_PG_DB', 'caja_bench')}_{size}"
     with psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

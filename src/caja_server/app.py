@@ -34,6 +34,7 @@ from caja_server.release import RELEASE_HEADER, release_name
 from caja_server.routers import ALL_ROUTERS, UNGATED
 from caja_server.routers.media import UPLOAD_PATH
 from caja_server.settings import Settings
+from caja_server.shared_documents import SharedDocumentFront
 from caja_server.static import mount_web_ui
 from caja_server.throttle import Throttles
 
@@ -144,6 +145,8 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware, headers=answer_headers(settings))
     app.add_middleware(RequestContextMiddleware)
+    # Outermost of ours: the phones' polls skip the rest (caja_server/shared_documents.py).
+    app.add_middleware(SharedDocumentFront, headers=answer_headers(settings))
     return app
 
 

@@ -84,6 +84,28 @@ def test_a_shared_document_from_memory_runs_no_sql(api: Api, scene: Scene) -> No
     assert statements == []
 
 
+def test_shared_answers_carry_the_headers_of_every_answer(api: Api, scene: Scene) -> None:
+    """The shared document is served before routing (caja_server/shared_documents.py), yet
+    its 200, 304 and 404 carry what every answer of the app does."""
+    path = me(api, scene).json()["live"]["path"]
+    first = api.request("GET", path, headers={"X-Request-ID": "trace-this-poll"})
+    unchanged = api.request("GET", path, headers={"If-None-Match": first.headers["etag"]})
+    missing = api.request("GET", f"/api/live/{scene.sid}/p.{'A' * 32}")
+    head = api.request("HEAD", path)
+    assert [first.status_code, unchanged.status_code, missing.status_code] == [200, 304, 404]
+    assert first.headers["x-request-id"] == "trace-this-poll"
+    for r in (first, unchanged, missing, head):
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors" in r.headers["content-security-policy"]
+        assert r.headers["x-caja-release"]
+        assert r.headers["x-request-id"]
+    assert first.headers["content-type"] == "application/json"
+    assert int(first.headers["content-length"]) == len(first.content)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == first.headers["etag"]
+    assert unchanged.content == b""
+
+
 def test_wrong_keys_are_404_and_never_cached(api: Api, scene: Scene) -> None:
     path = me(api, scene).json()["live"]["path"]
     key = path.rsplit("/", 1)[1]

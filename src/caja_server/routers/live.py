@@ -1,5 +1,8 @@
 """What phones poll: the session's shared live document and their personal one.
 
+The shared document is served by :class:`~caja_server.shared_documents.SharedDocumentFront`
+before routing; its route here declares it (OpenAPI, validation: a malformed id or key is a
+422 from here) and answers with the same :func:`~caja_server.shared_documents.answer_shared`.
 Both are answered from the process's :class:`~caja_server.live.LiveDocuments` (no database
 work) whenever the session's snapshot is current; otherwise the request computes it in a
 worker thread, holding one of the database slots, while concurrent requests get the
@@ -17,25 +20,34 @@ import orjson
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from caja_core.errors import NotFound
 from caja_core.services.snapshots import Snapshot
 from caja_server.deps import ParticipantToken
 from caja_server.errors import error_response, error_responses
 from caja_server.live import LiveDocuments
 from caja_server.schemas import PersonalLiveOut, SharedLiveOut
+from caja_server.shared_documents import (
+    KEY_LENGTH,
+    KEY_PATTERN,
+    LANG_MAX_LENGTH,
+    LANG_PATTERN,
+    NOT_FOUND_DETAIL,
+    answer_shared,
+    matches,
+    not_found_headers,
+)
 
 router = APIRouter(prefix="/api", tags=["state"])
 
 KEY = Path(
-    min_length=3,
-    max_length=80,
-    pattern=r"^[A-Za-z0-9_.\-]+$",
+    min_length=KEY_LENGTH[0],
+    max_length=KEY_LENGTH[1],
+    pattern=KEY_PATTERN,
     description="The key from the personal document's ``live.path``",
     openapi_examples={"key": {"value": "p.3q2-7wQ1mY6mYr8c9Yxqv7m5k1Dq4s5T"}},
 )
 LANG = Query(
-    max_length=35,
-    pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+    max_length=LANG_MAX_LENGTH,
+    pattern=LANG_PATTERN,
     description="The phone's language: part of the cache key (the documents are the same for "
     "every language today)",
 )
@@ -50,12 +62,6 @@ async def snapshot_for(request: Request, session_id: uuid.UUID) -> Snapshot:
         return snap
     async with request.app.state.db_slots:
         return await run_in_threadpool(live.snapshot, session_id)
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in if_none_match.split(","))
 
 
 @router.get(
@@ -80,25 +86,16 @@ async def get_live_document(
     the caller's visibility variant; any other key, or one from before the activity changed
     or a participant was kicked, is a 404: fetch the personal document again."""
     live: LiveDocuments = request.app.state.live
-    try:
-        snap = await snapshot_for(request, sid)
-    except NotFound:
-        snap = None
-    encoded = live.shared(snap, key) if snap is not None else None
-    if encoded is None:  # never cached: the phone's next try may work (after /me)
-        return error_response(
-            404,
-            "not_found",
-            "No such live document: fetch your personal document for the current one",
-            headers={"Cache-Control": "no-store"},
-        )
+    answer = await answer_shared(live, request.app.state.db_slots, sid, key, if_none_match)
+    if answer.status == 404:
+        return error_response(404, "not_found", NOT_FOUND_DETAIL, headers=not_found_headers())
     headers = {
-        "ETag": encoded.etag,
+        "ETag": answer.etag,
         "Cache-Control": f"public, max-age={live.tuning.shared_max_age}",
     }
-    if _matches(if_none_match, encoded.etag):
+    if answer.body is None:
         return Response(status_code=304, headers=headers)
-    return Response(encoded.body, media_type="application/json", headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
 
 
 @router.get(
@@ -133,6 +130,6 @@ async def get_personal_document(
     unclocked = orjson.dumps({**doc, "server_time": None})
     etag = '"' + hashlib.blake2b(unclocked, digest_size=12).hexdigest() + '"'
     headers = {"ETag": etag, "Cache-Control": "private, no-store"}
-    if _matches(if_none_match, etag):
+    if matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)

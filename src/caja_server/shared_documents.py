@@ -1,0 +1,182 @@
+"""The phones' hottest request, ``GET /api/live/{sid}/{key}``, answered in one place.
+
+Every phone of every session asks for its shared document every two seconds, and almost
+every answer is a 304 from memory. Through the whole FastAPI stack (eight ASGI layers,
+route matching over every route, parameter validation) a 304 cost about 0.45 ms of CPU, a
+bare ASGI app's 0.035 ms (``docs/performance.md``): at 10,000 phones, 5,000 of them a
+second, more than two cores. :class:`SharedDocumentFront` is an ASGI middleware, the
+outermost of the app's own, that answers every well-formed request for a shared document
+with :func:`answer_shared` before the rest of the stack sees it. What it does not parse
+(a malformed id or key, another method) goes on to the route declared in
+``routers/live.py``, whose validation answers 422 as for any route; that route's body is the
+same :func:`answer_shared`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl
+
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from caja_core.errors import NotFound
+from caja_server.errors import error_response
+from caja_server.live import LiveDocuments
+from caja_server.middleware import new_request_id
+
+PREFIX = "/api/live/"
+KEY_PATTERN = r"^[A-Za-z0-9_.\-]+$"
+KEY_LENGTH = (3, 80)
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+LANG_MAX_LENGTH = 35
+_KEY_RE = re.compile(KEY_PATTERN)
+_LANG_RE = re.compile(LANG_PATTERN)
+_REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
+NOT_FOUND_DETAIL = "No such live document: fetch your personal document for the current one"
+
+
+class SharedAnswer(NamedTuple):
+    """What to send for one shared-document request: 200 with ``body``, 304 (no body) or
+    404 (``body`` None: send the error answer)."""
+
+    status: int
+    etag: str
+    body: bytes | None
+
+
+def matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weak tags compare equal)."""
+    if not if_none_match:
+        return False
+    return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in if_none_match.split(","))
+
+
+async def answer_shared(
+    live: LiveDocuments, slots: Any, sid: uuid.UUID, key: str, if_none_match: str | None
+) -> SharedAnswer:
+    """The answer to a shared-document request: from memory when the session's snapshot is
+    current, else after computing it in a worker thread within one of the database
+    ``slots`` (an ``asyncio.Semaphore``)."""
+    snap = live.ready(sid)
+    if snap is None:
+        try:
+            async with slots:
+                snap = await run_in_threadpool(live.snapshot, sid)
+        except NotFound:
+            return SharedAnswer(404, "", None)
+    encoded = live.shared(snap, key)
+    if encoded is None:
+        return SharedAnswer(404, "", None)
+    if matches(if_none_match, encoded.etag):
+        return SharedAnswer(304, encoded.etag, None)
+    return SharedAnswer(200, encoded.etag, encoded.body)
+
+
+def not_found_headers() -> dict[str, str]:
+    """A 404's caching: never kept (the phone's next try, after ``/me``, may work)."""
+    return {"Cache-Control": "no-store"}
+
+
+class _Request(NamedTuple):
+    sid: uuid.UUID
+    key: str
+    if_none_match: str | None
+    request_id: bytes | None
+
+
+def _parse(scope: Scope) -> _Request | None:
+    """The request's session id, key and validators, or None when the path or query does not
+    parse (left to the route, which says why)."""
+    sid_text, slash, key = scope["path"][len(PREFIX) :].partition("/")
+    if not slash or not KEY_LENGTH[0] <= len(key) <= KEY_LENGTH[1] or not _KEY_RE.match(key):
+        return None
+    try:
+        sid = uuid.UUID(sid_text)
+    except ValueError:
+        return None
+    query = scope.get("query_string", b"")
+    if query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if name == "lang" and (len(value) > LANG_MAX_LENGTH or not _LANG_RE.match(value)):
+                return None
+    if_none_match = request_id = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            if_none_match = value.decode("latin-1")
+        elif name == b"x-request-id" and _REQUEST_ID_RE.match(value):
+            request_id = value
+    return _Request(sid, key, if_none_match, request_id)
+
+
+class SharedDocumentFront:
+    """ASGI middleware: serve ``GET``/``HEAD /api/live/{sid}/{key}`` with
+    :func:`answer_shared` (the app's ``state.live`` and ``state.db_slots``), with the headers
+    every answer of the app carries (``headers``: the security headers and the release; an
+    ``X-Request-ID``). Everything else goes on to ``app``. Not logged line by line: at two
+    requests a second per phone the access log would be the server's main work."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str]) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith(PREFIX)
+        ):
+            request = _parse(scope)
+            if request is not None:
+                await self._serve(request, scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _serve(self, request: _Request, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = request.request_id or new_request_id().encode()
+        common = [*self.headers, (b"x-request-id", request_id)]
+        state = scope["app"].state
+        live: LiveDocuments = state.live
+        try:
+            answer = await answer_shared(
+                live, state.db_slots, request.sid, request.key, request.if_none_match
+            )
+        except OperationalError:
+            error = error_response(
+                503,
+                "database_unavailable",
+                "The database is unavailable; try again shortly",
+                headers={"Retry-After": "5"},
+            )
+            await error(scope, receive, _adding(send, common))
+            return
+        if answer.status == 404:
+            missing = error_response(404, "not_found", NOT_FOUND_DETAIL, not_found_headers())
+            await missing(scope, receive, _adding(send, common))
+            return
+        headers = [
+            *common,
+            (b"etag", answer.etag.encode()),
+            (b"cache-control", f"public, max-age={live.tuning.shared_max_age}".encode()),
+        ]
+        body = answer.body or b""
+        if answer.status == 200:
+            headers += [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ]
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    async def send_with(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *headers]
+        await send(message)
+
+    return send_with
