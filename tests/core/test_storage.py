@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import threading
+
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from caja_core.storage.db import Database
 
@@ -33,4 +35,42 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.dispose()
+
+
+def test_sqlite_writers_take_turns_in_the_process(tmp_path):
+    """A SQLite write transaction waits for this process's current one on a lock of the
+    process (not in SQLite's sleeping busy handler), and the turn is free again once the
+    transaction ends, even when it ended in another thread than it began in (a request's
+    unit of work spans worker threads)."""
+    db = Database(f"sqlite:///{tmp_path / 'turns.db'}")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    order: list[str] = []
+    first = db.transaction()
+    session = first.__enter__()
+    session.execute(text("INSERT INTO t VALUES (1)"))
+    started = threading.Event()
+
+    def second() -> None:
+        started.set()
+        with db.transaction() as other:
+            order.append("second began")
+            other.execute(text("INSERT INTO t VALUES (2)"))
+
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    assert started.wait(5)
+    waiter.join(0.3)
+    assert waiter.is_alive() and order == []  # waiting for its turn
+    ender = threading.Thread(
+        target=lambda: (order.append("first ends"), first.__exit__(None, None, None))
+    )
+    ender.start()
+    ender.join(5)
+    waiter.join(5)
+    assert not waiter.is_alive()
+    assert order == ["first ends", "second began"]
+    with db.read() as reader:
+        assert reader.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
     db.dispose()

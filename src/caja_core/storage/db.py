@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import uuid
 import zlib
@@ -49,6 +50,10 @@ def _take_migration_lock(conn: Connection) -> None:
     conn.commit()
 
 
+SQLITE_BUSY_SECONDS = 30
+"""How long a SQLite writer waits for the write lock before failing."""
+
+
 class Database:
     """One database: an engine plus helpers. Create one per app (or per test).
 
@@ -63,7 +68,7 @@ class Database:
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo}
         if self.dialect == "sqlite":
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
             if parsed.database not in (None, "", ":memory:"):
                 kwargs.update(pool_size=pool_size, max_overflow=MAX_OVERFLOW)
         else:
@@ -71,6 +76,11 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
+        # SQLite has one write lock. Its busy handler sleeps between tries (up to 100 ms),
+        # so writers queued on it wake late and in no order: under a join burst most worker
+        # threads sat in BEGIN IMMEDIATE. This process's writers queue on a lock of its own
+        # instead, and each starts the moment the one before commits.
+        self._writer = threading.Lock() if self.dialect == "sqlite" else None
         self._commit_listeners: list[Callable[[dict[uuid.UUID, int]], None]] = []
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # PostgreSQL reads see one snapshot of the database for the whole transaction
@@ -89,13 +99,28 @@ class Database:
         After a successful commit, the session versions bumped inside it are handed to
         every commit listener (see :meth:`add_commit_listener`).
         """
-        with self._sessions() as db:
+        with self._write_turn(), self._sessions() as db:
             with db.begin():
                 yield db
             bumped = db.info.pop("caja_bumped", None)
         if bumped:
             for listener in self._commit_listeners:
                 listener(bumped)
+
+    @contextlib.contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        """On SQLite, wait for this process's other write transactions to end (no longer
+        than SQLite's own busy timeout: then SQLite decides, as it would without this).
+        Released by whichever thread ends the transaction: a request's unit of work may
+        begin and commit in different worker threads."""
+        writer = self._writer
+        got = writer is not None and writer.acquire(timeout=SQLITE_BUSY_SECONDS)
+        try:
+            yield
+        finally:
+            if got:
+                assert writer is not None
+                writer.release()
 
     def add_commit_listener(self, listener: Callable[[dict[uuid.UUID, int]], None]) -> None:
         """Call ``listener({session_id: new_version, ...})`` after each commit that bumped
@@ -206,7 +231,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cur.close()
 
     @event.listens_for(engine, "begin")
