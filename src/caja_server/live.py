@@ -101,6 +101,9 @@ class LiveDocuments:
         self.snapshots = SnapshotCache(tick=tuning.tick)
         self.seen = SeenBuffer(database)
         self._encoded: dict[uuid.UUID, tuple[Snapshot, dict[str, Encoded]]] = {}
+        self._before: dict[uuid.UUID, Snapshot] = {}
+        """Per session, the last snapshot of its previous activity (or secret): whose keys
+        are retired."""
         self.rendered = 0
         """Shared documents rendered (tests and the bench read it)."""
 
@@ -149,6 +152,7 @@ class LiveDocuments:
         self.board.forget(session_id)
         self.snapshots.forget(session_id)
         self._encoded.pop(session_id, None)
+        self._before.pop(session_id, None)
 
     # -- documents --------------------------------------------------------------------
 
@@ -157,6 +161,8 @@ class LiveDocuments:
         None for a key this snapshot does not know (wrong, old activity, rotated secret)."""
         entry = self._encoded.get(snap.session_id)
         if entry is None or entry[0].version < snap.version:
+            if entry is not None and _key_scope(entry[0]) != _key_scope(snap):
+                self._before[snap.session_id] = entry[0]
             entry = (snap, {})
             self._encoded[snap.session_id] = entry
         elif entry[0] is not snap:  # an older snapshot still served: render, don't keep
@@ -172,6 +178,18 @@ class LiveDocuments:
         if len(entry[1]) < MAX_KEYS_PER_SNAPSHOT:
             entry[1][key] = encoded
         return encoded
+
+    def retired(self, snap: Snapshot, key: str) -> bool:
+        """Whether ``key`` opened this session's document before its current activity (or
+        live secret) and opens nothing now: a 404 that the next seconds will not change,
+        so a shared cache may keep it (it tells nothing: the phone had the key)."""
+        before = self._before.get(snap.session_id)
+        return (
+            before is not None
+            and before.version < snap.version
+            and key_variant(snap, key) is None
+            and key_variant(before, key) is not None
+        )
 
     def participant_in(self, snap: Snapshot, token: str) -> uuid.UUID | None:
         """Whose token this is, if the snapshot's roster knows it (no database)."""
@@ -219,6 +237,11 @@ class LiveDocuments:
             with self.database.read() as db:
                 own = stored_answers(db, snap.activity.id, pid)
         return self.personal(snap, pid, nickname=nickname, own_answers=own)
+
+
+def _key_scope(snap: Snapshot) -> tuple[uuid.UUID | None, str | None]:
+    """What a shared document's keys are tied to besides the session."""
+    return (snap.activity.id if snap.activity is not None else None, snap.live_secret)
 
 
 def with_answer(snap: Snapshot, answer: StoredAnswer) -> list[StoredAnswer]:

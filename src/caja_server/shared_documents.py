@@ -42,11 +42,13 @@ NOT_FOUND_DETAIL = "No such live document: fetch your personal document for the 
 
 class SharedAnswer(NamedTuple):
     """What to send for one shared-document request: 200 with ``body``, 304 (no body) or
-    404 (``body`` None: send the error answer)."""
+    404 (``body`` None: send the error answer; ``retired``: the key opened the session's
+    previous activity, see :func:`not_found_headers`)."""
 
     status: int
     etag: str
     body: bytes | None
+    retired: bool = False
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
@@ -71,14 +73,20 @@ async def answer_shared(
             return SharedAnswer(404, "", None)
     encoded = live.shared(snap, key)
     if encoded is None:
-        return SharedAnswer(404, "", None)
+        return SharedAnswer(404, "", None, retired=live.retired(snap, key))
     if matches(if_none_match, encoded.etag):
         return SharedAnswer(304, encoded.etag, None)
     return SharedAnswer(200, encoded.etag, encoded.body)
 
 
-def not_found_headers() -> dict[str, str]:
-    """A 404's caching: never kept (the phone's next try, after ``/me``, may work)."""
+def not_found_headers(answer: SharedAnswer, max_age: int) -> dict[str, str]:
+    """A 404's caching. For a retired key (the previous activity's) a shared cache may keep
+    it as long as a document: after an activation every phone asks for its old key once,
+    and through a cache those requests no longer all reach the server. Any other key is
+    never kept: it may be one this process has not seen yet (another replica activated
+    the activity a moment ago), and the phone's next try, after ``/me``, may work."""
+    if answer.retired:
+        return {"Cache-Control": f"public, max-age={max_age}"}
     return {"Cache-Control": "no-store"}
 
 
@@ -155,7 +163,8 @@ class SharedDocumentFront:
             await error(scope, receive, _adding(send, common))
             return
         if answer.status == 404:
-            missing = error_response(404, "not_found", NOT_FOUND_DETAIL, not_found_headers())
+            caching = not_found_headers(answer, live.tuning.shared_max_age)
+            missing = error_response(404, "not_found", NOT_FOUND_DETAIL, caching)
             await missing(scope, receive, _adding(send, common))
             return
         headers = [

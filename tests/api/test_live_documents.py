@@ -124,6 +124,29 @@ def test_wrong_keys_are_404_and_never_cached(api: Api, scene: Scene) -> None:
     assert api.request("GET", f"/api/live/{scene.sid}/no%20such").status_code == 422
 
 
+def test_the_previous_activitys_key_is_a_404_a_cache_may_keep(api: Api, scene: Scene) -> None:
+    """After an activation every phone asks once more for its old key: that 404 is the same
+    for everyone for good, so a shared cache may answer it (a second); a key this process
+    never opened stays uncacheable (it may be one another replica just handed out)."""
+    old = me(api, scene).json()["live"]["path"]
+    assert api.request("GET", old).status_code == 200
+    api.activity(scene.alice, scene.sid, title="Next?")
+    gone = api.request("GET", old)
+    assert gone.status_code == 404
+    assert gone.headers["cache-control"] == "public, max-age=1"
+    assert gone.json()["error"] == "not_found"
+    new = me(api, scene).json()["live"]["path"]
+    assert new != old and api.request("GET", new).status_code == 200
+    key = old.rsplit(".", 1)[1]
+    for never in (
+        f"/api/live/{scene.sid}/p.{'B' * len(key)}",
+        f"/api/live/{scene.sid}/p.answered.{key}",  # the old activity, a variant never given
+    ):
+        r = api.request("GET", never)
+        assert r.status_code == 404, never
+        assert r.headers["cache-control"] == "no-store", never
+
+
 def test_an_answer_replies_with_the_personal_document(api: Api, scene: Scene) -> None:
     url = f"/api/sessions/{scene.sid}/activities/{scene.aid}/responses"
     reply = api.ok("POST", url, scene.ptoken, 201, json={"data": {"choice": 2}})

@@ -88,7 +88,8 @@ async def get_live_document(
     live: LiveDocuments = request.app.state.live
     answer = await answer_shared(live, request.app.state.db_slots, sid, key, if_none_match)
     if answer.status == 404:
-        return error_response(404, "not_found", NOT_FOUND_DETAIL, headers=not_found_headers())
+        caching = not_found_headers(answer, live.tuning.shared_max_age)
+        return error_response(404, "not_found", NOT_FOUND_DETAIL, headers=caching)
     headers = {
         "ETag": answer.etag,
         "Cache-Control": f"public, max-age={live.tuning.shared_max_age}",
