@@ -8,9 +8,10 @@
  */
 import { getDefaultRegistry } from "@rjsf/core";
 import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, RJSFSchema, UIOptionsType, UiSchema, WidgetProps } from "@rjsf/utils";
-import { useEffect, useRef, useState } from "react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { ImageField } from "../ImageField";
+import { OrderingField } from "./OrderingField";
 
 export const WIDGET = "x-caja-widget";
 
@@ -128,108 +129,6 @@ function ImageWidget({ value, onChange, label }: WidgetProps) {
       value={typeof value === "string" ? value : null}
       onChange={(url) => onChange(url ?? undefined)}
     />
-  );
-}
-
-/** The values an ordering puts in order, with their labels: `items.enum` or `items.oneOf` consts. */
-export function orderingChoices(items: RJSFSchema | undefined): { value: string; label: string }[] {
-  if (!items) return [];
-  if (Array.isArray(items.oneOf)) {
-    return items.oneOf.filter(isObject).map((o) => ({ value: String(o.const), label: String(o.title ?? o.const) }));
-  }
-  if (Array.isArray(items.enum)) return items.enum.map((v) => ({ value: String(v), label: String(v) }));
-  return [];
-}
-
-/** `order` if it holds each choice once, else the choices as given. */
-export function completeOrder(order: unknown, choices: string[]): string[] {
-  if (Array.isArray(order) && order.length === choices.length && choices.every((c) => order.includes(c))) {
-    return order.map(String);
-  }
-  return choices;
-}
-
-function OrderingField({ schema, formData, onChange, fieldPathId, registry, title, name, disabled, readonly, rawErrors }: FieldProps) {
-  const { t } = useTranslation();
-  const items = schema.items && !Array.isArray(schema.items) && typeof schema.items === "object" ? (schema.items as RJSFSchema) : undefined;
-  const choices = orderingChoices(items ? registry.schemaUtils.retrieveSchema(items) : undefined);
-  const labels = new Map(choices.map((c) => [c.value, c.label]));
-  const order = completeOrder(formData, choices.map((c) => c.value));
-  const [announcement, setAnnouncement] = useState("");
-  const focusAfterMove = useRef<string | null>(null);
-  const buttons = useRef(new Map<string, HTMLButtonElement>());
-  const path = fieldPathId.path;
-  const key = order.join("\u0000");
-  useEffect(() => {
-    if (!Array.isArray(formData) || formData.join("\u0000") !== key) onChange(key ? key.split("\u0000") : [], path);
-  }, [formData, key, onChange, path]);
-  useEffect(() => {
-    // Moving a list element drops its focus in some browsers: give it back to the button used.
-    const target = focusAfterMove.current && buttons.current.get(focusAfterMove.current);
-    if (target && document.activeElement !== target) target.focus();
-    focusAfterMove.current = null;
-  });
-  const legend = title ?? schema.title ?? name;
-  const locked = disabled || readonly;
-  const move = (index: number, by: -1 | 1, direction: "up" | "down") => {
-    const to = index + by;
-    if (locked || to < 0 || to >= order.length) return;
-    const next = [...order];
-    const [moved] = next.splice(index, 1);
-    next.splice(to, 0, moved!);
-    focusAfterMove.current = `${moved}|${direction}`;
-    setAnnouncement(t("forms.movedTo", { item: labels.get(moved!) ?? moved, position: to + 1, total: next.length }));
-    onChange(next, path);
-  };
-  return (
-    <fieldset className="ordering" aria-invalid={rawErrors?.length ? true : undefined}>
-      <legend>{legend}</legend>
-      {schema.description && <p className="field-description">{schema.description}</p>}
-      <ol className="ordering-list">
-        {order.map((value, i) => {
-          const label = labels.get(value) ?? value;
-          return (
-            <li key={value} className="ordering-item">
-              <span className="ordering-rank" aria-hidden="true">
-                {i + 1}
-              </span>
-              <span className="ordering-label">{label}</span>
-              {(["up", "down"] as const).map((direction) => {
-                const at = direction === "up" ? i === 0 : i === order.length - 1;
-                return (
-                  <button
-                    key={direction}
-                    type="button"
-                    className="icon"
-                    ref={(el) => {
-                      const k = `${value}|${direction}`;
-                      if (el) buttons.current.set(k, el);
-                      else buttons.current.delete(k);
-                    }}
-                    // aria-disabled, not disabled: a button reaching the end keeps the focus.
-                    aria-disabled={at || locked ? true : undefined}
-                    aria-label={t(direction === "up" ? "forms.moveItemUp" : "forms.moveItemDown", { item: label })}
-                    onClick={() => move(i, direction === "up" ? -1 : 1, direction)}
-                  >
-                    {direction === "up" ? "↑" : "↓"}
-                  </button>
-                );
-              })}
-            </li>
-          );
-        })}
-      </ol>
-      <p className="visually-hidden" aria-live="polite">
-        {announcement}
-      </p>
-      {rawErrors && rawErrors.length > 0 && (
-        <ul className="error-detail">
-          {rawErrors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      )}
-    </fieldset>
   );
 }
 
