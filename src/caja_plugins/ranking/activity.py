@@ -77,7 +77,7 @@ class RankingAnswer(StrictModel):
         min_length=2,
         max_length=20,
         title="Your order",
-        description="Best first: move items up or down",
+        description="Best first: drag the items, or move them up or down",
     )
 
 
