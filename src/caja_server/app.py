@@ -23,6 +23,7 @@ from caja_server.deps import check_json_body, database_slot
 from caja_server.docs_page import add_docs_route
 from caja_server.errors import InternalErrorMiddleware, install_error_handlers
 from caja_server.live import attach_live
+from caja_server.live_front import LiveDocumentFront
 from caja_server.media_store import media_store
 from caja_server.middleware import (
     BodySizeLimitMiddleware,
@@ -34,7 +35,6 @@ from caja_server.release import RELEASE_HEADER, release_name
 from caja_server.routers import ALL_ROUTERS, UNGATED
 from caja_server.routers.media import UPLOAD_PATH
 from caja_server.settings import Settings
-from caja_server.shared_documents import SharedDocumentFront
 from caja_server.static import mount_web_ui
 from caja_server.throttle import Throttles
 
@@ -145,8 +145,8 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware, headers=answer_headers(settings))
     app.add_middleware(RequestContextMiddleware)
-    # Outermost of ours: the phones' polls skip the rest (caja_server/shared_documents.py).
-    app.add_middleware(SharedDocumentFront, headers=answer_headers(settings))
+    # Outermost of ours: the phones' polls skip the rest (caja_server/live_front.py).
+    app.add_middleware(LiveDocumentFront, headers=answer_headers(settings))
     return app
 
 

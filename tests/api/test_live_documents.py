@@ -85,8 +85,8 @@ def test_a_shared_document_from_memory_runs_no_sql(api: Api, scene: Scene) -> No
 
 
 def test_shared_answers_carry_the_headers_of_every_answer(api: Api, scene: Scene) -> None:
-    """The shared document is served before routing (caja_server/shared_documents.py), yet
-    its 200, 304 and 404 carry what every answer of the app does."""
+    """The shared document is served before routing (caja_server/live_front.py), yet its
+    200, 304 and 404 carry what every answer of the app does."""
     path = me(api, scene).json()["live"]["path"]
     first = api.request("GET", path, headers={"X-Request-ID": "trace-this-poll"})
     unchanged = api.request("GET", path, headers={"If-None-Match": first.headers["etag"]})
@@ -104,6 +104,33 @@ def test_shared_answers_carry_the_headers_of_every_answer(api: Api, scene: Scene
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == first.headers["etag"]
     assert unchanged.content == b""
+
+
+def test_the_personal_document_from_memory_is_the_routes(api: Api, scene: Scene) -> None:
+    """/me answered from memory before routing (the roster knows the token) is the same
+    document, tag and headers as the route's answer from the database (a token the
+    snapshot does not know yet), and runs no SQL."""
+    newcomer = api.join(scene.session["join_code"], "Dora")
+    from_database = me(api, scene, newcomer["token"])  # joined after the snapshot
+    assert from_database.status_code == 200
+    with no_sql(api) as statements:
+        from_memory = me(api, scene, newcomer["token"], **{"X-Request-ID": "trace-this-me"})
+        unchanged = me(
+            api, scene, newcomer["token"], **{"If-None-Match": from_memory.headers["etag"]}
+        )
+    assert statements == []
+    assert from_memory.status_code == 200 and unchanged.status_code == 304
+    assert from_memory.headers["etag"] == from_database.headers["etag"]
+    strip = lambda doc: {k: v for k, v in doc.items() if k != "server_time"}  # noqa: E731
+    assert strip(from_memory.json()) == strip(from_database.json())
+    assert from_memory.headers["x-request-id"] == "trace-this-me"
+    for r in (from_memory, unchanged):
+        assert r.headers["cache-control"] == "private, no-store"
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-caja-release"]
+    # Another session's participant, an admin, nobody: the route's answers, as before.
+    assert me(api, scene, scene.alice).status_code == 403
+    assert api.request("GET", f"/api/sessions/{scene.sid}/me").status_code == 401
 
 
 def test_wrong_keys_are_404_and_never_cached(api: Api, scene: Scene) -> None:

@@ -1,8 +1,8 @@
 """What phones poll: the session's shared live document and their personal one.
 
-The shared document is served by :class:`~caja_server.shared_documents.SharedDocumentFront`
+The shared document is served by :class:`~caja_server.live_front.LiveDocumentFront`
 before routing; its route here declares it (OpenAPI, validation: a malformed id or key is a
-422 from here) and answers with the same :func:`~caja_server.shared_documents.answer_shared`.
+422 from here) and answers with the same :func:`~caja_server.live_front.answer_shared`.
 Both are answered from the process's :class:`~caja_server.live.LiveDocuments` (no database
 work) whenever the session's snapshot is current; otherwise the request computes it in a
 worker thread, holding one of the database slots, while concurrent requests get the
@@ -12,11 +12,9 @@ never waits behind a burst.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
@@ -24,17 +22,17 @@ from caja_core.services.snapshots import Snapshot
 from caja_server.deps import ParticipantToken
 from caja_server.errors import error_response, error_responses
 from caja_server.live import LiveDocuments
-from caja_server.schemas import PersonalLiveOut, SharedLiveOut
-from caja_server.shared_documents import (
+from caja_server.live_front import (
     KEY_LENGTH,
     KEY_PATTERN,
     LANG_MAX_LENGTH,
     LANG_PATTERN,
     NOT_FOUND_DETAIL,
+    answer_personal,
     answer_shared,
-    matches,
     not_found_headers,
 )
+from caja_server.schemas import PersonalLiveOut, SharedLiveOut
 
 router = APIRouter(prefix="/api", tags=["state"])
 
@@ -126,11 +124,8 @@ async def get_personal_document(
     else:  # joined since the snapshot, or not a participant of this session at all
         async with request.app.state.db_slots:
             doc = await run_in_threadpool(live.personal_from_database, sid, token)
-    body = orjson.dumps(doc)
-    # The clock aside, the same document has the same tag.
-    unclocked = orjson.dumps({**doc, "server_time": None})
-    etag = '"' + hashlib.blake2b(unclocked, digest_size=12).hexdigest() + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-store"}
-    if matches(if_none_match, etag):
+    answer = answer_personal(doc, if_none_match)
+    headers = {"ETag": answer.etag, "Cache-Control": "private, no-store"}
+    if answer.body is None:
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)

@@ -1,35 +1,44 @@
-"""The phones' hottest request, ``GET /api/live/{sid}/{key}``, answered in one place.
+"""The phones' two hot requests, answered before the rest of the app when memory can.
 
-Every phone of every session asks for its shared document every two seconds, and almost
-every answer is a 304 from memory. Through the whole FastAPI stack (eight ASGI layers,
-route matching over every route, parameter validation) a 304 cost about 0.45 ms of CPU, a
-bare ASGI app's 0.035 ms (``docs/performance.md``): at 10,000 phones, 5,000 of them a
-second, more than two cores. :class:`SharedDocumentFront` is an ASGI middleware, the
-outermost of the app's own, that answers every well-formed request for a shared document
-with :func:`answer_shared` before the rest of the stack sees it. What it does not parse
-(a malformed id or key, another method) goes on to the route declared in
-``routers/live.py``, whose validation answers 422 as for any route; that route's body is the
-same :func:`answer_shared`.
+Every phone asks for its shared document every two seconds, and for its personal one every
+15 s (and after each activation); almost every answer comes from memory. Through the whole
+FastAPI stack (eight ASGI layers, route matching over every route, parameter validation) a
+304 cost about 0.45 ms of CPU, a bare ASGI app's 0.035 ms (``docs/performance.md``): at
+10,000 phones, 5,000 polls a second, more than two cores. :class:`LiveDocumentFront` is an
+ASGI middleware, the outermost of the app's own, that answers
+
+- every well-formed ``GET``/``HEAD /api/live/{sid}/{key}`` with :func:`answer_shared`;
+- ``GET``/``HEAD /api/sessions/{sid}/me`` with :func:`answer_personal` when the session's
+  snapshot is in memory and its roster knows the bearer token.
+
+Everything else goes on to the routes in ``routers/live.py`` (a malformed id or key: 422; no
+token: 401; a token the snapshot does not know: the database), which answer with the same
+two functions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
+import orjson
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from caja_core.errors import NotFound
+from caja_server.deps import ADMIN_TOKEN_PREFIX
 from caja_server.errors import error_response
 from caja_server.live import LiveDocuments
 from caja_server.middleware import new_request_id
 
 PREFIX = "/api/live/"
+PERSONAL_PREFIX = "/api/sessions/"
+PERSONAL_SUFFIX = "/me"
 KEY_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 KEY_LENGTH = (3, 80)
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
@@ -79,6 +88,16 @@ async def answer_shared(
     return SharedAnswer(200, encoded.etag, encoded.body)
 
 
+def answer_personal(doc: dict[str, Any], if_none_match: str | None) -> SharedAnswer:
+    """The answer to a personal-document request for ``doc``: 200, or 304 when the caller
+    has it (the tag leaves the clock out: the same document has the same tag)."""
+    unclocked = orjson.dumps({**doc, "server_time": None})
+    etag = '"' + hashlib.blake2b(unclocked, digest_size=12).hexdigest() + '"'
+    if matches(if_none_match, etag):
+        return SharedAnswer(304, etag, None)
+    return SharedAnswer(200, etag, orjson.dumps(doc))
+
+
 def not_found_headers(answer: SharedAnswer, max_age: int) -> dict[str, str]:
     """A 404's caching. For a retired key (the previous activity's) a shared cache may keep
     it as long as a document: after an activation every phone asks for its old key once,
@@ -95,6 +114,7 @@ class _Request(NamedTuple):
     key: str
     if_none_match: str | None
     request_id: bytes | None
+    token: str | None = None
 
 
 def _parse(scope: Scope) -> _Request | None:
@@ -112,21 +132,46 @@ def _parse(scope: Scope) -> _Request | None:
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
             if name == "lang" and (len(value) > LANG_MAX_LENGTH or not _LANG_RE.match(value)):
                 return None
-    if_none_match = request_id = None
+    return _with_headers(scope, sid, key)
+
+
+def _parse_personal(scope: Scope) -> _Request | None:
+    """A personal-document request's session id and bearer token, or None (the route's)."""
+    sid_text = scope["path"][len(PERSONAL_PREFIX) : -len(PERSONAL_SUFFIX)]
+    if scope.get("query_string"):
+        return None
+    try:
+        sid = uuid.UUID(sid_text)
+    except ValueError:
+        return None
+    request = _with_headers(scope, sid, "")
+    token = request.token
+    if not token or token.startswith(ADMIN_TOKEN_PREFIX):
+        return None
+    return request
+
+
+def _with_headers(scope: Scope, sid: uuid.UUID, key: str) -> _Request:
+    if_none_match = request_id = token = None
     for name, value in scope["headers"]:
         if name == b"if-none-match":
             if_none_match = value.decode("latin-1")
         elif name == b"x-request-id" and _REQUEST_ID_RE.match(value):
             request_id = value
-    return _Request(sid, key, if_none_match, request_id)
+        elif name == b"authorization":
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and credentials.strip():
+                token = credentials.strip()
+    return _Request(sid, key, if_none_match, request_id, token)
 
 
-class SharedDocumentFront:
-    """ASGI middleware: serve ``GET``/``HEAD /api/live/{sid}/{key}`` with
-    :func:`answer_shared` (the app's ``state.live`` and ``state.db_slots``), with the headers
-    every answer of the app carries (``headers``: the security headers and the release; an
-    ``X-Request-ID``). Everything else goes on to ``app``. Not logged line by line: at two
-    requests a second per phone the access log would be the server's main work."""
+class LiveDocumentFront:
+    """ASGI middleware: serve the shared documents with :func:`answer_shared` (the app's
+    ``state.live`` and ``state.db_slots``) and the personal ones that memory can with
+    :func:`answer_personal`, with the headers every answer of the app carries (``headers``:
+    the security headers and the release; an ``X-Request-ID``). Everything else goes on to
+    ``app``. Not logged line by line: at two requests a second per phone the access log
+    would be the server's main work."""
 
     def __init__(self, app: ASGIApp, headers: Mapping[str, str]) -> None:
         self.app = app
@@ -142,11 +187,35 @@ class SharedDocumentFront:
             if request is not None:
                 await self._serve(request, scope, receive, send)
                 return
+        elif (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith(PERSONAL_PREFIX)
+            and scope["path"].endswith(PERSONAL_SUFFIX)
+        ):
+            request = _parse_personal(scope)
+            if request is not None and await self._serve_personal(request, scope, send):
+                return
         await self.app(scope, receive, send)
 
+    async def _serve_personal(self, request: _Request, scope: Scope, send: Send) -> bool:
+        """Answer from memory, or return False (the route answers)."""
+        live: LiveDocuments = scope["app"].state.live
+        snap = live.ready(request.sid)
+        if snap is None or request.token is None:
+            return False
+        pid = live.participant_in(snap, request.token)
+        if pid is None:
+            return False
+        answer = answer_personal(live.personal(snap, pid), request.if_none_match)
+        await _send(send, answer, self._common(request), b"private, no-store")
+        return True
+
+    def _common(self, request: _Request) -> list[tuple[bytes, bytes]]:
+        return [*self.headers, (b"x-request-id", request.request_id or new_request_id().encode())]
+
     async def _serve(self, request: _Request, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = request.request_id or new_request_id().encode()
-        common = [*self.headers, (b"x-request-id", request_id)]
+        common = self._common(request)
         state = scope["app"].state
         live: LiveDocuments = state.live
         try:
@@ -167,19 +236,23 @@ class SharedDocumentFront:
             missing = error_response(404, "not_found", NOT_FOUND_DETAIL, caching)
             await missing(scope, receive, _adding(send, common))
             return
-        headers = [
-            *common,
-            (b"etag", answer.etag.encode()),
-            (b"cache-control", f"public, max-age={live.tuning.shared_max_age}".encode()),
+        caching = f"public, max-age={live.tuning.shared_max_age}".encode()
+        await _send(send, answer, common, caching)
+
+
+async def _send(
+    send: Send, answer: SharedAnswer, common: list[tuple[bytes, bytes]], caching: bytes
+) -> None:
+    """Send a 200 or 304 with its tag, its caching and the common headers."""
+    headers = [*common, (b"etag", answer.etag.encode()), (b"cache-control", caching)]
+    body = answer.body or b""
+    if answer.status == 200:
+        headers += [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
         ]
-        body = answer.body or b""
-        if answer.status == 200:
-            headers += [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ]
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
