@@ -232,8 +232,8 @@ class LiveDocumentFront:
             await error(scope, receive, _adding(send, common))
             return
         if answer.status == 404:
-            caching = not_found_headers(answer, live.tuning.shared_max_age)
-            missing = error_response(404, "not_found", NOT_FOUND_DETAIL, caching)
+            kept = not_found_headers(answer, live.tuning.shared_max_age)
+            missing = error_response(404, "not_found", NOT_FOUND_DETAIL, kept)
             await missing(scope, receive, _adding(send, common))
             return
         caching = f"public, max-age={live.tuning.shared_max_age}".encode()
