@@ -1,8 +1,9 @@
 /**
  * The ordering widget dragged with real input on 390 px phones: one phone drags items with the
- * mouse (English), another with a finger (touch events through the DevTools protocol, the
- * same a touch screen sends; Arabic, right to left, with reduced motion). The big screen's Borda
- * points must then be those of exactly the orders dragged. Screenshots:
+ * mouse, then picks one up from the keyboard (English); another drags with a finger (touch
+ * events through the DevTools protocol, what a touch screen sends; Arabic, right to left, with
+ * reduced motion). The big screen's Borda points must then be those of exactly the orders
+ * dragged. Screenshots:
  * docs/screenshots/phone-ranking-{drag,dragged,drag-rtl}.png.
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
@@ -136,6 +137,24 @@ test("rankings dragged by mouse and by finger reach the big screen in exactly th
   await ana.getByRole("button", { name: "Move “Missing docs” up" }).click();
   await expect(ana.getByRole("button", { name: "Move “Missing docs” up" })).toBeFocused();
   expect(await orderOf(ana)).toEqual(["On-call load", "Slow builds", "Missing docs", "Flaky tests"]);
+  // and from the keyboard the handle picks its item up: Space, an arrow, Space; down and back
+  const slowHandle = ana.getByRole("button", { name: "Drag “Slow builds”" });
+  await slowHandle.focus();
+  for (const [arrow, order] of [
+    ["ArrowDown", ["On-call load", "Missing docs", "Slow builds", "Flaky tests"]],
+    ["ArrowUp", ["On-call load", "Slow builds", "Missing docs", "Flaky tests"]],
+  ] as const) {
+    const from = (await orderOf(ana)).indexOf("Slow builds") + 1;
+    await ana.keyboard.press("Space");
+    await expect(dragNews(ana)).toHaveText(`Picked up “Slow builds”, number ${from} of 4`);
+    await expect(ana.locator(".ordering-lifted.keyboard")).toBeVisible();
+    await ana.keyboard.press(arrow);
+    await expect(dragNews(ana)).toHaveText(`“Slow builds” would be number ${order.indexOf("Slow builds") + 1} of 4`);
+    await ana.keyboard.press("Space");
+    await expect.poll(() => orderOf(ana)).toEqual(order);
+    await expect(slowHandle, "the focus stays on the moved item's handle").toBeFocused();
+    await expect(ana.locator(".ordering-lifted")).toHaveCount(0);
+  }
   await expectNoSideScroll(ana);
   await screenshot(ana, "phone-ranking-dragged");
   await ana.getByRole("button", { name: "Submit" }).click();
