@@ -7,9 +7,11 @@ and needs no front-end code. The set is deliberately small.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 
 class _Block(BaseModel):
@@ -120,8 +122,10 @@ class TableBlock(_Block):
 class Entry(BaseModel):
     """One participant entry: a Q&A question, an open-text answer."""
 
-    id: str
-    """The item's id: phones vote for it with it (``PUT .../items/{id}/vote``)."""
+    # id and created_at take the item's own values as they are (item.id, item.created_at):
+    # pydantic turns them into text when the block is sent, far quicker than a type could.
+    id: Annotated[uuid.UUID | str, WithJsonSchema({"type": "string"})]
+    """The item's id (``item.id``): phones vote for it with it (``PUT .../items/{id}/vote``)."""
     text: str
     author: str | None = None
     """The nickname, or None (anonymous, or names not shown)."""
@@ -129,7 +133,10 @@ class Entry(BaseModel):
     """Its votes, or None where votes are not counted."""
     tags: list[str] = Field(default_factory=list)
     """Short states drawn as badges: ``pinned``, ``answered``, ``highlighted``."""
-    created_at: str | None = None
+    created_at: Annotated[
+        dt.datetime | str | None, WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "null"}]})
+    ] = None
+    """When it was sent (``item.created_at``; ISO 8601 text once sent)."""
     highlight: bool = False
 
 
