@@ -13,6 +13,8 @@ entries and every other free-text answer go through.
   letters run together ("s h i t") and with leetspeak digits ("sh1t").
 - :func:`is_profane`: :func:`contains_blocked` with the bundled English list
   (``caja_core/wordlists/en.txt``).
+- :func:`text_problem`: the checks a free-text answer goes through (blank, too long,
+  blocked or profane), as one verdict the type turns into its own message.
 
 Pure functions of the standard library, cheap enough for every answer (cached).
 """
@@ -24,9 +26,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
+from typing import Literal
 
 __all__ = ["clean_text", "contains_blocked", "has_hidden_characters", "is_blank", "is_profane"]
-__all__ += ["profanity_words", "skeleton"]
+__all__ += ["profanity_words", "skeleton", "text_problem"]
 
 # Code points that draw nothing (or only steer the drawing) but are not category Cf.
 _INVISIBLE = frozenset(
@@ -156,3 +159,43 @@ def is_profane(text: str) -> bool:
     """Whether ``text`` contains English profanity (:func:`contains_blocked` with the
     bundled list; the first call reads it, in about a millisecond)."""
     return contains_blocked(text, profanity_words())
+
+
+TextProblem = Literal["blank", "too_long", "blocked"]
+
+
+def text_problem(
+    text: str,
+    *,
+    max_length: int | None = None,
+    blocked_words: Iterable[str] = (),
+    profanity_filter: bool = False,
+) -> TextProblem | None:
+    """What keeps a participant's free text (a question, an answer, an entry) off the
+    screen, or None when nothing does.
+
+    Args:
+        text: the text as the type stores it, after :func:`clean_text`.
+        max_length: the most characters allowed (None: no limit).
+        blocked_words: the presenter's own words and phrases to refuse
+            (:func:`contains_blocked`).
+        profanity_filter: also refuse English profanity (:func:`is_profane`).
+
+    Returns:
+        ``"blank"`` when nothing visible is left (:func:`is_blank`), ``"too_long"`` when it
+        has more than ``max_length`` characters, ``"blocked"`` when it contains a blocked
+        word or (with ``profanity_filter``) profanity; checked in that order. The type
+        raises ``AnswerRejected`` with its own message for each::
+
+            text = clean_text(item.text)
+            problem = text_problem(text, max_length=config.max_length, ...)
+            if problem == "blank":
+                raise AnswerRejected("Write a question first")
+    """
+    if is_blank(text):
+        return "blank"
+    if max_length is not None and len(text) > max_length:
+        return "too_long"
+    if contains_blocked(text, blocked_words) or (profanity_filter and is_profane(text)):
+        return "blocked"
+    return None

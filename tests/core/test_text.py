@@ -78,3 +78,14 @@ def test_a_number_on_its_own_is_not_leetspeak() -> None:
     # must still be a fine nickname, while digits inside a word stay disguises.
     assert not any(text.is_profane(f"Table {n}") for n in range(1000))
     assert text.is_profane("P155") and text.is_profane("a55") and text.is_profane("sh1t")
+
+
+def test_text_problem_names_the_first_check_a_text_fails() -> None:
+    blocked = ["cobol"]
+    assert text.text_problem(" \u3164 ", max_length=5) == "blank"
+    assert text.text_problem("x" * 6, max_length=5) == "too_long"
+    assert text.text_problem("x" * 6) is None, "no limit without max_length"
+    assert text.text_problem("why C0B0L?", blocked_words=blocked) == "blocked"
+    assert text.text_problem("this is shit") is None, "profanity only when asked"
+    assert text.text_problem("this is shit", profanity_filter=True) == "blocked"
+    assert text.text_problem("Why Python?", max_length=20, blocked_words=blocked) is None

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 import caja_plugins.wordcloud
 from caja_core import ActionRejected, AnswerRejected
 from caja_core.testing import ActivityHarness, ActivityTypeContract
+from caja_core.text import is_profane
 from caja_plugins.wordcloud import WordCloudType
-from caja_plugins.wordcloud.text import clean, entry_key, is_profane
+from caja_plugins.wordcloud.text import clean, entry_key
 
 CLOUD = WordCloudType()
 

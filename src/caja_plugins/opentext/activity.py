@@ -38,7 +38,7 @@ from caja_core import (
     ui,
 )
 from caja_core.display import EntriesBlock, SpotlightBlock, Stat, StatsBlock
-from caja_core.text import clean_text, contains_blocked, is_blank, is_profane
+from caja_core.text import clean_text, text_problem
 
 JSON = dict[str, Any]
 
@@ -134,13 +134,17 @@ class OpenTextType(ActivityType[OpenTextConfig, NoAnswer]):
     ) -> OpenTextEntry:
         assert isinstance(item, OpenTextEntry)
         text = clean_text(item.text)
-        if is_blank(text):
+        problem = text_problem(
+            text,
+            max_length=config.max_length,
+            blocked_words=config.blocked_words,
+            profanity_filter=config.profanity_filter,
+        )
+        if problem == "blank":
             raise AnswerRejected("Write something first")
-        if len(text) > config.max_length:
+        if problem == "too_long":
             raise AnswerRejected(f"Keep it under {config.max_length} characters")
-        if contains_blocked(text, config.blocked_words) or (
-            config.profanity_filter and is_profane(text)
-        ):
+        if problem == "blocked":
             raise AnswerRejected("Please rephrase your answer")
         return OpenTextEntry(text=text)
 

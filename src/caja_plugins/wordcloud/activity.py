@@ -31,7 +31,8 @@ from caja_core import (
     ViewContext,
 )
 from caja_core.display import CloudBlock, CloudWord, DisplayBlock
-from caja_plugins.wordcloud.text import clean, contains_blocked, entry_key, is_profane, warm_up
+from caja_core.text import text_problem
+from caja_plugins.wordcloud.text import clean, entry_key, warm_up
 
 JSON = dict[str, Any]
 
@@ -117,17 +118,21 @@ class WordCloudType(ActivityType[WordCloudConfig, WordCloudAnswer]):
     ) -> tuple[WordCloudAnswer, JSON]:
         text = clean(answer.text)
         key = entry_key(text, config.fold_accents)
-        if not key:
+        problem = text_problem(
+            text,
+            max_length=config.max_length,
+            blocked_words=config.blocked_words,
+            profanity_filter=config.profanity_filter,
+        )
+        if not key or problem == "blank":
             raise AnswerRejected(self.message("Type a word"))
-        if len(text) > config.max_length:
+        if problem == "too_long":
             raise AnswerRejected(
                 self.message("Keep it to {n} characters or fewer", n=config.max_length)
             )
         if config.single_word and " " in key:
             raise AnswerRejected(self.message("One word only, please"))
-        if contains_blocked(key, config.blocked_words) or (
-            config.profanity_filter and is_profane(text)
-        ):
+        if problem == "blocked":
             raise AnswerRejected(
                 self.message(
                     "'{text}' can't go on the screen: it contains a blocked word. "

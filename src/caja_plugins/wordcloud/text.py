@@ -1,16 +1,16 @@
-"""Word-cloud text handling: cleaning, the counting key, and the blocked-word checks.
+"""Word-cloud text handling: cleaning and the counting key.
 
 "Python", "python " and "PYTHON!" all have the key ``python``: trimmed, spaces collapsed,
 case-folded, punctuation removed (and accents folded when the presenter asks for it).
-Hygiene (invisible and bidi-control characters, look-alike letters, profanity) is
-``caja_core.text``'s, the one place every participant's text goes through.
+Hygiene (invisible and bidi-control characters, look-alike letters, blocked words and
+profanity: ``caja_core.text.text_problem``) is ``caja_core.text``'s, the one place every
+participant's text goes through.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 from caja_core import text as hygiene
 
@@ -39,17 +39,6 @@ def entry_key(text: str, fold_accents: bool = False) -> str:
         text = unicodedata.normalize("NFC", text)
     text = "".join(" " if c.isspace() else c for c in text if not _is_punctuation(c))
     return _SPACES.sub(" ", text).strip()
-
-
-def contains_blocked(text: str, blocked: Iterable[str]) -> bool:
-    """Whether any blocked word or phrase occurs in ``text`` (on confusables skeletons, as
-    whole words: :func:`caja_core.text.contains_blocked`)."""
-    return hygiene.contains_blocked(text, blocked)
-
-
-def is_profane(text: str) -> bool:
-    """English profanity, by the bundled word list (:func:`caja_core.text.is_profane`)."""
-    return hygiene.is_profane(text)
 
 
 def warm_up() -> None:
