@@ -1,22 +1,25 @@
 """The testing kit's items: :class:`~caja_core.testing.ActivityHarness` submits, votes for
 and moderates items (Q&A questions, open-text answers) in memory under the type's
-``item_rules``, the way ``caja_core.services.items`` does with the database."""
+``item_rules``, with the rules and refusals ``caja_core.services.items`` applies to the
+database (both use :mod:`caja_core.services.item_rules`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from typing import Any
 
-from pydantic import ValidationError
-
 from caja_core.activity import ActivityType, ItemContext, StoredItem, stored_json
-from caja_core.errors import AnswerRejected, InvalidState, NotFound
+from caja_core.errors import AnswerRejected, NotFound
+from caja_core.services.item_rules import (
+    Moderation,
+    check_new_item,
+    check_vote,
+    item_fingerprint,
+    moderated_status,
+    parse_item,
+)
 from caja_core.services.items import for_viewers, own_items
-
-_STATUS_AFTER = {"approve": "visible", "hide": "hidden", "restore": "visible"}
 
 
 class HarnessItems:
@@ -44,37 +47,24 @@ class HarnessItems:
     ) -> StoredItem:
         """Send an item as ``participant``; the same item again returns the stored one.
         Raises :class:`~caja_core.errors.AnswerRejected` where the host would (422)."""
-        model = self.type.item_model
-        if model is None:
-            raise AnswerRejected(f"Activity type '{self.type.name}' takes no entries")
         pid = self._pid(participant)
         if self.status != "active":
-            raise AnswerRejected("This activity is not open for entries")
-        try:
-            parsed = model.model_validate(raw)
-        except ValidationError as exc:
-            raise AnswerRejected(f"Invalid item: {exc.errors()[0]['msg']}") from None
-        fingerprint = hashlib.sha256(
-            json.dumps([parsed.model_dump(mode="json"), anonymous], sort_keys=True).encode()
-        ).hexdigest()
+            raise AnswerRejected("This activity is not open for entries", reason="entries_closed")
+        parsed = parse_item(self.type, raw)
+        fingerprint = item_fingerprint(parsed, anonymous)
         store = self._item_store()
         mine = [item for item, _ in store.values() if item.author_id == pid]
         for item, seen in store.values():
             if item.author_id == pid and seen == fingerprint:
                 return self._with_votes(item)
         rules = self.type.item_rules(self.config, self.state)
-        if not rules.accepting:
-            raise AnswerRejected("This activity is not taking new entries now")
-        if anonymous and not rules.anonymous:
-            raise AnswerRejected("The presenter does not allow anonymous entries here")
-        if len(mine) >= rules.max_per_participant:
-            raise AnswerRejected("You have sent the most entries allowed here")
+        status = check_new_item(rules, own_count=len(mine), anonymous=anonymous)
         ctx = ItemContext(now=self.now, participant_id=pid, own_items=mine)
         data = stored_json(self.type.validate_item(self.config, self.state, parsed, ctx))
         item = StoredItem(
             id=uuid.uuid5(pid, fingerprint),
             data=data,
-            status="pending" if rules.moderated else "visible",
+            status=status,
             anonymous=anonymous,
             author_id=pid,
             nickname=self.participants[pid],
@@ -91,10 +81,9 @@ class HarnessItems:
         item = self._item_store().get(item_id, (None, ""))[0]
         if item is None or item.status != "visible":
             raise NotFound("Item not found")
-        if not self.type.item_rules(self.config, self.state).votes:
-            raise AnswerRejected("Votes are not taken here")
-        if item.author_id == pid:
-            raise AnswerRejected("You can't vote for your own entry")
+        check_vote(
+            self.type.item_rules(self.config, self.state), author_id=item.author_id, voter_id=pid
+        )
         voters = self._vote_store().setdefault(item_id, set())
         if up:
             voters.add(pid)
@@ -102,20 +91,17 @@ class HarnessItems:
             voters.discard(pid)
         return len(voters)
 
-    def moderate(self, item_id: uuid.UUID, action: str) -> StoredItem:
+    def moderate(self, item_id: uuid.UUID, action: Moderation) -> StoredItem:
         """The presenter's ``approve``, ``hide`` or ``restore``."""
         store = self._item_store()
         if item_id not in store:
             raise NotFound("Item not found")
         item, fingerprint = store[item_id]
-        target = _STATUS_AFTER[action]
-        if action == "approve" and item.status not in ("pending", "visible"):
-            raise InvalidState("Only a pending entry can be approved")
-        if action == "restore" and item.status not in ("hidden", "visible"):
-            raise InvalidState("Only a hidden entry can be restored")
-        changed = StoredItem(**{**item.__dict__, "status": target, "updated_at": self.now})
-        store[item_id] = (changed, fingerprint)
-        return self._with_votes(changed)
+        target = moderated_status(item.status, action)
+        if target is not None:  # None: already so, a retry
+            item = StoredItem(**{**item.__dict__, "status": target, "updated_at": self.now})
+            store[item_id] = (item, fingerprint)
+        return self._with_votes(item)
 
     def items(self) -> list[StoredItem]:
         """Every item in any status with its votes, oldest first (what types get in

@@ -10,41 +10,32 @@ after the other, on PostgreSQL as on SQLite.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-import orjson
 import structlog
-from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DB
 
-from caja_core.activity import (
-    ActivityType,
-    ItemContext,
-    StoredItem,
-    _pydantic_errors,
-    _short_errors,
-    stored_json,
-)
+from caja_core.activity import ActivityType, ItemContext, StoredItem, stored_json
 from caja_core.errors import AnswerRejected, Conflict, InvalidState, NotFound
 from caja_core.plugins import PluginHost
 from caja_core.services._common import as_uuid, bump_version, now_or
+from caja_core.services.item_rules import (
+    Moderation,
+    check_new_item,
+    check_vote,
+    item_fingerprint,
+    moderated_status,
+    parse_item,
+)
 from caja_core.storage.models import Activity, Admin, Item, ItemVote, Participant, Session
 
 log = structlog.get_logger(__name__)
-
-Moderation = Literal["approve", "hide", "restore"]
-_MODERATION: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({"pending"}), "visible"),
-    "hide": (frozenset({"pending", "visible"}), "hidden"),
-    "restore": (frozenset({"hidden"}), "visible"),
-}
 
 
 @dataclass(frozen=True)
@@ -69,15 +60,8 @@ def submit_item(
     the stored one (``created`` False)."""
     now = now_or(now)
     activity, activity_type = _open_activity(db, host, participant, activity_id)
-    model = activity_type.item_model
-    assert model is not None
-    try:
-        parsed = model.model_validate(raw)
-    except ValidationError as exc:
-        raise AnswerRejected(
-            "Invalid item: " + "; ".join(_short_errors(exc)), errors=_pydantic_errors(exc)
-        ) from None
-    fingerprint = _fingerprint(parsed.model_dump(mode="json"), anonymous)
+    parsed = parse_item(activity_type, raw)
+    fingerprint = item_fingerprint(parsed, anonymous)
     # Lock the participant's row: the rules below count their items, and a second request
     # of theirs must wait for this one's commit to count it.
     db.get(Participant, participant.id, with_for_update=True, populate_existing=True)
@@ -88,18 +72,7 @@ def submit_item(
     config = activity_type.parse_config(activity.config)
     state = deepcopy(activity.state)
     rules = activity_type.item_rules(config, state)
-    if not rules.accepting:
-        raise AnswerRejected("This activity is not taking new entries now", reason="entries_closed")
-    if anonymous and not rules.anonymous:
-        raise AnswerRejected(
-            "The presenter does not allow anonymous entries here", reason="entries_not_anonymous"
-        )
-    if len(own) >= rules.max_per_participant:
-        raise AnswerRejected(
-            f"You have sent the most entries allowed here ({rules.max_per_participant})",
-            reason="entries_used_up",
-            params={"max": rules.max_per_participant},
-        )
+    status = check_new_item(rules, own_count=len(own), anonymous=anonymous)
     ctx = ItemContext(
         now=now,
         participant_id=participant.id,
@@ -110,7 +83,7 @@ def submit_item(
         activity_id=activity.id,
         participant_id=participant.id,
         data=data,
-        status="pending" if rules.moderated else "visible",
+        status=status,
         anonymous=anonymous,
         fingerprint=fingerprint,
         created_at=now,
@@ -142,10 +115,8 @@ def vote(
     if item is None or item.activity_id != activity.id or item.status != "visible":
         raise NotFound("Item not found")
     config = activity_type.parse_config(activity.config)
-    if not activity_type.item_rules(config, deepcopy(activity.state)).votes:
-        raise AnswerRejected("Votes are not taken here", reason="votes_not_taken")
-    if item.participant_id == participant.id:
-        raise AnswerRejected("You can't vote for your own entry", reason="vote_own_entry")
+    rules = activity_type.item_rules(config, deepcopy(activity.state))
+    check_vote(rules, author_id=item.participant_id, voter_id=participant.id)
     mine = db.get(ItemVote, (item.id, participant.id))
     changed = False
     if up and mine is None:
@@ -185,12 +156,8 @@ def moderate(
         raise NotFound("Activity not found")
     if item is None or item.activity_id != aid:
         raise NotFound("Item not found")
-    allowed, target = _MODERATION[action]
-    if item.status == target:
-        pass  # already so: a retry
-    elif item.status not in allowed:
-        raise InvalidState(f"A {item.status} entry can't be {action}d")
-    else:
+    target = moderated_status(item.status, action)
+    if target is not None:  # None: already so, a retry
         item.status = target
         item.updated_at = now_or(now)
         item.version = bump_version(db, session)
@@ -305,10 +272,7 @@ def _open_activity(
         raise AnswerRejected("This activity is not open for entries", reason="entries_closed")
     if activity.status != "active" and new:
         raise AnswerRejected("This activity is not open for entries", reason="entries_closed")
-    activity_type = host.get(activity.type)
-    if activity_type.item_model is None:
-        raise AnswerRejected(f"Activity type '{activity.type}' takes no entries")
-    return activity, activity_type
+    return activity, host.get(activity.type)
 
 
 def _session(db: DB, activity: Activity) -> Session:
@@ -336,8 +300,3 @@ def _rows(db: DB, activity_id: uuid.UUID, *, participant_id: uuid.UUID) -> list[
 
 def _votes(db: DB, item_id: uuid.UUID) -> int:
     return int(db.scalar(select(func.count()).where(ItemVote.item_id == item_id)) or 0)
-
-
-def _fingerprint(data: Any, anonymous: bool) -> str:
-    payload = orjson.dumps({"data": data, "anonymous": anonymous}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(payload).hexdigest()

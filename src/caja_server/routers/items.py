@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from caja_core.activity import StoredItem
 from caja_core.services import items as item_service
-from caja_core.services.items import Moderation
+from caja_core.services.item_rules import Moderation
 from caja_core.storage.models import Admin
 from caja_server.deps import CurrentAdmin, CurrentParticipant, Db, Host
 from caja_server.errors import error_responses
