@@ -53,14 +53,17 @@ test-postgres: install
 	bash scripts/ensure-postgres.sh
 	CAJA_TEST_DATABASE_URL=$(PG_URL) CAJA_TEST_DB_ONLY=1 $(PYTEST) -n $(PYTEST_WORKERS) -m "not slow"
 
+# The slow lane keeps each file on one worker (its module fixtures build and start things once)
+# but hands out the tests in tests/conftest.py's SPREAD one by one, after the files.
+SLOW_DIST := --dist loadfile --no-loadscope-reorder
 ## test-slow: the tests marked slow (servers in subprocesses, fresh virtual environments, the
 ## built wheel, several replicas), on SQLite and then on PostgreSQL; after test-ui, whose
 ## build of the web UI the wheel reuses
 test-slow: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-nginx.sh
-	CAJA_TEST_DATABASE_URL=sqlite $(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile -m slow
-	CAJA_TEST_DATABASE_URL=$(PG_URL) CAJA_TEST_DB_ONLY=1 $(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile -m slow
+	CAJA_TEST_DATABASE_URL=sqlite $(PYTEST) -n $(PYTEST_WORKERS) $(SLOW_DIST) -m slow
+	CAJA_TEST_DATABASE_URL=$(PG_URL) CAJA_TEST_DB_ONLY=1 $(PYTEST) -n $(PYTEST_WORKERS) $(SLOW_DIST) -m slow
 
 test-ui:
 	@if [ -f frontend/package.json ]; then bash scripts/test-ui.sh; else echo "no frontend yet"; fi

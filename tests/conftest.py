@@ -48,7 +48,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# Tests that `--dist loadfile` (the slow lane) hands out one by one rather than with their file:
+# many short ones, run after all the files, so that both workers finish together.
+SPREAD = ("tests/api/test_schemathesis.py::test_no_server_errors_and_responses_match_the_schema[",)
+
+
+def _spread(nodeid: str) -> bool:
+    return nodeid.startswith(SPREAD)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The spread tests last (the slow lane runs with --no-loadscope-reorder: in this order).
+    items[:] = [i for i in items if not _spread(i.nodeid)] + [i for i in items if _spread(i.nodeid)]
     if os.environ.get("CAJA_TEST_DB_ONLY") != "1":
         return
     keep, drop = [], []
@@ -58,6 +69,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, but the tests in ``SPREAD`` each on their own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadFileButSpread(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if _spread(nodeid) else super()._split_scope(nodeid)
+
+    return LoadFileButSpread(config, log)
 
 
 def _configured_url() -> str:

@@ -13,8 +13,9 @@ virtual environment far from this checkout, then used.
 - ``examples/caja-rating`` pip-installed beside caja: ``caja-server`` serves the type over
   HTTP, and the example's own kit-based tests pass with no deprecation warning.
 
-One module, so that ``pytest-xdist --dist loadfile`` builds and installs once. The build reuses
-the web UI that ``make test-ui`` built when the frontend has not changed since (hatch_build.py).
+One module, which the slow lane keeps on one pytest-xdist worker: it builds and installs once.
+The build reuses the web UI that ``make test-ui`` built when the frontend has not changed since
+(hatch_build.py).
 """
 
 from __future__ import annotations
