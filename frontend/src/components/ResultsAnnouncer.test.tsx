@@ -14,6 +14,18 @@ describe("ResultsAnnouncer", () => {
     expect(region).toHaveTextContent("");
   });
 
+  it("announces a reveal of results that were there already (poker's cards), and again next round", () => {
+    const { rerender } = render(<ResultsAnnouncer shown revealed={false} />);
+    const region = screen.getByTestId("results-announcer");
+    expect(region).toHaveTextContent("");
+    rerender(<ResultsAnnouncer shown revealed />);
+    expect(region).toHaveTextContent("Results are shown below.");
+    rerender(<ResultsAnnouncer shown revealed={false} />);
+    expect(region).toHaveTextContent("");
+    rerender(<ResultsAnnouncer shown revealed />);
+    expect(region).toHaveTextContent("Results are shown below.");
+  });
+
   it("stays silent for results shown on arrival", () => {
     render(<ResultsAnnouncer shown />);
     expect(screen.getByTestId("results-announcer")).toHaveTextContent("");
