@@ -9,7 +9,7 @@
  * The participant's own list comes from their personal document, which a moderation does not
  * renew; the shared entries block does follow it, so an own entry shown there is published.
  */
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ActivityState, ActivityTypeInfo } from "../../api/types";
 import { failureMessage } from "../../api/client";
@@ -114,20 +114,32 @@ export function ItemsPanel({
     }
   }
 
+  // After sending, the form is renewed (or gone, when no entries are left): the focus goes to
+  // the new form's field, or to the confirmation, not to <body>.
+  const formBox = useRef<HTMLDivElement>(null);
+  const sentLine = useRef<HTMLParagraphElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const field = formBox.current?.querySelector<HTMLElement>("textarea, input:not([type=hidden]):not([type=checkbox])");
+    (field ?? sentLine.current)?.focus();
+  });
+
   return (
     <div className="items-panel">
-      <p role="status" aria-live="polite" className="visually-hidden">
-        {announce}
-      </p>
       {spotlight && <Spotlight block={spotlight} />}
       {itemSchema && open && (
-        <div className="entry-form">
+        <div className="entry-form" ref={formBox}>
           <GenericRespondLazy
             key={formKey}
             activity={{ ...activity, answer_schema: itemSchema }}
             typeInfo={{ ...(typeInfo ?? {}), answer_schema: itemSchema } as ActivityTypeInfo}
             secondsLeft={null}
             submit={async (data) => {
+              setAnnounce(""); // the same words again are heard again
               try {
                 const item = await submitItem(sessionId, activity.id, token, data, anonymous);
                 const text = typeof item.data.text === "string" ? item.data.text : JSON.stringify(item.data);
@@ -136,6 +148,7 @@ export function ItemsPanel({
                 return { ok: false, message: failureMessage(error) };
               }
               setAnnounce(t("items.sent"));
+              refocus.current = true;
               setFormKey((k) => k + 1);
               await refresh();
               return { ok: true };
@@ -152,7 +165,10 @@ export function ItemsPanel({
       )}
       {itemSchema && !taking && <p className="muted">{t("items.closed")}</p>}
       {itemSchema && taking && left === 0 && <p className="muted">{t("items.noneLeft")}</p>}
-      {announce && <p className="received">{announce}</p>}
+      {/* Always on the page, so that screen readers hear the text when it appears. */}
+      <p role="status" ref={sentLine} tabIndex={-1} className={announce ? "received" : "visually-hidden"}>
+        {announce}
+      </p>
       {mine.length > 0 && (
         <section aria-labelledby={`${anonId}-mine`}>
           <h2 id={`${anonId}-mine`}>{t("items.yours")}</h2>

@@ -37,8 +37,33 @@ function QuizResults({ activity, role }: ResultsProps) {
   const question = currentQuestion(activity.config);
   const own = activity.extra as OwnResult;
   const phase = activity.phase;
+  const scoreLine =
+    own.score === undefined
+      ? ""
+      : t("activities.quiz.scoreLine", {
+          count: own.points ?? 0,
+          points: format.number(own.points ?? 0),
+          score: format.number(own.score),
+          rank: format.number(own.rank ?? 0),
+        });
+  const verdict = own.correct ? t("activities.quiz.correct") : t("activities.quiz.wrong");
+  // What a screen reader hears at the reveal and at the end: a live region that stays on the
+  // page through the phases (the score cards below appear with their text, unannounced).
+  const spoken =
+    role !== "participant" || own.score === undefined
+      ? ""
+      : phase === "revealed" || phase === "leaderboard"
+        ? `${verdict} ${scoreLine}`
+        : phase === "finished"
+          ? `${t("activities.quiz.finalScore")} ${format.number(own.score)}, ${t("activities.quiz.rank")} ${format.number(own.rank ?? 0)}`
+          : "";
   return (
     <div className="quiz-results">
+      {role === "participant" && (
+        <p className="visually-hidden" role="status">
+          {spoken}
+        </p>
+      )}
       {phase === "lobby" && (
         <p className="present-muted waiting-line">{role === "participant" ? t("activities.quiz.getReady") : t("activities.quiz.waitingFirst")}</p>
       )}
@@ -64,20 +89,13 @@ function QuizResults({ activity, role }: ResultsProps) {
         </div>
       )}
       {role === "participant" && (phase === "revealed" || phase === "leaderboard") && own.score !== undefined && (
-        <div className="score-card" role="status">
-          <p className={own.correct ? "verdict correct" : "verdict wrong"}>{own.correct ? t("activities.quiz.correct") : t("activities.quiz.wrong")}</p>
-          <p>
-            {t("activities.quiz.scoreLine", {
-              count: own.points ?? 0,
-              points: format.number(own.points ?? 0),
-              score: format.number(own.score),
-              rank: format.number(own.rank ?? 0),
-            })}
-          </p>
+        <div className="score-card">
+          <p className={own.correct ? "verdict correct" : "verdict wrong"}>{verdict}</p>
+          <p>{scoreLine}</p>
         </div>
       )}
       {role === "participant" && phase === "finished" && own.score !== undefined && (
-        <div className="score-card" role="status" aria-label={t("activities.quiz.finalResult")}>
+        <div className="score-card" role="group" aria-label={t("activities.quiz.finalResult")}>
           <span className="muted">{t("activities.quiz.finalScore")}</span>
           <span className="big-number" data-testid="final-score">
             {format.number(own.score)}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ItemsPanel } from "../../activities/items/ItemsPanel";
 import { SideTabs } from "../../activities/items/SideTabs";
@@ -52,6 +52,7 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
         </span>
       </header>
       <ConnectionBanner reconnecting={live.reconnecting} />
+      <ActivityAnnouncer activity={state?.activity ?? null} />
       {outbox.waiting && (
         <p role="status" className="banner warn">
           {t("phone.offline")}
@@ -107,6 +108,30 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
   );
 }
 
+/** How long after an answer is accepted a lost focus is given to the confirmation. */
+const REFOCUS_MS = 5000;
+
+/**
+ * Tells a screen reader when the presenter moves on: the new activity's title, in a polite
+ * live region that stays on the page (the activity's own section is replaced with it).
+ */
+function ActivityAnnouncer({ activity }: { activity: ActivityState | null }) {
+  const { t } = useTranslation();
+  const [message, setMessage] = useState("");
+  const shown = useRef<string | null>(null);
+  useEffect(() => {
+    const id = activity?.id ?? null;
+    if (id === shown.current) return;
+    shown.current = id;
+    setMessage(activity ? t("phone.nowActivity", { title: activity.title }) : "");
+  }, [activity, t]);
+  return (
+    <p className="visually-hidden" aria-live="polite">
+      {message}
+    </p>
+  );
+}
+
 function ActivityResults({ activity }: { activity: ActivityState }) {
   const ui = activityUI(activity.type);
   return <ui.Results activity={activity} role="participant" />;
@@ -136,6 +161,18 @@ function CurrentActivity({
   const secondsLeft = useSecondsLeft(activity.deadline, clockOffsetMs);
   const answered = ui.answered(activity) || sentRound === round;
   const open = activity.accepting_answers && secondsLeft !== 0;
+  const received = useRef<HTMLParagraphElement>(null);
+  const refocusUntil = useRef(0);
+  useEffect(() => {
+    // The answer form goes once the answer is in (a quiz question, a scale, a revealed poker
+    // round): the focus would drop to <body>, so it goes to the confirmation instead.
+    if (Date.now() > refocusUntil.current || !answered) return;
+    const active = document.activeElement;
+    if (!active || active === document.body) {
+      received.current?.focus();
+      refocusUntil.current = 0;
+    }
+  });
 
   return (
     <section className="activity" aria-labelledby="activity-title">
@@ -148,11 +185,10 @@ function CurrentActivity({
         <ItemsPanel activity={activity} sessionId={sessionId} token={token} typeInfo={typeInfo} refresh={refresh} />
       ) : (
         <>
-      {answered && (
-        <p role="status" className="received">
-          {t("phone.answerReceived")}
-        </p>
-      )}
+      {/* Always on the page, so that screen readers hear the text when it appears. */}
+      <p role="status" ref={received} tabIndex={-1} className={answered ? "received" : "visually-hidden"}>
+        {answered ? t("phone.answerReceived") : ""}
+      </p>
       {open && (
         <ui.Respond
           key={round}
@@ -161,7 +197,10 @@ function CurrentActivity({
           secondsLeft={secondsLeft}
           submit={async (data) => {
             const outcome = await submit(data);
-            if (outcome.ok) setSentRound(round);
+            if (outcome.ok) {
+              setSentRound(round);
+              refocusUntil.current = Date.now() + REFOCUS_MS;
+            }
             return outcome;
           }}
         />
@@ -169,7 +208,7 @@ function CurrentActivity({
       {!open && !answered && activity.status === "active" && (
         <p className="muted">{t("phone.answersClosed")}</p>
       )}
-      <ResultsAnnouncer shown={activity.results != null} />
+      <ResultsAnnouncer shown={activity.results != null} revealed={activity.phase === "revealed"} />
       <ui.Results activity={activity} role="participant" />
         </>
       )}
