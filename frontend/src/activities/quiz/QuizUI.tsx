@@ -47,23 +47,8 @@ function QuizResults({ activity, role }: ResultsProps) {
           rank: format.number(own.rank ?? 0),
         });
   const verdict = own.correct ? t("activities.quiz.correct") : t("activities.quiz.wrong");
-  // What a screen reader hears at the reveal and at the end: a live region that stays on the
-  // page through the phases (the score cards below appear with their text, unannounced).
-  const spoken =
-    role !== "participant" || own.score === undefined
-      ? ""
-      : phase === "revealed" || phase === "leaderboard"
-        ? `${verdict} ${scoreLine}`
-        : phase === "finished"
-          ? `${t("activities.quiz.finalScore")} ${format.number(own.score)}, ${t("activities.quiz.rank")} ${format.number(own.rank ?? 0)}`
-          : "";
   return (
     <div className="quiz-results">
-      {role === "participant" && (
-        <p className="visually-hidden" role="status">
-          {spoken}
-        </p>
-      )}
       {phase === "lobby" && (
         <p className="present-muted waiting-line">{role === "participant" ? t("activities.quiz.getReady") : t("activities.quiz.waitingFirst")}</p>
       )}
@@ -88,22 +73,28 @@ function QuizResults({ activity, role }: ResultsProps) {
           )}
         </div>
       )}
-      {role === "participant" && (phase === "revealed" || phase === "leaderboard") && own.score !== undefined && (
-        <div className="score-card">
-          <p className={own.correct ? "verdict correct" : "verdict wrong"}>{verdict}</p>
-          <p>{scoreLine}</p>
-        </div>
-      )}
-      {role === "participant" && phase === "finished" && own.score !== undefined && (
-        <div className="score-card" role="group" aria-label={t("activities.quiz.finalResult")}>
-          <span className="muted">{t("activities.quiz.finalScore")}</span>
-          <span className="big-number" data-testid="final-score">
-            {format.number(own.score)}
-          </span>
-          <span>
-            {t("activities.quiz.rank")} <strong data-testid="final-rank">{format.number(own.rank ?? 0)}</strong>
-            {own.correct_answers !== undefined && ` · ${t("activities.quiz.correctCount", { count: own.correct_answers })}`}
-          </span>
+      {/* What a screen reader hears at the reveal and at the end: the cards appear inside a
+          live region that stays on the page through the phases. */}
+      {role === "participant" && (
+        <div role="status">
+          {(phase === "revealed" || phase === "leaderboard") && own.score !== undefined && (
+            <div className="score-card">
+              <p className={own.correct ? "verdict correct" : "verdict wrong"}>{verdict}</p>
+              <p>{scoreLine}</p>
+            </div>
+          )}
+          {phase === "finished" && own.score !== undefined && (
+            <div className="score-card" role="group" aria-label={t("activities.quiz.finalResult")}>
+              <span className="muted">{t("activities.quiz.finalScore")}</span>
+              <span className="big-number" data-testid="final-score">
+                {format.number(own.score)}
+              </span>
+              <span>
+                {t("activities.quiz.rank")} <strong data-testid="final-rank">{format.number(own.rank ?? 0)}</strong>
+                {own.correct_answers !== undefined && ` · ${t("activities.quiz.correctCount", { count: own.correct_answers })}`}
+              </span>
+            </div>
+          )}
         </div>
       )}
       <DisplayBlocks blocks={role === "participant" ? withOwnRow(activity.display, own) : activity.display} />
