@@ -73,13 +73,13 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
         >
           {state.session.status === "completed" ? (
         <section className="waiting">
-          <h1>{t("phone.ended")}</h1>
+          <h1 tabIndex={-1} ref={focusIfLost}>{t("phone.ended")}</h1>
           <p>{t("phone.thanks")}</p>
           {state.activity && <ActivityResults activity={state.activity} />}
         </section>
           ) : !state.activity ? (
         <section className="waiting" aria-live="polite">
-          <h1>{t("phone.youreIn")}</h1>
+          <h1 tabIndex={-1} ref={focusIfLost}>{t("phone.youreIn")}</h1>
           <p>{t("phone.waiting")}</p>
           <div className="pulse" aria-hidden="true" />
         </section>
@@ -106,6 +106,16 @@ export function ParticipantLive({ identity, onLeft }: { identity: ParticipantIde
       </footer>
     </main>
   );
+}
+
+/**
+ * A new screen's heading takes the focus when the one before went with its page (joining, the
+ * presenter moving on): keyboard users go on from there, and screen readers read where they are.
+ * A focus the participant has put somewhere is left alone.
+ */
+function focusIfLost(heading: HTMLHeadingElement | null): void {
+  const active = document.activeElement;
+  if (heading && (!active || active === document.body)) heading.focus();
 }
 
 /** How long after an answer is accepted a lost focus is given to the confirmation. */
@@ -177,7 +187,9 @@ function CurrentActivity({
   return (
     <section className="activity" aria-labelledby="activity-title">
       <div className="activity-head">
-        <h1 id="activity-title">{activity.title}</h1>
+        <h1 id="activity-title" tabIndex={-1} ref={focusIfLost}>
+          {activity.title}
+        </h1>
         <Countdown deadline={activity.deadline} clockOffsetMs={clockOffsetMs} />
       </div>
       {activity.description && <p className="description">{activity.description}</p>}
