@@ -14,7 +14,7 @@
  *
  * The presenter's side goes through the admin API.
  */
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { adminPage, adminToken, apiAs, joinAs } from "./event-helpers";
 import { BASE } from "./helpers";
 
@@ -136,9 +136,15 @@ async function sessionWith(type: string, title: string, config: Json): Promise<S
   return { sid, aid: activity.id as string, joinCode: session.join_code as string, api };
 }
 
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(opened.splice(0).map((c) => c.close()));
+});
+
 /** A 390 px phone that joins with the keyboard: Tab to the nickname, type it, Enter. */
 async function keyboardPhone(browser: Browser, joinCode: string, nickname: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  opened.push(context);
   const page = await context.newPage();
   await page.addInitScript(RECORD_ANNOUNCEMENTS);
   await page.goto(`${BASE()}/join/${joinCode}`);
@@ -147,6 +153,8 @@ async function keyboardPhone(browser: Browser, joinCode: string, nickname: strin
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: "You’re in!" })).toBeVisible();
   await expect(page.getByLabel("Your nickname")).toHaveText(nickname);
+  // the join form went: the new screen's heading has the focus, not <body>
+  await expect(page.getByRole("heading", { name: "You’re in!" })).toBeFocused();
   return page;
 }
 
@@ -155,6 +163,7 @@ async function activate(s: Setup, phone: Page, title: string, actions: string[] 
   for (const action of actions) await s.api("POST", `/api/sessions/${s.sid}/activities/${s.aid}/actions/${action}`, {});
   await expect(phone.getByRole("heading", { name: title })).toBeVisible();
   await expectAnnounced(phone, `New activity: ${title}`); // the page changed under the reader
+  await expect(phone.getByRole("heading", { name: title })).toBeFocused(); // the waiting screen's went
 }
 
 /** "Answer received" is said politely and shown. */
@@ -177,6 +186,12 @@ test.describe("keyboard only, with what a screen reader hears", () => {
     await phone.keyboard.press("ArrowDown"); // a radio group moves and chooses with the arrows
     await expect(phone.getByRole("radio", { name: "Coffee" })).toBeChecked();
     await expect(phone.getByRole("radio", { name: "Coffee" })).toBeFocused();
+    await expect(phone.getByRole("group", { name: "Tea or coffee?" })).toMatchAriaSnapshot(`
+      - group "Tea or coffee?":
+        - radio "Tea"
+        - radio "Coffee" [checked]
+        - radio "Water"
+    `);
     await tabTo(phone, phone.getByRole("button", { name: "Submit" }));
     await phone.keyboard.press("Enter");
     await expectReceived(phone);
@@ -193,6 +208,17 @@ test.describe("keyboard only, with what a screen reader hears", () => {
     await expect(phone.getByText("Login page", { exact: true })).toBeVisible();
     await expectReflow(phone, "poker deck", phone.getByRole("button", { name: "Card 5" }));
     const five = phone.getByRole("button", { name: "Card 5" });
+    // every card a button named for a person to hear ("Card ½", not "½"), none pressed yet
+    await expect(phone.getByRole("group", { name: "Your estimate" })).toMatchAriaSnapshot(`
+      - group "Your estimate":
+        - button "Card 0"
+        - button "Card ½"
+        - button "Card 5"
+        - button "Card 8"
+        - button "Card 100"
+        - button "Not sure (?)"
+    `);
+    await expect(phone.getByRole("group", { name: "Your estimate" }).locator("[aria-pressed=true]")).toHaveCount(0);
     await tabTo(phone, phone.getByRole("button", { name: "Card 8" }));
     await tabTo(phone, five, "Shift+Tab");
     await phone.keyboard.press("Enter");
@@ -219,7 +245,7 @@ test.describe("keyboard only, with what a screen reader hears", () => {
     await expectFocusKept(phone);
     await s.api("POST", `/api/sessions/${s.sid}/activities/${s.aid}/actions/reveal`, {});
     await expect(phone.getByText("Correct!", { exact: true })).toBeVisible();
-    await expectAnnounced(phone, /^Correct! \+\d+ points · total \d+ · rank 1$/);
+    await expectAnnounced(phone, /^Correct!\s*\+\d+ points · total \d+ · rank 1$/);
     await expectReflow(phone, "quiz verdict", phone.getByText("Correct!", { exact: true }));
   });
 
@@ -268,6 +294,10 @@ test.describe("keyboard only, with what a screen reader hears", () => {
     await tabTo(phone, vote);
     await phone.keyboard.press("Enter");
     await expect(vote).toHaveAttribute("aria-pressed", "true");
+    await expect(everyone.locator(".entry", { hasText: "Is there a recording?" })).toMatchAriaSnapshot(`
+      - listitem:
+        - button /^Vote for. Is there a recording\\?$/ [pressed]
+    `);
     await expect(vote).toBeFocused();
     await expect(everyone.locator(".entry", { hasText: "Is there a recording?" })).toContainText("1 vote");
     await expect.poll(texts).toEqual(["Is there a recording?", "What comes next?"]); // most votes first
