@@ -49,8 +49,8 @@ _REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 NOT_FOUND_DETAIL = "No such live document: fetch your personal document for the current one"
 
 
-class SharedAnswer(NamedTuple):
-    """What to send for one shared-document request: 200 with ``body``, 304 (no body) or
+class LiveAnswer(NamedTuple):
+    """What to send for one live-document request: 200 with ``body``, 304 (no body) or
     404 (``body`` None: send the error answer; ``retired``: the key opened the session's
     previous activity, see :func:`not_found_headers`)."""
 
@@ -69,7 +69,7 @@ def matches(if_none_match: str | None, etag: str) -> bool:
 
 async def answer_shared(
     live: LiveDocuments, slots: Any, sid: uuid.UUID, key: str, if_none_match: str | None
-) -> SharedAnswer:
+) -> LiveAnswer:
     """The answer to a shared-document request: from memory when the session's snapshot is
     current, else after computing it in a worker thread within one of the database
     ``slots`` (an ``asyncio.Semaphore``)."""
@@ -79,26 +79,26 @@ async def answer_shared(
             async with slots:
                 snap = await run_in_threadpool(live.snapshot, sid)
         except NotFound:
-            return SharedAnswer(404, "", None)
+            return LiveAnswer(404, "", None)
     encoded = live.shared(snap, key)
     if encoded is None:
-        return SharedAnswer(404, "", None, retired=live.retired(snap, key))
+        return LiveAnswer(404, "", None, retired=live.retired(snap, key))
     if matches(if_none_match, encoded.etag):
-        return SharedAnswer(304, encoded.etag, None)
-    return SharedAnswer(200, encoded.etag, encoded.body)
+        return LiveAnswer(304, encoded.etag, None)
+    return LiveAnswer(200, encoded.etag, encoded.body)
 
 
-def answer_personal(doc: dict[str, Any], if_none_match: str | None) -> SharedAnswer:
+def answer_personal(doc: dict[str, Any], if_none_match: str | None) -> LiveAnswer:
     """The answer to a personal-document request for ``doc``: 200, or 304 when the caller
     has it (the tag leaves the clock out: the same document has the same tag)."""
     unclocked = orjson.dumps({**doc, "server_time": None})
     etag = '"' + hashlib.blake2b(unclocked, digest_size=12).hexdigest() + '"'
     if matches(if_none_match, etag):
-        return SharedAnswer(304, etag, None)
-    return SharedAnswer(200, etag, orjson.dumps(doc))
+        return LiveAnswer(304, etag, None)
+    return LiveAnswer(200, etag, orjson.dumps(doc))
 
 
-def not_found_headers(answer: SharedAnswer, max_age: int) -> dict[str, str]:
+def not_found_headers(answer: LiveAnswer, max_age: int) -> dict[str, str]:
     """A 404's caching. For a retired key (the previous activity's) a shared cache may keep
     it as long as a document: after an activation every phone asks for its old key once,
     and through a cache those requests no longer all reach the server. Any other key is
@@ -241,7 +241,7 @@ class LiveDocumentFront:
 
 
 async def _send(
-    send: Send, answer: SharedAnswer, common: list[tuple[bytes, bytes]], caching: bytes
+    send: Send, answer: LiveAnswer, common: list[tuple[bytes, bytes]], caching: bytes
 ) -> None:
     """Send a 200 or 304 with its tag, its caching and the common headers."""
     headers = [*common, (b"etag", answer.etag.encode()), (b"cache-control", caching)]

@@ -208,3 +208,17 @@ def test_nothing_hidden_leaks_through_the_cache_and_origin_load_stays_flat(
         what="the revealed results through the cache",
     )
     assert time.monotonic() - started < 5
+
+    # The next activity: every phone asks once more for the old key. That 404 is the same
+    # for everyone, so the cache answers it too: the replicas see about one a second.
+    b = admin.post(
+        f"/api/sessions/{s['id']}/activities",
+        json={"type": "poll", "title": "Next", "config": HIDDEN_POLL},
+    ).json()
+    admin.post(f"/api/sessions/{s['id']}/activities/{b['id']}/activate")
+    wait_for(lambda: phones.get(path).status_code == 404, what="the old key's 404")
+    before = nginx.origin_requests(path)
+    gone = [phones.get(path) for _ in range(30)]
+    assert {r.status_code for r in gone} == {404}
+    assert "HIT" in {r.headers["x-cache"] for r in gone}
+    assert nginx.origin_requests(path) - before <= 3
