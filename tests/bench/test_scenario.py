@@ -93,10 +93,17 @@ def test_a_tiny_run_drives_both_documents_and_checks_every_target(
     # Live: the shared document answered 304 to an unchanged If-None-Match, and 404 on the
     # old key once the next activity was on, which sent the phone to /me for the new key.
     shared = ep[SHARED_LABEL]["statuses"]
+    # A phone learns of the next activity either so (each 404 sends it to /me) or from its
+    # answer's reply, which carries its personal document, when it answered before its
+    # next poll (on a busy machine, often): either way every phone ends on the last one.
     assert shared.get("304", 0) > 0 and shared.get("200", 0) > 0
-    assert shared.get("404", 0) >= PHONES, "each activation moves every phone to a new key"
+    assert shared.get("404", 0) > 0, "an activation moves the phones to a new key"
     assert ep[SHARED_LABEL]["errors"] == 0 and ep[POLL_LABEL]["errors"] == 0
-    assert ep[PERSONAL_LABEL]["requests"] >= PHONES * (len(scenario.activities) - 1)
+    assert ep[PERSONAL_LABEL]["requests"] >= shared["404"]
+    last = scenario.activities[-1].id
+    for phone in scenario.participants:
+        assert phone.shared is not None and phone.personal is not None
+        assert phone.shared.activity_id == phone.personal.activity_id == last, phone.index
     # Every phone answered every activity once; the database holds exactly those rows.
     for a in result["answers"]:
         assert a["accepted"] == PHONES == a["database_rows"] == a["database_unique"], a
