@@ -53,5 +53,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // Above the 5 s that findBy*/waitFor may wait (src/test/setup.ts).
+    testTimeout: 20_000,
   },
 });
